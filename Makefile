@@ -1,0 +1,47 @@
+# The project's contract: `make run` and `make test` do all the set-up on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+export FLASK_APP := workflow_app
+
+.PHONY: install run test test-fast bench lint browser-deps diagrams samples clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## Migrate the SQLite database in instance/, load demo data (idempotent) and serve on HOST:PORT.
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+## The whole suite, on SQLite and on PostgreSQL (127.0.0.1:5432), browser tests included.
+test: install browser-deps
+	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not browser" -x -q
+
+## Debian's chromium for the Playwright tests (Playwright cannot download its own browser here).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || command -v /usr/bin/chromium >/dev/null 2>&1 || \
+	  ( (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 ) || \
+	  echo "!!! chromium could not be installed: browser tests will be SKIPPED"
+
+bench: install
+	$(BIN)/python -m bench
+
+diagrams: install
+	$(BIN)/flask write-diagrams docs/lifecycles
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -1,0 +1,55 @@
+"""The shared lifecycle helper: policy, guards, version check, audit, rollback."""
+import pytest
+from sqlalchemy import func, select
+
+from workflow_app.errors import ConcurrentChange, PermissionDenied, TransitionNotAllowed
+from workflow_app.extensions import db
+from workflow_app.machines import fire, organization_lifecycle
+from workflow_app.models import AuditEvent, OrgStatus, Role
+
+from .helpers import make_org, make_user
+
+
+def _audit_count():
+    return db.session.execute(select(func.count(AuditEvent.id))).scalar_one()
+
+
+def test_fire_changes_state_and_writes_one_audit_row(ctx):
+    staff = make_user("s@x.ru", Role.staff)
+    org = make_org()
+    v = org.version
+    fire(organization_lifecycle, org, "deactivate", actor=staff, reason="Реорганизация",
+         expected_version=v)
+    assert org.status == OrgStatus.deactivated
+    assert org.version == v + 1
+    row = db.session.execute(select(AuditEvent)).scalar_one()
+    assert (row.event, row.object_type, row.object_id, row.from_state, row.to_state, row.reason,
+            row.actor_id) == ("organization.deactivate", "organization", org.id, "active",
+                              "deactivated", "Реорганизация", staff.id)
+
+
+def test_reason_required_and_illegal_transition_refused_in_russian(ctx):
+    staff = make_user("s@x.ru", Role.staff)
+    org = make_org()
+    with pytest.raises(TransitionNotAllowed, match="укажите причину"):
+        fire(organization_lifecycle, org, "deactivate", actor=staff, reason="  ")
+    with pytest.raises(TransitionNotAllowed, match="недоступно: текущее состояние — «Действует»"):
+        fire(organization_lifecycle, org, "reactivate", actor=staff)
+    assert org.status == OrgStatus.active and _audit_count() == 0
+
+
+def test_policy_is_checked(ctx):
+    org = make_org()
+    applicant = make_user("a@x.ru", (Role.applicant, org))
+    with pytest.raises(PermissionDenied):
+        fire(organization_lifecycle, org, "deactivate", actor=applicant, reason="x")
+    assert org.status == OrgStatus.active
+
+
+def test_stale_version_is_refused(ctx):
+    staff = make_user("s@x.ru", Role.staff)
+    org = make_org()
+    with pytest.raises(ConcurrentChange, match="изменена другим пользователем"):
+        fire(organization_lifecycle, org, "deactivate", actor=staff, reason="x",
+             expected_version=org.version - 1)
+    assert org.status == OrgStatus.active

@@ -1,0 +1,43 @@
+"""workflow_app: case management for the regional innovation infrastructure of education."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from .config import DEFAULT_SECRET_KEY, config_from_env
+
+
+def create_app(config: type | dict | None = None, instance_path: str | None = None) -> Flask:
+    app = Flask(__name__, instance_path=instance_path or os.environ.get("INSTANCE_DIR") or None,
+                instance_relative_config=True)
+    app.config.from_object(config_from_env())
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    if app.config.get("PRODUCTION") and app.config["SECRET_KEY"] in ("", DEFAULT_SECRET_KEY):
+        raise RuntimeError(
+            "SECRET_KEY is not set: refusing to start in production with the default key."
+        )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+
+    from . import models  # noqa: F401  (register every table on the metadata)
+    from .extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from .web import install
+
+    install(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    return app

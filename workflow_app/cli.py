@@ -1,0 +1,74 @@
+"""Flask commands: reference data, demo data, users, outbox, scheduler, docs."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from .extensions import db
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("load-reference")
+    def load_reference():
+        """Load the krai's municipalities (idempotent)."""
+        from .services.reference import load_municipalities
+
+        added = load_municipalities()
+        db.session.commit()
+        click.echo(f"Муниципалитетов добавлено: {added}")
+
+    @app.cli.command("seed-demo")
+    def seed_demo():
+        """Load demo organisations and one user per role (idempotent)."""
+        from .services.demo import seed_demo as run
+
+        counts = run()
+        db.session.commit()
+        click.echo(f"Демо-данные: добавлено организаций {counts['organizations']}, "
+                   f"пользователей {counts['users']}")
+
+    @app.cli.command("create-user")
+    @click.option("--email", required=True)
+    @click.option("--name", "full_name", required=True)
+    @click.option("--role", "roles", multiple=True, required=True,
+                  help="admin, staff, signatory, expert (applicant/coordinator via the staff UI)")
+    @click.password_option()
+    def create_user(email, full_name, roles, password):
+        """Create a user with global roles."""
+        from .models import Role, RoleGrant, User
+        from .services.accounts import normalize_email
+        from .services.passwords import check_strength, hash_password
+
+        check_strength(password)
+        user = User(email=normalize_email(email), full_name=full_name,
+                    password_hash=hash_password(password))
+        for r in roles:
+            user.grants.append(RoleGrant(role=Role[r]))
+        db.session.add(user)
+        db.session.commit()
+        click.echo(f"Пользователь {user.email} создан.")
+
+    @app.cli.command("dispatch-outbox")
+    def dispatch_outbox():
+        """Send pending e-mails once."""
+        from .notifications.dispatch import dispatch_pending
+
+        click.echo(dispatch_pending())
+
+    @app.cli.command("run-scheduler")
+    def run_scheduler():
+        """Run the scheduler process (one active per deployment)."""
+        from .scheduler.runner import run
+
+        run(app)
+
+    @app.cli.command("write-diagrams")
+    @click.argument("outdir", default="docs/lifecycles")
+    def write_diagrams(outdir):
+        """Write the mermaid diagram of every lifecycle into OUTDIR."""
+        from .docs_gen import write_lifecycle_docs
+
+        for path in write_lifecycle_docs(Path(outdir)):
+            click.echo(path)

@@ -1,0 +1,1 @@
+"""Document builders: pure functions from data to PDF/DOCX bytes."""

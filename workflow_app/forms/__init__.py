@@ -1,0 +1,1 @@
+"""WTForms classes, grouped like the views."""

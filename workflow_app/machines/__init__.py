@@ -1,0 +1,7 @@
+"""Lifecycles. Importing this package registers every machine in Lifecycle.registry."""
+from .account import organization_lifecycle, user_lifecycle
+from .base import FireContext, Lifecycle, T, fire, lock
+
+__all__ = [
+    "FireContext", "Lifecycle", "T", "fire", "lock", "organization_lifecycle", "user_lifecycle",
+]

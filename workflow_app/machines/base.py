@@ -1,0 +1,165 @@
+"""The shared way to declare a lifecycle and to fire its transitions.
+
+One module-level `transitions.Machine` per lifecycle, built with `model=None`: persistent objects are
+never added to a machine (that leaks memory and slows loads). `fire()` runs an event on any object
+whose `status` column holds a member of the lifecycle's state Enum.
+"""
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import lazyload
+from sqlalchemy.orm.exc import StaleDataError
+from transitions import Machine
+
+from .. import policy
+from ..errors import ConcurrentChange, PermissionDenied, TransitionNotAllowed
+from ..extensions import db
+from ..services import audit
+
+# A guard returns None when the transition may go ahead, else a reason the user can read.
+Guard = Callable[[Any, "FireContext"], str | None]
+Effect = Callable[[Any, "FireContext"], None]
+
+
+@dataclass
+class FireContext:
+    actor: Any
+    event: str
+    reason: str = ""
+    payload: dict = field(default_factory=dict)
+    source: enum.Enum | None = None
+    dest: enum.Enum | None = None
+
+
+@dataclass(frozen=True)
+class T:
+    """One transition: trigger name, Russian label, sources, destination."""
+
+    trigger: str
+    label: str
+    source: Any  # a state, a list of states, or "*"
+    dest: enum.Enum
+    guards: tuple[Guard, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    needs_reason: bool = False
+
+
+class Lifecycle:
+    """A lifecycle: states from an Enum (its values are the Russian labels) and transitions."""
+
+    registry: dict[str, "Lifecycle"] = {}
+
+    def __init__(self, name: str, title: str, states: type[enum.Enum], initial: enum.Enum,
+                 transitions: list[T], object_type: str | None = None):
+        self.name = name
+        self.title = title
+        self.states = states
+        self.initial = initial
+        self.object_type = object_type or name
+        self.transitions = {t.trigger: t for t in transitions}
+        if len(self.transitions) != len(transitions):
+            raise ValueError(f"{name}: duplicate trigger names")
+        self.machine = Machine(
+            model=None,
+            states=states,
+            transitions=[
+                {"trigger": t.trigger, "source": t.source, "dest": t.dest} for t in transitions
+            ],
+            initial=initial,
+            auto_transitions=False,
+            send_event=True,
+            model_attribute="status",
+        )
+        Lifecycle.registry[name] = self
+
+    def action(self, trigger: str) -> str:
+        """The policy action for a trigger, e.g. "entry.admit"."""
+        return f"{self.name}.{trigger}"
+
+    def triggers_from(self, state: enum.Enum) -> list[str]:
+        return [t for t in self.machine.get_triggers(state.name) if t in self.transitions]
+
+    def available(self, obj: Any, user: Any) -> list[T]:
+        """Transitions the user may fire now (for buttons); guards are checked at fire time."""
+        return [
+            self.transitions[t]
+            for t in self.triggers_from(obj.status)
+            if policy.can(user, self.action(t), obj)
+        ]
+
+    def mermaid(self) -> str:
+        lines = ["stateDiagram-v2", f"    [*] --> {self.initial.name}"]
+        for state in self.states:
+            lines.append(f'    state "{state.value}" as {state.name}')
+        seen = set()
+        for t in self.transitions.values():
+            for src in self.machine.events[t.trigger].transitions:
+                key = (src, t.dest.name, t.trigger)
+                if key in seen:
+                    continue
+                seen.add(key)
+                lines.append(f"    {src} --> {t.dest.name}: {t.label}")
+        return "\n".join(lines) + "\n"
+
+
+def lock(obj: Any) -> Any:
+    """Re-read the row under `SELECT … FOR UPDATE` (a no-op lock on SQLite) and return it fresh."""
+    mapper = inspect(type(obj))
+    pk_col = mapper.primary_key[0]
+    stmt = (
+        select(type(obj))
+        .where(pk_col == getattr(obj, pk_col.key))
+        .options(lazyload("*"))  # no eager joins: PostgreSQL refuses FOR UPDATE on outer joins
+        .with_for_update(of=type(obj))
+        .execution_options(populate_existing=True)
+    )
+    return db.session.execute(stmt).scalar_one()
+
+
+def fire(lifecycle: Lifecycle, obj: Any, trigger: str, *, actor: Any, reason: str = "",
+         payload: dict | None = None, expected_version: int | None = None,
+         check_policy: bool = True) -> Any:
+    """Run one transition: lock, version check, policy, guards, state change, effects, audit.
+
+    Raises a DomainError subclass with a Russian message; the caller's transaction is then rolled
+    back by the request handler, so nothing is half-applied.
+    """
+    t = lifecycle.transitions.get(trigger)
+    if t is None:
+        raise TransitionNotAllowed(f"Неизвестное действие: {trigger}.")
+    obj = lock(obj)
+    if expected_version is not None and getattr(obj, "version", None) != expected_version:
+        raise ConcurrentChange()
+    if check_policy and not policy.can(actor, lifecycle.action(trigger), obj):
+        raise PermissionDenied()
+    current = obj.status
+    if trigger not in lifecycle.triggers_from(current):
+        raise TransitionNotAllowed(
+            f"Действие «{t.label}» недоступно: текущее состояние — «{current.value}»."
+        )
+    reason = (reason or "").strip()
+    if t.needs_reason and not reason:
+        raise TransitionNotAllowed(f"Для действия «{t.label}» укажите причину.")
+    ctx = FireContext(actor=actor, event=trigger, reason=reason, payload=dict(payload or {}),
+                      source=current, dest=t.dest)
+    for guard in t.guards:
+        why = guard(obj, ctx)
+        if why:
+            raise TransitionNotAllowed(why)
+    lifecycle.machine.events[trigger].trigger(obj)
+    for effect in t.effects:
+        effect(obj, ctx)
+    audit.record(
+        f"{lifecycle.name}.{trigger}", actor=actor, obj=obj, from_state=current.name,
+        to_state=obj.status.name, reason=reason, payload=ctx.payload,
+    )
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise ConcurrentChange() from exc
+    return obj

@@ -1,0 +1,20 @@
+"""All models, imported here so Alembic and the app see one metadata."""
+from .audit import AuditEvent
+from .notification import Channel, OutboxMessage
+from .org import Municipality, Organization, OrgStatus, OrgType
+from .user import PasswordResetToken, Role, RoleGrant, User, UserStatus
+
+__all__ = [
+    "AuditEvent",
+    "Channel",
+    "Municipality",
+    "OrgStatus",
+    "OrgType",
+    "Organization",
+    "OutboxMessage",
+    "PasswordResetToken",
+    "Role",
+    "RoleGrant",
+    "User",
+    "UserStatus",
+]

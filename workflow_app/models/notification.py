@@ -1,0 +1,38 @@
+"""The outbox: every notice to send, written in the same transaction as its cause."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+
+class Channel(enum.Enum):
+    email = "email"
+    inapp = "inapp"
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox"
+    __table_args__ = (sa.Index("ix_outbox_pending", "sent_at", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Unique per notice: writing the same notice twice is a no-op, so a retried cause never sends twice.
+    dedup_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    channel: Mapped[Channel] = mapped_column(sa.Enum(Channel, native_enum=False, length=10))
+    recipient_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    recipient_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id"), nullable=True, index=True
+    )
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_error: Mapped[str] = mapped_column(sa.Text, default="")
+    failed: Mapped[bool] = mapped_column(sa.Boolean, default=False)

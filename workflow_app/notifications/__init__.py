@@ -1,0 +1,1 @@
+"""Outbox dispatch: sends queued e-mails over SMTP with retry and backoff."""

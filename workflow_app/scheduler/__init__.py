@@ -1,0 +1,1 @@
+"""The scheduler process (`flask run-scheduler`): one active instance per deployment."""

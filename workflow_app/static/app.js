@@ -1,0 +1,13 @@
+// Progressive enhancement only; every page works without it. No inline scripts (CSP).
+document.addEventListener("DOMContentLoaded", () => {
+  // Confirm irreversible actions: <form data-confirm="Текст вопроса">
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+  // Auto-submit filter selects: <select data-autosubmit>
+  document.querySelectorAll("select[data-autosubmit]").forEach((el) => {
+    el.addEventListener("change", () => el.form.submit());
+  });
+});

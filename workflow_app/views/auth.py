@@ -1,0 +1,89 @@
+"""Sign in and out, password change and reset."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..errors import DomainError
+from ..extensions import db
+from ..forms.auth import ChangePasswordForm, LoginForm, NewPasswordForm, ResetRequestForm
+from ..services import accounts, audit
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("main.dashboard")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data, request.remote_addr or "")
+        except DomainError as exc:
+            # A refused login must still leave its audit row: commit it, then show the form again.
+            db.session.commit()
+            form.password.errors = list(form.password.errors) + [exc.message]
+            return render_template("auth/login.html", form=form), exc.http_status
+        login_user(user, remember=form.remember.data)
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    audit.record("auth.logout", actor=current_user, obj=current_user._get_current_object())
+    logout_user()
+    flash("Вы вышли из системы.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current.data, form.password.data,
+                                     form.repeat.data)
+        except DomainError as exc:
+            form.current.errors = list(form.current.errors) + [exc.message]
+            return render_template("auth/change_password.html", form=form), 422
+        login_user(current_user._get_current_object())  # keep this session on the new epoch
+        flash("Пароль изменён. На других устройствах потребуется войти заново.", "success")
+        return redirect(url_for("main.dashboard"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        accounts.request_reset(
+            form.email.data,
+            lambda token: url_for("auth.reset_password", token=token, _external=True),
+        )
+        flash("Если такой адрес зарегистрирован, на него отправлено письмо со ссылкой "
+              "для восстановления пароля.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    accounts.find_reset_token(token)  # a dead link shows the error page, not a form
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(token, form.password.data, form.repeat.data)
+        except DomainError as exc:
+            form.password.errors = list(form.password.errors) + [exc.message]
+            return render_template("auth/reset_password.html", form=form), 422
+        flash("Пароль сохранён. Войдите с новым паролем.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)

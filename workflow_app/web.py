@@ -1,0 +1,128 @@
+"""Request-level plumbing: one transaction per request, security headers, error pages, Jinja helpers."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from . import policy
+from .errors import DomainError
+from .extensions import db, login_manager
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def install(app: Flask) -> None:
+    from .views import register_blueprints
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Войдите, чтобы продолжить."
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(ident: str):
+        from .models import User
+
+        try:
+            uid, epoch = (int(x) for x in ident.split(":", 1))
+        except ValueError:
+            return None
+        user = db.session.get(User, uid)
+        if user is None or user.session_epoch != epoch or not user.is_active:
+            return None
+        return user
+
+    register_blueprints(app)
+
+    @app.after_request
+    def commit_and_harden(response):
+        # The one place a request's work is committed; a 4xx/5xx response keeps nothing.
+        if response.status_code < 400 and not g.get("rollback_only"):
+            db.session.commit()
+        else:
+            db.session.rollback()
+        h = response.headers
+        h.setdefault("Content-Security-Policy", CSP)
+        h.setdefault("X-Frame-Options", "DENY")
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("Referrer-Policy", "same-origin")
+        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.endpoint != "static":
+            h.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        db.session.rollback()
+        g.rollback_only = True
+        if request.method == "GET" or request.accept_mimetypes.best == "application/json":
+            return render_template("errors/domain.html", message=exc.message), exc.http_status
+        flash(exc.message, "danger")
+        return redirect(_safe_back())
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        db.session.rollback()
+        return render_template(
+            "errors/error.html", code=400, title="Форма устарела",
+            text="Страница была открыта слишком давно или отправлена повторно. "
+                 "Вернитесь назад, обновите страницу и отправьте форму ещё раз.",
+        ), 400
+
+    for code, title, text in (
+        (403, "Доступ запрещён", "У вас нет прав на эту страницу или действие."),
+        (404, "Страница не найдена", "Такой страницы нет или она была удалена."),
+        (405, "Действие недоступно", "Этот адрес не принимает такой запрос."),
+        (413, "Файл слишком большой", "Размер загружаемого файла превышает допустимый."),
+        (500, "Внутренняя ошибка", "Что-то пошло не так. Изменения не сохранены. "
+                                   "Попробуйте ещё раз или обратитесь к администратору."),
+    ):
+        app.register_error_handler(code, _error_page(code, title, text))
+
+    tz = ZoneInfo(app.config["DISPLAY_TIMEZONE"])
+
+    @app.template_filter("dt")
+    def format_datetime(value: datetime | None, fmt: str = "%d.%m.%Y %H:%M") -> str:
+        if value is None:
+            return "—"
+        return value.astimezone(tz).strftime(fmt)
+
+    @app.template_filter("d")
+    def format_date(value) -> str:
+        if value is None:
+            return "—"
+        if isinstance(value, datetime):
+            value = value.astimezone(tz)
+        return value.strftime("%d.%m.%Y")
+
+    @app.context_processor
+    def inject_helpers():
+        from .views.nav import navigation
+
+        return {
+            "can": lambda action, obj=None: policy.can(current_user, action, obj),
+            "nav_items": navigation(current_user) if current_user.is_authenticated else [],
+        }
+
+
+def _error_page(code: int, title: str, text: str):
+    def handler(exc):
+        db.session.rollback()
+        return render_template("errors/error.html", code=code, title=title, text=text), code
+
+    return handler
+
+
+def _safe_back() -> str:
+    ref = request.referrer or ""
+    host = request.host_url
+    if ref.startswith(host):
+        return ref
+    return url_for("main.dashboard")
