@@ -60,30 +60,12 @@ def sees_organization(user: User, org: Organization | None) -> bool:
     return org.municipality_id in user.coordinator_municipality_ids()
 
 
-# --- platform rules ---------------------------------------------------------------------------
+# Rules live in workflow_app/policies/<area>.py; importing them registers them here.
+def _load_rules() -> None:
+    from . import policies
+    from .discovery import import_submodules
 
-@rule("dashboard.view", "profile.edit", "notice.view")
-def _any_signed_in(user: User, obj: Any) -> bool:
-    return True
-
-
-@rule("org.list")
-def _org_list(user: User, obj: Any) -> bool:
-    return is_staff(user) or user.has_role(Role.coordinator) or user.has_role(Role.signatory)
+    import_submodules(policies)
 
 
-@rule("org.view")
-def _org_view(user: User, org: Organization | None) -> bool:
-    return sees_organization(user, org)
-
-
-@rule("org.create", "org.edit", "organization.deactivate", "organization.reactivate", "org.import",
-      "user.list", "user.view", "user.create", "user.edit", "user.deactivate", "user.reactivate",
-      "user.import", "audit.view", "outbox.view")
-def _staff_only(user: User, obj: Any) -> bool:
-    return is_staff(user)
-
-
-@rule("user.grant_admin", "settings.edit")
-def _admin_only(user: User, obj: Any) -> bool:
-    return is_admin(user)
+_load_rules()

@@ -5,3 +5,7 @@ from .base import FireContext, Lifecycle, T, fire, lock
 __all__ = [
     "FireContext", "Lifecycle", "T", "fire", "lock", "organization_lifecycle", "user_lifecycle",
 ]
+
+from ..discovery import import_submodules as _import_submodules  # noqa: E402
+
+_import_submodules(__import__(__name__, fromlist=["*"]))  # register every lifecycle module

@@ -4,6 +4,10 @@ from .notification import Channel, OutboxMessage
 from .org import Municipality, Organization, OrgStatus, OrgType
 from .user import PasswordResetToken, Role, RoleGrant, User, UserStatus
 
+from ..discovery import import_submodules as _import_submodules
+
+_import_submodules(__import__(__name__, fromlist=["*"]))  # register every other model module
+
 __all__ = [
     "AuditEvent",
     "Channel",

@@ -60,7 +60,32 @@ USERS = [
 ]
 
 
+# Areas add their demo data with @demo_seeder; each runs after the platform's, in `order`.
+_SEEDERS: list[tuple[int, str, object]] = []
+
+
+def demo_seeder(order: int):
+    def register(fn):
+        _SEEDERS.append((order, fn.__name__, fn))
+        return fn
+
+    return register
+
+
 def seed_demo() -> dict[str, int]:
+    counts = seed_platform()
+    import workflow_app.services as services_pkg
+
+    from ..discovery import import_submodules
+
+    import_submodules(services_pkg, prefix="demo_")
+    for _, _, fn in sorted(_SEEDERS, key=lambda s: (s[0], s[1])):
+        counts.update(fn() or {})
+        db.session.flush()
+    return counts
+
+
+def seed_platform() -> dict[str, int]:
     reference.load_municipalities()
     munis = {m.code: m for m in db.session.execute(select(Municipality)).scalars()}
     orgs = {(o.municipality_id, o.full_name): o for o in db.session.execute(select(Organization)).scalars()}

@@ -12,8 +12,12 @@ def authorize(action: str, obj=None) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .auth import bp as auth_bp
-    from .main import bp as main_bp
+    """Register the `bp` of every module in this package (one blueprint per audience/area)."""
+    import sys
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(main_bp)
+    from ..discovery import import_submodules
+
+    for module in import_submodules(sys.modules[__name__]):
+        bp = getattr(module, "bp", None)
+        if bp is not None:
+            app.register_blueprint(bp)

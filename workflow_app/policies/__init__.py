@@ -1,0 +1,1 @@
+"""Authorization rules per area, registered into policy.can()."""
