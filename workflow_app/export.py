@@ -1,0 +1,60 @@
+"""Excel export of any table: rows go straight from a set-based query into a write-only workbook."""
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from urllib.parse import quote
+
+from flask import Response, current_app
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from zoneinfo import ZoneInfo
+
+
+def _cell_value(value, tz):
+    if isinstance(value, datetime):
+        return value.astimezone(tz).replace(tzinfo=None) if value.tzinfo else value
+    if hasattr(value, "value") and hasattr(value, "name"):  # Enum: its Russian label
+        return value.value
+    return value
+
+
+def build_xlsx(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence],
+               widths: Sequence[int] | None = None) -> bytes:
+    tz = ZoneInfo(current_app.config.get("DISPLAY_TIMEZONE", "Europe/Moscow"))
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=sheet_title[:31])
+    for i, width in enumerate(widths or [max(12, min(60, len(h) + 4)) for h in headers]):
+        ws.column_dimensions[_col(i)].width = width
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for h in headers:
+        c = WriteOnlyCell(ws, value=h)
+        c.font = bold
+        header_cells.append(c)
+    ws.append(header_cells)
+    for row in rows:
+        ws.append([_cell_value(v, tz) for v in row])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _col(i: int) -> str:
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def xlsx_response(filename: str, data: bytes) -> Response:
+    stamp = date.today().strftime("%Y-%m-%d")
+    name = f"{filename}-{stamp}.xlsx"
+    resp = Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp.headers["Content-Disposition"] = f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(name)}"
+    return resp
