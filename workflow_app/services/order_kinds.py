@@ -306,3 +306,65 @@ def _apply_cancel(order: Order, actor: User) -> list[str]:
     return out
 
 
+
+
+# --- the «new order» form: turn what staff chose into the sources of a kind's prefill ---------------
+
+def _find_org(text: str) -> Organization:
+    name = text.strip()
+    found = db.session.execute(select(Organization).where(
+        (Organization.full_name == name) | (Organization.short_name == name))).scalars().all()
+    if len(found) != 1:
+        raise ValidationFailed(
+            f"Организация «{name}» не найдена." if not found else
+            f"Наименование «{name}» подходит нескольким организациям: укажите полное наименование.")
+    return found[0]
+
+
+def sources_from_form(kind: OrderKind, v: dict) -> dict:
+    """v: the form's values. Returns keyword arguments for create_draft, or raises ValidationFailed."""
+    if kind in (OrderKind.conduct_competition, OrderKind.approve_results):
+        campaign = db.session.get(Campaign, v.get("campaign_id") or 0)
+        if campaign is None:
+            raise ValidationFailed("Выберите конкурс.")
+        return {"campaign": campaign}
+    if kind in (OrderKind.amend, OrderKind.cancel):
+        target = db.session.get(Order, v.get("target_order_id") or 0)
+        if target is None:
+            raise ValidationFailed("Выберите подписанный приказ.")
+        return {"target": target}
+    if kind == OrderKind.assign_status:
+        if not v.get("term_from") or not v.get("term_to") or v["term_from"] > v["term_to"]:
+            raise ValidationFailed("Укажите срок статуса: дата начала не позже даты окончания.")
+        awards = []
+        for n, line in enumerate((v.get("organizations") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, _, theme = line.partition("|")
+            if not theme.strip():
+                raise ValidationFailed(f"Строка {n}: укажите тему проекта после «|».")
+            awards.append({"organization_id": _find_org(name).id, "theme": theme.strip(),
+                           "term_from": v["term_from"], "term_to": v["term_to"]})
+        return {"status_type": StatusType[v.get("status_type") or "KRC"], "awards": awards}
+    if kind == OrderKind.approve_roadmap:
+        org = db.session.get(Organization, v.get("organization_id") or 0)
+        if org is None:
+            raise ValidationFailed("Выберите организацию.")
+        rows = []
+        for n, line in enumerate((v.get("roadmap_rows") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            cells = [c.strip() for c in line.split("|")]
+            if len(cells) != 4:
+                raise ValidationFailed(f"Строка {n} дорожной карты: нужно 4 ячейки через «|».")
+            rows.append(cells)
+        return {"organization": org, "title": (v.get("roadmap_title") or org.short_name).strip(),
+                "rows": rows}
+    if kind in (OrderKind.extend_status, OrderKind.complete_status, OrderKind.terminate_status):
+        out = {"award_ids": list(v.get("award_ids") or []), "grounds": v.get("grounds") or ""}
+        if kind == OrderKind.extend_status:
+            if not v.get("term_to"):
+                raise ValidationFailed("Укажите новый срок окончания статуса.")
+            out["new_term_to"] = v["term_to"]
+        return out
+    return {}
