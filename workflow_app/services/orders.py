@@ -322,6 +322,9 @@ def effect(kind: OrderKind):
 
 
 def _number_and_freeze(order: Order, ctx: FireContext) -> None:
+    # The machine has already set status=signed; until this transaction ends the order may still be
+    # written (number, files, effects): the immutability guard lets this one signing through.
+    db.session.info.setdefault("orders_being_signed", set()).add(order.id)
     inst = settings.institution()
     order.order_date = today_local()
     order.year = order.order_date.year
@@ -329,7 +332,6 @@ def _number_and_freeze(order: Order, ctx: FireContext) -> None:
     order.number = settings.format_number(inst["order_number_format"], order.seq)
     order.signed_at = utcnow()
     order.signatory_id = ctx.actor.id
-    order.status = OrderStatus.signed  # the builders print a signed order without the draft mark
     pdf = render(order, "pdf")
     docx = render(order, "docx")
     order.pdf_file = storage.save_bytes(pdf, file_name(order, "pdf"), PDF, ctx.actor)
@@ -368,7 +370,7 @@ def _refuse_changes_to_signed_orders(session, flush_context, instances):
         state = inspect(obj)
         hist = state.attrs.status.history
         was = (hist.deleted or hist.unchanged or [None])[0]
-        if was not in FINAL:
+        if was not in FINAL or obj.id in session.info.get("orders_being_signed", ()):
             continue
         if obj in session.deleted:
             raise DomainError("Подписанный приказ удалить нельзя.")
@@ -376,6 +378,12 @@ def _refuse_changes_to_signed_orders(session, flush_context, instances):
         if changed:
             raise DomainError("Подписанный приказ изменить нельзя: оформите новый приказ о внесении "
                               "изменений.")
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_signing(session, transaction):
+    if transaction.parent is None:
+        session.info.pop("orders_being_signed", None)
 
 
 def signatories() -> list[User]:
