@@ -1,0 +1,224 @@
+"""Render a layout `Spec` to PDF with ReportLab platypus.
+
+Fonts come only from `documents/fonts/` (Liberation Serif, metric-compatible with Times New Roman),
+never from the system. Output is deterministic (`invariant=1`, fixed metadata) because signed
+orders are stored as bytes with their SHA-256.
+"""
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (BaseDocTemplate, Frame, LongTable, PageBreak, PageTemplate,
+                                Paragraph, Spacer, Table, TableStyle)
+
+from .layout import INDENT_MM, MARGINS_MM, Columns, Gap, P, Run, Spec, TableBlock, TwoSide, column_aligns, column_widths
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FAMILY = "LiberationSerif"
+_FACES = {
+    FAMILY: "LiberationSerif-Regular.ttf",
+    FAMILY + "-Bold": "LiberationSerif-Bold.ttf",
+    FAMILY + "-Italic": "LiberationSerif-Italic.ttf",
+    FAMILY + "-BoldItalic": "LiberationSerif-BoldItalic.ttf",
+}
+_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+LEADING = 1.15            # line height as a multiple of the font size
+PRODUCER = "workflow_app"
+
+
+@lru_cache(maxsize=1)
+def register_fonts() -> str:
+    """Register the bundled serif family once per process; returns the family name."""
+    for name, fname in _FACES.items():
+        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / fname)))
+    pdfmetrics.registerFontFamily(FAMILY, normal=FAMILY, bold=FAMILY + "-Bold",
+                                  italic=FAMILY + "-Italic", boldItalic=FAMILY + "-BoldItalic")
+    return FAMILY
+
+
+def face(bold: bool = False, italic: bool = False) -> str:
+    suffix = ("Bold" if bold else "") + ("Italic" if italic else "")
+    return FAMILY + (f"-{suffix}" if suffix else "")
+
+
+def markup(runs: tuple[Run, ...]) -> str:
+    """ReportLab paragraph markup from plain runs: user text escaped, newlines as <br/>."""
+    out = []
+    for r in runs:
+        t = escape(r.text).replace("\n", "<br/>")
+        if r.bold:
+            t = f"<b>{t}</b>"
+        if r.italic:
+            t = f"<i>{t}</i>"
+        out.append(t)
+    return "".join(out)
+
+
+@lru_cache(maxsize=256)
+def style(align: str = "justify", size: float = 14.0, indent: bool = False, left_mm: float = 0.0,
+          before: float = 0.0, after: float = 0.0, keep_next: bool = False) -> ParagraphStyle:
+    register_fonts()
+    return ParagraphStyle(
+        name=f"s-{align}-{size}-{indent}-{left_mm}-{before}-{after}-{keep_next}",
+        fontName=FAMILY, fontSize=size, leading=size * LEADING, alignment=_ALIGN[align],
+        firstLineIndent=INDENT_MM * mm if indent else 0, leftIndent=left_mm * mm,
+        spaceBefore=before, spaceAfter=after, keepWithNext=int(keep_next),
+    )
+
+
+# --------------------------------------------------------------------------- flowables
+
+
+def _paragraph(b: P) -> list:
+    flow = [PageBreak()] if b.page_break else []
+    flow.append(Paragraph(markup(b.runs), style(b.align, b.size, b.indent, b.left_mm, b.before,
+                                                 b.after, b.keep_next)))
+    return flow
+
+
+def _two_side(b: TwoSide, width: float) -> list:
+    left = Paragraph(markup(b.left), style("left", b.size))
+    right = Paragraph(markup(b.right), style("right", b.size))
+    t = Table([[left, right]], colWidths=[width * 0.6, width * 0.4])
+    t.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    flow = [Spacer(1, b.before)] if b.before else []
+    flow.append(t)
+    if b.after:
+        flow.append(Spacer(1, b.after))
+    return flow
+
+
+def _columns(b: Columns, width: float) -> list:
+    def stack(ps):
+        return [Paragraph(markup(p.runs), style(p.align, p.size, p.indent, p.left_mm, p.before,
+                                                 p.after)) for p in ps]
+
+    t = Table([[stack(b.left), stack(b.right)]],
+              colWidths=[width * b.left_frac, width * (1 - b.left_frac)])
+    t.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (0, -1), 18),
+        ("RIGHTPADDING", (1, 0), (1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return [t, Spacer(1, b.after)] if b.after else [t]
+
+
+CELL_PAD = 2.5            # pt, left/right padding in table cells
+
+
+def _table(b: TableBlock, width_mm: float) -> list:
+    tbl = b.table
+    widths = [w * mm for w in column_widths(tbl, width_mm)]
+    aligns = column_aligns(tbl)
+    n = len(tbl.headers)
+    head_style = style("center", b.size)
+    cell_styles = [style(a, b.size) for a in aligns]
+    # Short single-line cells stay plain strings (cheap to lay out); only text that would
+    # not fit on one line becomes a wrapping Paragraph. Keeps a 10,000-row table fast.
+    fits = [w - 2 * CELL_PAD - 1 for w in widths]
+    string_width = pdfmetrics.stringWidth
+    data = [[Paragraph(f"<b>{escape(h)}</b>", head_style) for h in tbl.headers]]
+    for row in tbl.rows:
+        cells = []
+        for i in range(n):
+            v = row[i] if i < len(row) else ""
+            if "\n" in v or string_width(v, FAMILY, b.size) > fits[i]:
+                cells.append(Paragraph(escape(v).replace("\n", "<br/>"), cell_styles[i]))
+            else:
+                cells.append(v)
+        data.append(cells)
+    t = LongTable(data, colWidths=widths, repeatRows=1)
+    cmds = [
+        ("FONT", (0, 1), (-1, -1), FAMILY, b.size, b.size * LEADING),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
+        ("VALIGN", (0, 1), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD), ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for i, a in enumerate(aligns):
+        cmds.append(("ALIGN", (i, 1), (i, -1), a.upper() if a != "justify" else "LEFT"))
+    t.setStyle(TableStyle(cmds))
+    flow = [Spacer(1, b.before)] if b.before else []
+    flow.append(t)
+    return flow
+
+
+# --------------------------------------------------------------------------- page decoration
+
+
+def _decorate(spec: Spec):
+    def on_page(canvas, doc):
+        w, h = doc.pagesize
+        canvas.saveState()
+        if spec.draft:
+            # Light diagonal watermark, drawn first so the text lies over it.
+            canvas.setFillColor(colors.Color(0.82, 0.82, 0.82))
+            canvas.setFont(face(bold=True), 110)
+            canvas.translate(w / 2, h / 2)
+            canvas.rotate(45)
+            canvas.drawCentredString(0, -35, "ПРОЕКТ")
+            canvas.rotate(-45)
+            canvas.translate(-w / 2, -h / 2)
+        if spec.border:
+            canvas.setStrokeColor(colors.Color(0.15, 0.25, 0.45))
+            canvas.setLineWidth(2.2)
+            canvas.rect(10 * mm, 10 * mm, w - 20 * mm, h - 20 * mm)
+            canvas.setLineWidth(0.7)
+            canvas.rect(13 * mm, 13 * mm, w - 26 * mm, h - 26 * mm)
+        page = canvas.getPageNumber()
+        if spec.page_numbers and page >= 2:
+            canvas.setFillColor(colors.black)
+            canvas.setFont(FAMILY, 12)
+            x = MARGINS_MM["left"] * mm + (w - (MARGINS_MM["left"] + MARGINS_MM["right"]) * mm) / 2
+            canvas.drawCentredString(x, h - 12 * mm, str(page))
+        canvas.restoreState()
+
+    return on_page
+
+
+def render(spec: Spec) -> bytes:
+    register_fonts()
+    pw, ph = spec.page_mm
+    buf = io.BytesIO()
+    doc = BaseDocTemplate(
+        buf, pagesize=(pw * mm, ph * mm),
+        leftMargin=MARGINS_MM["left"] * mm, rightMargin=MARGINS_MM["right"] * mm,
+        topMargin=MARGINS_MM["top"] * mm, bottomMargin=MARGINS_MM["bottom"] * mm,
+        title=spec.title, author=spec.author, subject=spec.subject, creator=PRODUCER,
+        producer=PRODUCER, invariant=1, lang="ru-RU",
+    )
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_decorate(spec))])
+    width_mm = spec.text_width_mm
+    story: list = []
+    for b in spec.blocks:
+        if isinstance(b, P):
+            story.extend(_paragraph(b))
+        elif isinstance(b, TwoSide):
+            story.extend(_two_side(b, doc.width))
+        elif isinstance(b, TableBlock):
+            story.extend(_table(b, width_mm))
+        elif isinstance(b, Columns):
+            story.extend(_columns(b, doc.width))
+        elif isinstance(b, Gap):
+            story.append(Spacer(1, b.pt))
+        else:  # pragma: no cover - a programming error in a builder
+            raise TypeError(f"unknown block {b!r}")
+    doc.build(story)
+    return buf.getvalue()
