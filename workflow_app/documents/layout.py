@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from .fonts import text_width_pt
 from .model import Number, Table
 
 BODY_PT = 14.0
@@ -122,6 +123,11 @@ class Spec:
     border: bool = False          # decorative frame (certificates)
     page_numbers: bool = True     # top centre, from page 2
     stamp_date: datetime.date | None = None   # fixed metadata date (determinism)
+    margins_mm: dict | None = None            # None: ГОСТ margins
+
+    @property
+    def margins(self) -> dict:
+        return self.margins_mm or MARGINS_MM
 
     def add(self, *blocks) -> "Spec":
         self.blocks.extend(blocks)
@@ -133,7 +139,7 @@ class Spec:
 
     @property
     def text_width_mm(self) -> float:
-        return self.page_mm[0] - MARGINS_MM["left"] - MARGINS_MM["right"]
+        return self.page_mm[0] - self.margins["left"] - self.margins["right"]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -149,12 +155,43 @@ def body(text: str, **kw) -> list[P]:
     return [para(p, **kw) for p in split_paragraphs(text)]
 
 
-def column_widths(table: Table, total_mm: float) -> list[float]:
-    """Explicit widths scaled to the text width, or widths from the content's typical length."""
+PT_PER_MM = 72 / 25.4
+CELL_PAD_PT = 2.5         # left/right padding inside table cells
+
+
+def column_widths(table: Table, total_mm: float, size: float = TABLE_PT) -> list[float]:
+    """Explicit or content-derived widths, fitted to the text width and widened so that no
+    header word has to be broken (a «Муниципально-е» header looks broken)."""
     n = len(table.headers)
     if table.col_widths_mm and len(table.col_widths_mm) == n:
-        s = sum(table.col_widths_mm)
-        return [w * total_mm / s for w in table.col_widths_mm] if s > total_mm else list(table.col_widths_mm)
+        widths = list(table.col_widths_mm)
+    else:
+        widths = _guess_widths(table, total_mm)
+    s = sum(widths)
+    if s > total_mm:
+        widths = [w * total_mm / s for w in widths]
+    need = [max((text_width_pt(w, size, bold=True) for w in h.split()), default=0)
+            / PT_PER_MM + (2 * CELL_PAD_PT + 1.5) / PT_PER_MM for h in table.headers]
+    for i in range(n):
+        short = need[i] - widths[i]
+        if short <= 0:
+            continue
+        # Take the missing width from the column with the most slack.
+        donor = max(range(n), key=lambda j: widths[j] - need[j])
+        give = min(short, max(widths[donor] - need[donor], 0))
+        if donor != i and give > 0:
+            widths[i] += give
+            widths[donor] -= give
+    return widths
+
+
+def two_side_left_frac(right_text: str, size: float, width_mm: float) -> float:
+    """Width share of the left part of a TwoSide line so the right part stays on one line."""
+    right_mm = text_width_pt(right_text, size) / PT_PER_MM + 2
+    return min(max(1 - right_mm / width_mm, 0.3), 0.7)
+
+
+def _guess_widths(table: Table, total_mm: float) -> list[float]:
     sample = table.rows[:200]
     weights = []
     for i, h in enumerate(table.headers):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 from functools import lru_cache
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -16,38 +15,16 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (BaseDocTemplate, Frame, LongTable, PageBreak, PageTemplate,
                                 Paragraph, Spacer, Table, TableStyle)
 
-from .layout import INDENT_MM, MARGINS_MM, Columns, Gap, P, Run, Spec, TableBlock, TwoSide, column_aligns, column_widths
+from .fonts import FAMILY, face, register_fonts
+from .layout import (CELL_PAD_PT, INDENT_MM, PT_PER_MM, Columns, Gap, P, Run, Spec, TableBlock,
+                     TwoSide, column_aligns, column_widths, two_side_left_frac)
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-FAMILY = "LiberationSerif"
-_FACES = {
-    FAMILY: "LiberationSerif-Regular.ttf",
-    FAMILY + "-Bold": "LiberationSerif-Bold.ttf",
-    FAMILY + "-Italic": "LiberationSerif-Italic.ttf",
-    FAMILY + "-BoldItalic": "LiberationSerif-BoldItalic.ttf",
-}
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 LEADING = 1.15            # line height as a multiple of the font size
 PRODUCER = "workflow_app"
-
-
-@lru_cache(maxsize=1)
-def register_fonts() -> str:
-    """Register the bundled serif family once per process; returns the family name."""
-    for name, fname in _FACES.items():
-        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / fname)))
-    pdfmetrics.registerFontFamily(FAMILY, normal=FAMILY, bold=FAMILY + "-Bold",
-                                  italic=FAMILY + "-Italic", boldItalic=FAMILY + "-BoldItalic")
-    return FAMILY
-
-
-def face(bold: bool = False, italic: bool = False) -> str:
-    suffix = ("Bold" if bold else "") + ("Italic" if italic else "")
-    return FAMILY + (f"-{suffix}" if suffix else "")
 
 
 def markup(runs: tuple[Run, ...]) -> str:
@@ -88,7 +65,8 @@ def _paragraph(b: P) -> list:
 def _two_side(b: TwoSide, width: float) -> list:
     left = Paragraph(markup(b.left), style("left", b.size))
     right = Paragraph(markup(b.right), style("right", b.size))
-    t = Table([[left, right]], colWidths=[width * 0.6, width * 0.4])
+    frac = two_side_left_frac("".join(r.text for r in b.right), b.size, width / PT_PER_MM)
+    t = Table([[left, right]], colWidths=[width * frac, width * (1 - frac)])
     t.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -117,12 +95,12 @@ def _columns(b: Columns, width: float) -> list:
     return [t, Spacer(1, b.after)] if b.after else [t]
 
 
-CELL_PAD = 2.5            # pt, left/right padding in table cells
+CELL_PAD = CELL_PAD_PT
 
 
 def _table(b: TableBlock, width_mm: float) -> list:
     tbl = b.table
-    widths = [w * mm for w in column_widths(tbl, width_mm)]
+    widths = [w * mm for w in column_widths(tbl, width_mm, b.size)]
     aligns = column_aligns(tbl)
     n = len(tbl.headers)
     head_style = style("center", b.size)
@@ -167,7 +145,7 @@ def _decorate(spec: Spec):
         canvas.saveState()
         if spec.draft:
             # Light diagonal watermark, drawn first so the text lies over it.
-            canvas.setFillColor(colors.Color(0.82, 0.82, 0.82))
+            canvas.setFillColor(colors.Color(0.88, 0.88, 0.88))
             canvas.setFont(face(bold=True), 110)
             canvas.translate(w / 2, h / 2)
             canvas.rotate(45)
@@ -184,7 +162,8 @@ def _decorate(spec: Spec):
         if spec.page_numbers and page >= 2:
             canvas.setFillColor(colors.black)
             canvas.setFont(FAMILY, 12)
-            x = MARGINS_MM["left"] * mm + (w - (MARGINS_MM["left"] + MARGINS_MM["right"]) * mm) / 2
+            m = spec.margins
+            x = m["left"] * mm + (w - (m["left"] + m["right"]) * mm) / 2
             canvas.drawCentredString(x, h - 12 * mm, str(page))
         canvas.restoreState()
 
@@ -197,8 +176,8 @@ def render(spec: Spec) -> bytes:
     buf = io.BytesIO()
     doc = BaseDocTemplate(
         buf, pagesize=(pw * mm, ph * mm),
-        leftMargin=MARGINS_MM["left"] * mm, rightMargin=MARGINS_MM["right"] * mm,
-        topMargin=MARGINS_MM["top"] * mm, bottomMargin=MARGINS_MM["bottom"] * mm,
+        leftMargin=spec.margins["left"] * mm, rightMargin=spec.margins["right"] * mm,
+        topMargin=spec.margins["top"] * mm, bottomMargin=spec.margins["bottom"] * mm,
         title=spec.title, author=spec.author, subject=spec.subject, creator=PRODUCER,
         producer=PRODUCER, invariant=1, lang="ru-RU",
     )

@@ -232,11 +232,11 @@ def rating_sheet(rows: int = 40, experts: int = 3) -> RatingSheetDoc:
     out = []
     for rank, (entry, totals) in enumerate(data, start=1):
         mean = sum(totals) / len(totals)
-        out.append(RatingRow(rank=rank, entry=entry, totals=totals, shortlisted=mean >= 48))
+        out.append(RatingRow(rank=rank, entry=entry, totals=totals, shortlisted=mean >= 60))
     return RatingSheetDoc(
         institution=INSTITUTION, campaign=CAMPAIGN, track="Общеобразовательные организации (ОО)",
         experts=tuple(f"Эксперт {k + 1}" for k in range(experts)), rows=tuple(out),
-        date=datetime.date(2025, 11, 1), max_points=80, threshold=48,
+        date=datetime.date(2025, 11, 1), max_points=80, threshold=60,
         signatories=(Signatory("Председатель экспертной комиссии", "Н.В. Костенко"),
                      Signatory("Секретарь", "А.С. Петрова")),
     )

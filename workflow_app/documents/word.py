@@ -19,7 +19,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from .layout import INDENT_MM, MARGINS_MM, Columns, Gap, P, Run, Spec, TableBlock, TwoSide, column_aligns, column_widths
+from .layout import (INDENT_MM, Columns, Gap, P, Run, Spec, TableBlock, TwoSide, column_aligns,
+                     column_widths)
 
 FONT = "Times New Roman"      # LibreOffice maps it to the metric-compatible Liberation Serif
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
@@ -76,8 +77,9 @@ def _setup(doc, spec: Spec) -> None:
     if spec.landscape:
         sec.orientation = WD_ORIENT.LANDSCAPE
     sec.page_width, sec.page_height = Mm(pw), Mm(ph)
-    sec.left_margin, sec.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
-    sec.top_margin, sec.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+    m = spec.margins
+    sec.left_margin, sec.right_margin = Mm(m["left"]), Mm(m["right"])
+    sec.top_margin, sec.bottom_margin = Mm(m["top"]), Mm(m["bottom"])
     sec.header_distance = Mm(10)
     sec.footer_distance = Mm(10)
     # Page number top centre from page 2: the first page has its own (empty) header.
@@ -244,7 +246,7 @@ def _fill(t, text: str) -> None:
 def _table(doc, b: TableBlock, width_mm: float) -> None:
     tbl_data = b.table
     n = len(tbl_data.headers)
-    widths = column_widths(tbl_data, width_mm)
+    widths = column_widths(tbl_data, width_mm, b.size)
     aligns = column_aligns(tbl_data)
     if b.before:
         gap = doc.add_paragraph()
