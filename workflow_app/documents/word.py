@@ -84,6 +84,7 @@ def _setup(doc, spec: Spec) -> None:
     sec.footer_distance = Mm(10)
     # Page number top centre from page 2: the first page has its own (empty) header.
     sec.different_first_page_header_footer = True
+    sec.first_page_header.is_linked_to_previous = False     # an explicit, empty first header
     if spec.page_numbers:
         hp = sec.header.paragraphs[0]
         hp.alignment = WD_ALIGN_PARAGRAPH.CENTER
