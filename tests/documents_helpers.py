@@ -66,7 +66,9 @@ def docx_blocks(data: bytes) -> list[str]:
 
 
 def docx_text(data: bytes) -> str:
-    return norm(" ".join(docx_blocks(data)))
+    """All body text in order, table cells separated by spaces like the PDF's extraction."""
+    blocks = (b.removeprefix("[table] ").replace(" | ", " ") for b in docx_blocks(data))
+    return norm(" ".join(blocks))
 
 
 def pdf_fonts(data: bytes) -> dict[str, bool]:
