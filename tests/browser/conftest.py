@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import WSGIRequestHandler
 
-CHROMIUM = Path("/usr/bin/chromium")
+from ..conftest import CHROMIUM as _CHROMIUM  # one definition: the root conftest reports it missing
+
+CHROMIUM = Path(_CHROMIUM)
 CHROMIUM_ARGS = [
     "--no-sandbox",  # we run as root
     "--disable-gpu",
