@@ -50,7 +50,8 @@ def test_each_role_signs_in_sees_dashboard_and_signs_out(page, live_server, role
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Здравствуйте, {full_name}")
     section = page.locator(f'section[data-role="{role.name}"]')
     expect(section.get_by_role("heading", level=2)).to_have_text(role.value)
-    expect(section.get_by_role("heading", level=3).first).to_have_text(PANEL_HEADING[role])
+    # Other areas may add panels after the platform's; the role's own panel must be among them.
+    expect(section.get_by_role("heading", level=3, name=PANEL_HEADING[role], exact=True)).to_be_visible()
 
     nav = page.get_by_role("navigation", name="Основное меню")
     links = nav.locator("#mainNav .navbar-nav.me-auto .nav-link")
@@ -65,6 +66,8 @@ def test_each_role_signs_in_sees_dashboard_and_signs_out(page, live_server, role
 
     nav.get_by_test_id("user-menu").click()
     expect(nav.get_by_test_id("user-menu")).to_have_text(re.compile(re.escape(full_name)))
+    expect(nav.locator(".dropdown-menu")).to_be_visible()
+    expect(nav.locator(".dropdown-menu")).to_contain_text(role.label)
     nav.get_by_role("button", name="Выйти").click()
 
     expect(page).to_have_url(re.compile(r"/login$"))
