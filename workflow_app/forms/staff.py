@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (EmailField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
                      SubmitField, TextAreaField, widgets)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from ..models import OrgType, Role
@@ -13,12 +14,17 @@ REQUIRED = "Заполните это поле."
 EMAIL = "Введите корректный адрес электронной почты."
 
 
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices; a None value is the empty «not chosen» option."""
+    return [SelectChoice("" if v is None else v, label) for v, label in pairs]
+
+
 def _int_or_none(value):
     return int(value) if value not in (None, "", "None") else None
 
 
 class OrgForm(FlaskForm):
-    org_type = SelectField("Тип организации", choices=[(t.name, t.value) for t in OrgType],
+    org_type = SelectField("Тип организации", choices=choices((t.name, t.value) for t in OrgType),
                            validators=[DataRequired("Выберите тип организации.")])
     full_name = StringField("Полное наименование", validators=[
         DataRequired(REQUIRED), Length(max=500, message="Не более 500 символов.")])
@@ -54,7 +60,7 @@ class UserForm(FlaskForm):
     position = StringField("Должность", validators=[Length(max=200, message="Не более 200 символов.")])
     phone = StringField("Телефон", validators=[Length(max=60, message="Не более 60 символов.")])
     organization_id = SelectField("Организация (место работы)", coerce=_int_or_none, validate_choice=True)
-    roles = MultiCheckboxField("Роли", choices=[(r.name, r.value) for r in Role])
+    roles = MultiCheckboxField("Роли", choices=choices((r.name, r.value) for r in Role))
     applicant_org_ids = SelectMultipleField("Заявитель от организаций", coerce=int)
     coordinator_municipality_ids = SelectMultipleField("Координатор муниципалитетов", coerce=int)
     version = HiddenField()

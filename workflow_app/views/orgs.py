@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from .. import policy
 from ..errors import DomainError
 from ..export import build_xlsx, xlsx_response
-from ..forms.staff import OrgForm, ReasonForm
+from ..forms.staff import OrgForm, ReasonForm, choices
 from ..listing import paginate, parse_args
 from ..machines import organization_lifecycle
 from ..models import Organization, OrgStatus, OrgType
@@ -48,8 +48,8 @@ def export():
 
 
 def _form_choices(form: OrgForm) -> None:
-    form.municipality_id.choices = [(None, "— выберите —")] + [
-        (m.id, m.name) for m in service.visible_municipalities(current_user)]
+    form.municipality_id.choices = choices([(None, "— выберите —")] + [
+        (m.id, m.name) for m in service.visible_municipalities(current_user)])
 
 
 def _data(form: OrgForm) -> service.OrgData:

@@ -10,7 +10,7 @@ from .. import policy
 from ..errors import DomainError
 from ..export import build_xlsx, xlsx_response
 from ..extensions import db
-from ..forms.staff import ReasonForm, UserForm
+from ..forms.staff import ReasonForm, UserForm, choices
 from ..listing import paginate, parse_args
 from ..machines import user_lifecycle
 from ..models import AuditEvent, Municipality, Organization, OrgStatus, Role, User, UserStatus
@@ -63,11 +63,12 @@ def _form_choices(form: UserForm, user: User | None = None) -> None:
     keep = user.organization_id if user else None
     options = _org_options(keep)
     granted = {g.organization_id for g in user.grants if g.organization_id} if user else set()
-    form.organization_id.choices = [(None, "— не указана —")] + options
+    form.organization_id.choices = choices([(None, "— не указана —")] + options)
     extra = [(o.id, o.short_name) for o in (db.session.get(Organization, i) for i in granted)
              if o is not None and o.id not in {i for i, _ in options}]
-    form.applicant_org_ids.choices = options + extra
-    form.coordinator_municipality_ids.choices = [(m.id, m.name) for m in visible_municipalities(current_user)]
+    form.applicant_org_ids.choices = choices(options + extra)
+    form.coordinator_municipality_ids.choices = choices(
+        (m.id, m.name) for m in visible_municipalities(current_user))
 
 
 def _data(form: UserForm) -> service.UserData:
