@@ -12,6 +12,7 @@ from ..listing import paginate, parse_args
 from ..machines import organization_lifecycle
 from ..models import Organization, OrgStatus, OrgType
 from ..services import orgs as service
+from ..services import people_panels  # noqa: F401  (registers dashboard panels)
 from ..services.validation import FieldErrors
 from . import authorize
 from .nav import NavItem, register_nav
