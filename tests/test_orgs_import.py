@@ -279,3 +279,11 @@ def test_templates_have_the_expected_headers(app, staff):
     # The template itself is a valid file with the right columns (only the data is missing).
     resp = upload(staff, "orgs", staff.get("/import/orgs/template.xlsx").data, "t.xlsx")
     assert resp.status_code == 422 and "только заголовок" in resp.get_data(as_text=True)
+
+
+def test_intranet_local_addresses_are_accepted():
+    """Institutions (and the demo accounts) use …@iro.local mail; other special-use names stay refused."""
+    from workflow_app.services.validation import email_error
+
+    assert email_error("staff@iro.local") is None
+    assert email_error("someone@example.invalid") is not None
