@@ -89,6 +89,17 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def issue_password_token(user: User, ttl: timedelta) -> tuple[PasswordResetToken, str]:
+    """A one-time set-password token for the user; only its hash is stored. Returns (row, token)."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    row = PasswordResetToken(user_id=user.id, token_hash=_token_hash(token), created_at=now,
+                             expires_at=now + ttl)
+    db.session.add(row)
+    db.session.flush()
+    return row, token
+
+
 def request_reset(email: str, link_for) -> None:
     """Queue a reset e-mail if the account exists; say nothing either way (no account probing)."""
     email = normalize_email(email)
@@ -96,13 +107,8 @@ def request_reset(email: str, link_for) -> None:
     audit.record("auth.reset_requested", subject=email, actor=None, obj=user)
     if user is None or not user.is_active:
         return
-    token = secrets.token_urlsafe(32)
-    now = utcnow()
     ttl = current_app.config["PASSWORD_RESET_TTL_MINUTES"]
-    row = PasswordResetToken(user_id=user.id, token_hash=_token_hash(token), created_at=now,
-                             expires_at=now + timedelta(minutes=ttl))
-    db.session.add(row)
-    db.session.flush()
+    row, token = issue_password_token(user, timedelta(minutes=ttl))
     link = link_for(token)
     outbox.queue_email(
         f"password-reset:{row.id}",
