@@ -4,9 +4,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import email_validator
 from flask import Flask
 
 from .config import DEFAULT_SECRET_KEY, config_from_env
+
+# Institutional mail inside closed networks (and the demo accounts, admin@iro.local …) uses ".local";
+# email_validator rejects it as a special-use name, which would lock those users out of every form.
+if "local" in email_validator.SPECIAL_USE_DOMAIN_NAMES:
+    email_validator.SPECIAL_USE_DOMAIN_NAMES.remove("local")
 
 
 def create_app(config: type | dict | None = None, instance_path: str | None = None) -> Flask:

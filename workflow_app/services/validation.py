@@ -3,18 +3,12 @@ from __future__ import annotations
 
 import re
 
-import email_validator
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import or_
 from sqlalchemy.sql import ColumnElement
 
 from ..errors import ValidationFailed
 from ..listing import like_pattern
-
-# Institutions run intranet mail under .local (the demo accounts are …@iro.local); email_validator
-# refuses that special-use name by default, which also broke signing in with such an address.
-if "local" in email_validator.SPECIAL_USE_DOMAIN_NAMES:
-    email_validator.SPECIAL_USE_DOMAIN_NAMES.remove("local")
 
 INN_RE = re.compile(r"^(\d{10}|\d{12})$")
 INN_MESSAGE = "ИНН должен состоять из 10 или 12 цифр."
