@@ -118,7 +118,7 @@ def _fmt(value: datetime | None) -> str:
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        return format(value.normalize(), "f")  # "10", "1.5": never "1E+1"
     if isinstance(value, enum.Enum):
         return value.name
     if isinstance(value, (date, datetime)):
@@ -547,6 +547,7 @@ def criteria_locked(campaign: Campaign) -> bool:
         .where(Criterion.campaign_id == campaign.id).limit(1)).first()
     if scored is not None:
         campaign.criteria_locked_at = utcnow()
+        db.session.flush()  # bump the version now, before any form on the page reads it
         return True
     return False
 
