@@ -67,24 +67,33 @@ def test_create_from_preset(ctx):
         svc.create_campaign(name=" ", year=2027, kind=CampaignKind.innovation_search, actor=staff)
 
 
-@pytest.mark.parametrize("field,value,message", [
+INVALID_SETTINGS = [
     ("experts_per_entry", 0, "«Экспертов на заявку»: от 1 до 10."),
     ("experts_per_entry", 11, "«Экспертов на заявку»: от 1 до 10."),
     ("divergence_pct", Decimal("130"), "процент от 0 до 100"),
     ("shortlist_pct", Decimal("-1"), "процент от 0 до 100"),
     ("code_prefix", "И П!", "Префикс кода заявки"),
     ("year", 1990, "Год проведения — от 2000 до 2100."),
-])
-def test_invalid_settings_are_refused_and_nothing_changes(ctx, field, value, message):
+]
+
+
+def test_invalid_settings_are_refused_and_nothing_changes(ctx):
     staff = _staff()
     c = make_campaign(status=CampaignStatus.draft)
     db.session.flush()
-    version, before = c.version, getattr(c, field)
+    version = c.version
+    for field, value, message in INVALID_SETTINGS:
+        before = getattr(c, field)
+        with pytest.raises(ValidationFailed) as err:
+            svc.update_settings(c, _settings(c, **{field: value}, name="Новое имя"), actor=staff,
+                                expected_version=version)
+        assert message in err.value.message, field
+        assert c.version == version and getattr(c, field) == before and c.name == "Инновационный поиск 2026"
+    # Several errors at once are all reported.
     with pytest.raises(ValidationFailed) as err:
-        svc.update_settings(c, _settings(c, **{field: value}, name="Новое имя"), actor=staff,
+        svc.update_settings(c, _settings(c, experts_per_entry=0, shortlist_pct=Decimal(101)), actor=staff,
                             expected_version=version)
-    assert message in err.value.message
-    assert c.version == version and getattr(c, field) == before and c.name == "Инновационный поиск 2026"
+    assert "от 1 до 10" in err.value.message and "от 0 до 100" in err.value.message
     assert _events(c.id) == []
 
 
@@ -129,21 +138,23 @@ def test_stage_deadline_is_moscow_end_of_day_and_order_is_checked(ctx):
     assert rev.deadline is None
 
 
-@pytest.mark.parametrize("over,message", [
-    ({"max_points": 0}, "Максимальный балл должен быть больше 0"),
-    ({"weight": -1}, "Вес критерия должен быть больше 0"),
-    ({"name": ""}, "Название критерия"),
-    ({"max_points": "abc"}, "«Максимальный балл»: введите число."),
-])
-def test_invalid_criterion_is_refused(ctx, over, message):
+def test_invalid_criterion_is_refused(ctx):
     staff = _staff()
     c = make_campaign(status=CampaignStatus.draft)
     n, v = len(c.criteria), c.version
-    data = {"stage_id": stage(c, StageKind.expert_review).id, "track_id": None, "name": "Новый",
-            "max_points": 5, "weight": 1, **over}
-    with pytest.raises(ValidationFailed, match=message):
-        svc.add_criterion(c, data, actor=staff, expected_version=v)
-    assert len(c.criteria) == n and c.version == v
+    for over, message in [
+        ({"max_points": 0}, "Максимальный балл должен быть больше 0"),
+        ({"weight": -1}, "Вес критерия должен быть больше 0"),
+        ({"name": ""}, "Название критерия"),
+        ({"max_points": "abc"}, "«Максимальный балл»: введите число."),
+        ({"stage_id": stage(c, StageKind.submission).id}, "не оценивается"),
+    ]:
+        data = {"stage_id": stage(c, StageKind.expert_review).id, "track_id": None, "name": "Новый",
+                "max_points": 5, "weight": 1, **over}
+        with pytest.raises(ValidationFailed, match=message):
+            svc.add_criterion(c, data, actor=staff, expected_version=v)
+        assert len(c.criteria) == n and c.version == v
+    assert _events(c.id) == []
 
 
 def test_open_guard_says_exactly_what_is_missing(ctx):

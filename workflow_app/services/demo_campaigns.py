@@ -5,7 +5,7 @@ closes in the future, so applicants can still draft and submit. Idempotent: foun
 """
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
@@ -42,10 +42,10 @@ DATES_2026 = {
 }
 
 
-def _set_dates(c: Campaign, dates: dict) -> None:
+def _set_dates(c: Campaign, dates: dict, shift: timedelta = timedelta(0)) -> None:
     for s in c.stages:
         if s.kind in dates:
-            starts, day = dates[s.kind]
+            starts, day = (d + shift for d in dates[s.kind])
             s.starts_on = starts
             s.deadline = svc.deadline_utc(day, time(18, 0) if s.kind == StageKind.submission else None)
 
@@ -73,7 +73,9 @@ def seed_campaigns() -> dict[str, int]:
     if _by_name(NAME_2026) is None:
         new = svc.copy_campaign(old, year=2026, name=NAME_2026, actor=staff)
         new.description = DESCRIPTION
-        _set_dates(new, DATES_2026)
+        # Seeded later than planned? Move the whole calendar so the call is still open for two weeks.
+        late = date.today() + timedelta(days=14) - DATES_2026[StageKind.submission][1]
+        _set_dates(new, DATES_2026, max(late, timedelta(0)))
         db.session.flush()
         # Opened through the lifecycle, so the demo shows the same audit trail a real campaign gets.
         svc.transition(new, "open", actor=staff, check_policy=staff is None)

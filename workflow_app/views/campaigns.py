@@ -137,7 +137,8 @@ def create():
             c = svc.create_campaign(name=form.name.data, year=form.year.data, kind=CampaignKind[form.kind.data],
                                     description=form.description.data or "", actor=current_user)
         except DomainError as exc:
-            return render_template("campaigns/create.html", form=form), _form_error(form, exc, "name")
+            status = _form_error(form, exc, "name")
+            return render_template("campaigns/create.html", form=form), status
         flash("Черновик конкурса создан по шаблону. Проверьте сроки, направления и критерии.", "success")
         return redirect(url_for(".show", campaign_id=c.id))
     return render_template("campaigns/create.html", form=form), (422 if form.errors else 200)
@@ -155,7 +156,8 @@ def copy(campaign_id: int):
         try:
             c = svc.copy_campaign(source, year=form.year.data, name=form.name.data or "", actor=current_user)
         except DomainError as exc:
-            return render_template("campaigns/copy.html", form=form, source=source), _form_error(form, exc, "year")
+            status = _form_error(form, exc, "year")
+            return render_template("campaigns/copy.html", form=form, source=source), status
         flash(f"Создан черновик «{c.name}»: направления, этапы (даты сдвинуты на {c.year - source.year} г.), "
               "критерии и форма заявки скопированы. Заявки не копируются.", "success")
         return redirect(url_for(".show", campaign_id=c.id))
@@ -225,8 +227,8 @@ def settings(campaign_id: int):
             changed = svc.update_settings(c, data, actor=current_user, expected_version=_version(form),
                                           reason=form.reason.data or "")
         except DomainError as exc:
-            return render_template("campaigns/settings.html", c=c, form=form, locked=locked), \
-                _form_error(form, exc, "reason")
+            status = _form_error(form, exc, "reason" if "причин" in exc.message else None)
+            return render_template("campaigns/settings.html", c=c, form=form, locked=locked), status
         if changed:
             flash("Настройки сохранены: " + ", ".join(svc.FIELD_LABELS[k] for k in changed) + ".", "success")
         else:
@@ -288,7 +290,8 @@ def track_edit(campaign_id: int, track_id: int | None = None):
             else:
                 svc.add_track(c, data, actor=current_user, expected_version=_version(form))
         except DomainError as exc:
-            return _track_form_page(c, form, track, _form_error(form, exc, "org_types"))
+            status = _form_error(form, exc, "org_types")
+            return _track_form_page(c, form, track, status)
         flash("Направление сохранено.", "success")
         return redirect(url_for(".show", campaign_id=c.id, _anchor="tracks"))
     return _track_form_page(c, form, track, 422 if form.errors else 200)
@@ -330,8 +333,8 @@ def stage_edit(campaign_id: int, stage_id: int):
             svc.update_stage(stage, data, actor=current_user, expected_version=_version(form),
                              reason=form.reason.data or "")
         except DomainError as exc:
-            return render_template("campaigns/stage.html", c=c, stage=stage, form=form, locked=locked), \
-                _form_error(form, exc, "deadline_date")
+            status = _form_error(form, exc, "deadline_date")
+            return render_template("campaigns/stage.html", c=c, stage=stage, form=form, locked=locked), status
         flash(f"Этап «{stage.title}» сохранён.", "success")
         return redirect(url_for(".show", campaign_id=c.id, _anchor="stages"))
     return render_template("campaigns/stage.html", c=c, stage=stage, form=form, locked=locked), \
@@ -403,8 +406,9 @@ def criterion_edit(campaign_id: int, criterion_id: int | None = None):
                 svc.add_criterion(c, data, actor=current_user, expected_version=_version(form),
                                   reason=form.reason.data or "")
         except DomainError as exc:
+            status = _form_error(form, exc, "reason")
             return render_template("campaigns/criterion.html", c=c, form=form, criterion=criterion,
-                                   locked=locked), _form_error(form, exc, "reason")
+                                   locked=locked), status
         flash("Критерий сохранён.", "success")
         return redirect(url_for(".show", campaign_id=c.id, _anchor="criteria"))
     return render_template("campaigns/criterion.html", c=c, form=form, criterion=criterion, locked=locked), \
@@ -481,8 +485,8 @@ def dossier_form(campaign_id: int):
             svc.update_dossier_schema(c, text_to_schema(form.schema.data), actor=current_user,
                                       expected_version=_version(form))
         except DomainError as exc:
-            return render_template("campaigns/dossier_form.html", c=c, form=form, editable=editable), \
-                _form_error(form, exc, "schema")
+            status = _form_error(form, exc, "schema")
+            return render_template("campaigns/dossier_form.html", c=c, form=form, editable=editable), status
         flash("Форма заявки сохранена.", "success")
         return redirect(url_for(".dossier_form", campaign_id=c.id))
     return render_template("campaigns/dossier_form.html", c=c, form=form, editable=editable)
