@@ -209,5 +209,9 @@ def test_demo_campaigns_are_seeded_once(app):
         sub = stage(new, StageKind.submission)
         assert sub.deadline > utcnow() and sub.deadline.year == 2026
         assert stage(new, StageKind.expert_review).deadline.date() > date(2026, 12, 15)
+        assert new.regulation_file.original_name == "Положение Инновационный поиск 2026.docx"
+        from workflow_app.services.files import read_stored, sniff
+
+        assert sniff(read_stored(new.regulation_file)) == "docx"
         opened = db.session.execute(select(AuditEvent).where(AuditEvent.event == "campaign.open")).scalars().all()
         assert len(opened) == 1 and opened[0].object_id == new.id

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import User
 from ..models.competition import Campaign, CampaignKind, CampaignStatus, StageKind
 from . import campaigns as svc
+from . import files
 from .demo import demo_seeder
 
 NAME_2025 = "Инновационный поиск 2025"
@@ -54,6 +55,28 @@ def _by_name(name: str) -> Campaign | None:
     return db.session.execute(select(Campaign).where(Campaign.name == name)).scalar_one_or_none()
 
 
+def _demo_regulation(c: Campaign, staff) -> None:
+    """A short regulation document so the public page's download works in the demo."""
+    import io
+
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading(f"Положение об образовательном конкурсе «{c.name}»", level=1)
+    doc.add_paragraph(DESCRIPTION)
+    doc.add_heading("Направления", level=2)
+    for t in c.tracks:
+        doc.add_paragraph(t.name, style="List Bullet")
+    doc.add_heading("Сроки (московское время)", level=2)
+    for s in c.stages:
+        doc.add_paragraph(f"{s.title}: до {svc._fmt(s.deadline)}", style="List Bullet")
+    buf = io.BytesIO()
+    doc.save(buf)
+    stored = files.store_bytes(buf.getvalue(), original_name=f"Положение {c.name}.docx",
+                               content_type=files.KINDS["docx"].content_type, user=staff)
+    c.regulation_file_id = stored.id
+
+
 @demo_seeder(order=10)
 def seed_campaigns() -> dict[str, int]:
     staff = db.session.execute(select(User).where(User.email == "staff@iro.local")).scalar_one_or_none()
@@ -77,6 +100,7 @@ def seed_campaigns() -> dict[str, int]:
         late = date.today() + timedelta(days=14) - DATES_2026[StageKind.submission][1]
         _set_dates(new, DATES_2026, max(late, timedelta(0)))
         db.session.flush()
+        _demo_regulation(new, staff)
         # Opened through the lifecycle, so the demo shows the same audit trail a real campaign gets.
         svc.transition(new, "open", actor=staff, check_policy=staff is None)
         added += 1
