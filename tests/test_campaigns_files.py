@@ -66,6 +66,19 @@ def test_bad_uploads_are_refused_in_russian_and_leave_nothing(ctx, data, name, w
     assert _files_on_disk() == before
 
 
+def test_a_rolled_back_upload_leaves_no_file(ctx):
+    before = _files_on_disk()
+    f = store_upload(upload(pdf_bytes(), "a.pdf"), allowed={"pdf"}, max_bytes=MB)
+    path = Path(current_app.config["UPLOAD_DIR"]) / f.storage_name
+    assert path.is_file()
+    db.session.rollback()  # e.g. a later step of the same request was refused
+    assert not path.exists() and _files_on_disk() == before
+    kept = store_upload(upload(pdf_bytes(), "b.pdf"), allowed={"pdf"}, max_bytes=MB)
+    db.session.commit()
+    db.session.rollback()  # a rollback after the commit must not touch committed files
+    assert (Path(current_app.config["UPLOAD_DIR"]) / kept.storage_name).is_file()
+
+
 def test_size_limit_and_type_not_allowed(ctx):
     big = pdf_bytes() + b"%" * 3000
     with pytest.raises(ValidationFailed) as err:

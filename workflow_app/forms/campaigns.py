@@ -17,6 +17,7 @@ from wtforms import (
     TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -52,6 +53,10 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(str(v), label) for v, label in pairs]
+
+
 def _kind_choices():
     return [(k.name, k.value) for k in CampaignKind]
 
@@ -62,7 +67,7 @@ class VersionedForm(RuForm):
 
 
 class CampaignCreateForm(RuForm):
-    kind = SelectField("Вид конкурса (шаблон настроек)", choices=_kind_choices(),
+    kind = SelectField("Вид конкурса (шаблон настроек)", choices=choices(_kind_choices()),
                        validators=[DataRequired(REQUIRED)])
     name = StringField("Название", validators=[DataRequired(REQUIRED), Length(max=300)])
     year = IntegerField("Год проведения", validators=[
@@ -76,7 +81,7 @@ class CampaignSettingsForm(VersionedForm):
     name = StringField("Название", validators=[DataRequired(REQUIRED), Length(max=300)])
     year = IntegerField("Год проведения", validators=[
         InputRequired(REQUIRED), NumberRange(2000, 2100, "Год проведения — от 2000 до 2100.")])
-    kind = SelectField("Вид конкурса", choices=_kind_choices())
+    kind = SelectField("Вид конкурса", choices=choices(_kind_choices()))
     description = TextAreaField("Описание (видно на публичной странице)", render_kw={"rows": 4})
     experts_per_entry = IntegerField("Экспертов на одну заявку", validators=[
         InputRequired(REQUIRED), NumberRange(1, 10, "Экспертов на заявку — от 1 до 10.")])
@@ -91,7 +96,7 @@ class CampaignSettingsForm(VersionedForm):
     blind_review = BooleanField("Слепая экспертиза (эксперты не видят заявителя)")
     comment_required = BooleanField("Комментарий эксперта к каждому критерию обязателен")
     normalize_scores = BooleanField("Нормировать оценки каждого эксперта (z-оценка)")
-    final_score_mode = SelectField("Итоговая оценка", choices=[(m.name, m.value) for m in FinalScoreMode])
+    final_score_mode = SelectField("Итоговая оценка", choices=choices((m.name, m.value) for m in FinalScoreMode))
     code_prefix = StringField("Префикс кода заявки", validators=[DataRequired(REQUIRED), Length(max=16)])
     reason = TextAreaField("Причина изменения (обязательна, если оценивание уже началось)",
                            render_kw={"rows": 2})
@@ -107,7 +112,7 @@ class TrackForm(VersionedForm):
     code = StringField("Код", validators=[DataRequired(REQUIRED), Length(max=32)])
     name = StringField("Название направления (номинации)", validators=[DataRequired(REQUIRED), Length(max=200)])
     org_types = MultiCheckboxField("Кто может участвовать (типы организаций)",
-                                   choices=[(t.name, t.value) for t in OrgType])
+                                   choices=choices((t.name, t.value) for t in OrgType))
     winners_quota = IntegerField("Квота победителей (пусто — без ограничения)", validators=[
         Optional(), NumberRange(0, 1000, "Квота — от 0 до 1000.")])
     submit = SubmitField("Сохранить")
@@ -126,7 +131,7 @@ class StageForm(VersionedForm):
 
 
 class StageAddForm(VersionedForm):
-    kind = SelectField("Этап", choices=[(k.name, k.value) for k in StageKind])
+    kind = SelectField("Этап", choices=choices((k.name, k.value) for k in StageKind))
     submit = SubmitField("Добавить этап")
 
 

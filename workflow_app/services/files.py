@@ -5,8 +5,8 @@ database for the download's Content-Disposition, never used as a path. Files are
 through `open_stored` / `send_stored`, and a view calls `send_stored` only after
 `policy.can(user, "file.download", file)` (see policies/files.py).
 
-A file written for a transaction that is later rolled back stays on disk as an orphan without a row;
-it is unreachable (no row points at it) and harmless.
+Files are written before the transaction commits; if it rolls back instead (a later refusal in the same
+request), the files it wrote are deleted again, so a refused action leaves nothing on disk either.
 """
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import IO
 
 from flask import Response, current_app, send_file
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from ..errors import ValidationFailed
 from ..extensions import db
@@ -166,12 +168,34 @@ def store_upload(file_storage, *, allowed: set[str], max_bytes: int, user=None) 
         fh.write(data)
     os.chmod(tmp, 0o640)
     os.replace(tmp, path)
+    _remember(path)
     row = StoredFile(storage_name=storage_name, original_name=original, content_type=KINDS[kind].content_type,
                      size=len(data), sha256=hashlib.sha256(data).hexdigest(),
                      uploaded_by_id=getattr(user, "id", None))
     db.session.add(row)
     db.session.flush()
     return row
+
+
+_PENDING = "uploads_written_in_transaction"
+
+
+def _remember(path: Path) -> None:
+    db.session.info.setdefault(_PENDING, []).append(path)
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_uploads(session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_uploads(session) -> None:
+    for path in session.info.pop(_PENDING, []):
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
 
 
 def store_bytes(data: bytes, *, original_name: str, content_type: str, user=None) -> StoredFile:
@@ -182,6 +206,7 @@ def store_bytes(data: bytes, *, original_name: str, content_type: str, user=None
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "xb") as fh:
         fh.write(data)
+    _remember(path)
     row = StoredFile(storage_name=storage_name, original_name=_clean_name(original_name),
                      content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
                      uploaded_by_id=getattr(user, "id", None))

@@ -20,6 +20,7 @@ from ..forms.campaigns import (
     StageAddForm,
     StageForm,
     TrackForm,
+    choices,
     kind_filter_choices,
     status_choices,
 )
@@ -372,8 +373,8 @@ def stage_delete(campaign_id: int, stage_id: int):
 # --- criteria ----------------------------------------------------------------------------------
 
 def _criterion_choices(form: CriterionForm, c: Campaign) -> None:
-    form.stage_id.choices = [(s.id, s.title) for s in c.stages if s.scored]
-    form.track_id.choices = [(0, "Все направления")] + [(t.id, t.name) for t in c.tracks]
+    form.stage_id.choices = choices((s.id, s.title) for s in c.stages if s.scored)
+    form.track_id.choices = choices([(0, "Все направления")] + [(t.id, t.name) for t in c.tracks])
 
 
 @bp.route("/campaigns/<int:campaign_id>/criteria/new", methods=["GET", "POST"])
