@@ -15,7 +15,7 @@ from workflow_app.models import AuditEvent, Role
 from workflow_app.models.competition import CampaignStatus, Decision, EntryStatus
 from workflow_app.models.orders import Order, OrderKind, OrderStatus
 from workflow_app.models.status_award import AwardStatus, StatusAward, StatusType
-from workflow_app.services import orders, settings, storage
+from workflow_app.services import files, orders, settings
 
 from .competition_factories import make_campaign, make_entry
 from .helpers import login, make_org, make_user, post_form
@@ -81,7 +81,7 @@ def test_signing_numbers_freezes_files_and_grants_statuses(ctx):
     order, c, (e1, e2), _ = _signed_results_order()
     assert order.status == OrderStatus.signed
     assert order.number == "1" and order.year == order.order_date.year
-    pdf = storage.read_bytes(order.pdf_file)
+    pdf = files.read_stored(order.pdf_file)
     import hashlib
 
     assert hashlib.sha256(pdf).hexdigest() == order.pdf_file.sha256
@@ -291,3 +291,28 @@ def test_two_concurrent_signings_get_distinct_consecutive_numbers(app):
         assert seqs == [1, 2]
         assert db.session.execute(select(func.count(Order.id)).where(Order.status == OrderStatus.signed)
                                   ).scalar_one() == 2
+
+
+def test_scan_of_the_signed_order_is_attached_and_checked_by_content(app, client):
+    with app.app_context():
+        order, *_ = _signed_results_order()
+        db.session.commit()
+        oid, version = order.id, order.version
+        pdf_bytes = orders.document_bytes(order, "pdf")
+    login(client, "staff@x.ru")
+    fake = post_form(client, f"/orders/{oid}/scan",
+                     {"version": version, "scan": (io.BytesIO(b"<html><script>x</script>"), "scan.pdf")},
+                     form_url=f"/orders/{oid}", content_type="multipart/form-data")
+    assert fake.status_code == 302
+    with app.app_context():
+        assert db.session.get(Order, oid).scan_file_id is None
+    ok = post_form(client, f"/orders/{oid}/scan",
+                   {"version": version, "scan": (io.BytesIO(pdf_bytes), "скан.pdf")},
+                   form_url=f"/orders/{oid}", content_type="multipart/form-data")
+    assert ok.status_code == 302
+    with app.app_context():
+        o = db.session.get(Order, oid)
+        assert o.scan_file is not None and o.scan_file.original_name == "скан.pdf"
+        assert o.status == OrderStatus.signed and o.number == "1"
+        fid = o.scan_file_id
+    assert client.get(f"/files/{fid}").data == pdf_bytes

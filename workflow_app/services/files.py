@@ -48,6 +48,7 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
 
 DOCUMENTS = {"pdf", "docx"}
 IMAGES = {"png", "jpeg", "gif"}
+DOCUMENTS_SCAN = {"pdf", "png", "jpeg"}  # a scan of a paper document with a wet signature
 MB = 1024 * 1024
 
 # Content that is refused whatever its name: programs, scripts and markup a browser would run.
