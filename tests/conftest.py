@@ -127,14 +127,33 @@ KEEP_TABLES = {"municipality", "alembic_version"}
 
 
 def _clean(app) -> None:
+    """Empty every table but the reference ones, quickly.
+
+    audit_event is append-only (database triggers refuse UPDATE/DELETE), so: PostgreSQL truncates
+    (TRUNCATE fires no row triggers); SQLite drops the tables' triggers, deletes and re-creates them
+    from their stored SQL, all in one transaction.
+    """
     from workflow_app.extensions import db
 
     with app.app_context():
         db.session.remove()
+        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in KEEP_TABLES]
         with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                if table.name not in KEEP_TABLES:
-                    conn.execute(table.delete())
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables))
+                return
+            names = [t.name for t in tables]
+            marks = ", ".join("?" for _ in names)
+            triggers = conn.exec_driver_sql(
+                f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks})",
+                tuple(names),
+            ).all()
+            for name, _ in triggers:
+                conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+            for table in tables:
+                conn.execute(table.delete())
+            for _, sql in triggers:
+                conn.exec_driver_sql(sql)
 
 
 @pytest.fixture
@@ -157,3 +176,20 @@ def ctx(app):
         from workflow_app.extensions import db
 
         db.session.rollback()
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; the app sends to it during the test.
+
+    `.messages` holds what arrived (email.message.EmailMessage); `.down()` makes it unreachable.
+    """
+    from .smtp import LocalSMTP
+
+    server = LocalSMTP().start()
+    server.attach(app)
+    try:
+        yield server
+    finally:
+        server.detach()
+        server.stop()

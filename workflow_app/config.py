@@ -67,4 +67,6 @@ class TestConfig(Config):
 
 
 def config_from_env() -> type[Config]:
-    return ProductionConfig if os.environ.get("APP_ENV", "").lower() == "production" else Config
+    base = ProductionConfig if os.environ.get("APP_ENV", "").lower() == "production" else Config
+    # The key is read when the app is created, not when this module was first imported.
+    return type(base.__name__, (base,), {"SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)})
