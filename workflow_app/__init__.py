@@ -24,6 +24,9 @@ def create_app(config: type | dict | None = None, instance_path: str | None = No
             "SECRET_KEY is not set (or shorter than 32 characters): refusing to start in production. "
             "Generate one with: python -c 'import secrets; print(secrets.token_hex(32))'"
         )
+    from .services import passwords
+
+    passwords.configure(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
 
