@@ -257,3 +257,10 @@ def test_failed_logins_are_counted_in_the_database_not_in_memory(app, client):
         n = db.session.execute(select(func.count(AuditEvent.id))
                                .where(AuditEvent.event == "auth.login_failed")).scalar_one()
     assert n == 6
+
+
+def test_special_use_domain_and_padded_address_sign_in(app, client):
+    """The demo accounts live at iro.local; people paste addresses with spaces and capitals."""
+    uid = _user(app, "admin@iro.local")
+    assert login(client, "  Admin@IRO.local ").status_code == 302
+    assert [e.actor_id for e in _events(app, "auth.login")] == [uid]
