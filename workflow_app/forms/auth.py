@@ -3,8 +3,8 @@ from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 REQUIRED = "Заполните это поле."
-# Sign-in and reset only look an address up: a strict validator (email_validator) would refuse
-# existing accounts such as the demo's admin@iro.local (".local" is a special-use domain).
+# Sign-in and reset only look an address up: a strict validator would refuse an existing account
+# whose address it dislikes, and gains nothing (an unknown address just finds no one).
 LOOKS_LIKE_EMAIL = Regexp(r"^[^@\s]+@[^@\s]+$", message="Введите корректный адрес электронной почты.")
 
 

@@ -77,6 +77,19 @@ class Lifecycle:
         )
         Lifecycle.registry[name] = self
 
+    def add_guard(self, trigger: str, guard: Guard) -> None:
+        """Attach a guard defined where its queries live (services), keeping machines declarative."""
+        t = self.transitions[trigger]
+        if guard not in t.guards:
+            self.transitions[trigger] = T(t.trigger, t.label, t.source, t.dest, t.guards + (guard,),
+                                          t.effects, t.needs_reason)
+
+    def add_effect(self, trigger: str, effect: Effect) -> None:
+        t = self.transitions[trigger]
+        if effect not in t.effects:
+            self.transitions[trigger] = T(t.trigger, t.label, t.source, t.dest, t.guards,
+                                          t.effects + (effect,), t.needs_reason)
+
     def action(self, trigger: str) -> str:
         """The policy action for a trigger, e.g. "entry.admit"."""
         return f"{self.name}.{trigger}"

@@ -1,0 +1,25 @@
+"""Entry lifecycle, from the applicant's draft to the commission's decision."""
+from ..models.competition import EntryStatus as S
+from .base import Lifecycle, T
+
+ACTIVE = [S.draft, S.submitted, S.returned, S.admitted, S.under_review, S.scored, S.shortlisted]
+
+entry_lifecycle = Lifecycle(
+    "entry", "Заявка", S, S.draft,
+    [
+        T("submit", "Подать заявку", S.draft, S.submitted),
+        T("return_for_correction", "Вернуть на доработку", S.submitted, S.returned, needs_reason=True),
+        T("resubmit", "Подать исправленную заявку", S.returned, S.submitted),
+        T("admit", "Допустить к экспертизе", S.submitted, S.admitted),
+        T("reject", "Отклонить", S.submitted, S.rejected, needs_reason=True),
+        T("start_review", "Передать на экспертизу", S.admitted, S.under_review),
+        T("complete_review", "Завершить экспертизу", S.under_review, S.scored),
+        T("reopen_review", "Вернуть на экспертизу", S.scored, S.under_review, needs_reason=True),
+        T("shortlist", "Допустить к очному этапу", S.scored, S.shortlisted),
+        T("complete_defence", "Очный этап пройден", S.shortlisted, S.defended),
+        T("select_winner", "Признать победителем", [S.scored, S.shortlisted, S.defended], S.winner),
+        T("not_select", "Не признавать победителем", [S.scored, S.shortlisted, S.defended],
+          S.not_selected),
+        T("withdraw", "Отозвать заявку", ACTIVE, S.withdrawn, needs_reason=True),
+    ],
+)
