@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
@@ -123,10 +123,11 @@ def request_reset(email: str, link_for) -> None:
     )
 
 
-def find_reset_token(token: str) -> PasswordResetToken:
-    row = db.session.execute(
-        select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token))
-    ).scalar_one_or_none()
+def find_reset_token(token: str, *, for_update: bool = False) -> PasswordResetToken:
+    stmt = select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token))
+    if for_update:
+        stmt = stmt.with_for_update()  # two tabs posting the same link: the second sees it used
+    row = db.session.execute(stmt).scalar_one_or_none()
     if row is None or row.used_at is not None or row.expires_at < utcnow():
         raise DomainError("Ссылка для восстановления пароля недействительна или устарела. "
                           "Запросите новую.")
@@ -134,10 +135,16 @@ def find_reset_token(token: str) -> PasswordResetToken:
 
 
 def reset_password(token: str, new: str, repeat: str) -> User:
-    row = find_reset_token(token)
+    row = find_reset_token(token, for_update=True)
     if new != repeat:
         raise ValidationFailed("Новый пароль и его повтор не совпадают.")
     user = db.session.get(User, row.user_id)
     set_password(user, new, actor=user, event="auth.password_reset")
-    row.used_at = utcnow()
+    # This link and any other outstanding one for the account are spent.
+    now = utcnow()
+    db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+    )
     return user
