@@ -136,6 +136,20 @@ def test_using_one_link_spends_the_others(app, client, smtp_server):
     assert client.get(first).status_code == 400
 
 
+def test_reset_mails_per_address_are_limited(app, client, smtp_server):
+    with app.app_context():
+        make_user("r@x.ru", Role.staff)
+        db.session.commit()
+    for _ in range(5):
+        resp = _request_reset(client, "r@x.ru")
+        assert SENT_NOTE in resp.get_data(as_text=True)  # the page says the same every time
+    assert len(_outbox(app)) == 3
+    with app.app_context():
+        reasons = db.session.execute(select(AuditEvent.reason).where(
+            AuditEvent.event == "auth.reset_requested").order_by(AuditEvent.id)).scalars().all()
+    assert reasons == ["", "", "", "limit reached, no mail", "limit reached, no mail"]
+
+
 def _queue(app, n=1, prefix="m"):
     with app.app_context():
         for i in range(n):

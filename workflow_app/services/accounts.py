@@ -100,12 +100,21 @@ def issue_password_token(user: User, ttl: timedelta) -> tuple[PasswordResetToken
     return row, token
 
 
+RESET_MAILS_PER_15_MIN = 3
+
+
 def request_reset(email: str, link_for) -> None:
     """Queue a reset e-mail if the account exists; say nothing either way (no account probing)."""
     email = normalize_email(email)
     user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
-    audit.record("auth.reset_requested", subject=email, actor=None, obj=user)
-    if user is None or not user.is_active:
+    # At most a few mails per address per quarter hour, so nobody can flood a mailbox from this form.
+    since = utcnow() - timedelta(minutes=15)
+    recent = db.session.execute(select(func.count(AuditEvent.id)).where(
+        AuditEvent.event == "auth.reset_requested", AuditEvent.subject == email, AuditEvent.at >= since)
+    ).scalar_one()
+    audit.record("auth.reset_requested", subject=email, actor=None, obj=user,
+                 reason="limit reached, no mail" if recent >= RESET_MAILS_PER_15_MIN else "")
+    if user is None or not user.is_active or recent >= RESET_MAILS_PER_15_MIN:
         return
     ttl = current_app.config["PASSWORD_RESET_TTL_MINUTES"]
     row, token = issue_password_token(user, timedelta(minutes=ttl))

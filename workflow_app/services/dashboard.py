@@ -94,12 +94,10 @@ def _staff(user: User) -> Panel:
                  stats=[("Организаций", orgs), ("Пользователей", users), ("Писем в очереди", pending)])
 
 
-@panel(Role.signatory)
-def _signatory(user: User) -> Panel:
-    return Panel(title="На подпись", empty="Документов, ожидающих вашей подписи, нет.")
-
-
 @panel(Role.admin)
 def _admin(user: User) -> Panel:
+    from flask import url_for
+
     return Panel(title="Администрирование",
-                 empty="Настройки учреждения и учётные записи — в меню «Администрирование».")
+                 lines=["Сведения об учреждении для документов и список согласующих приказов."],
+                 links=[("Настройки учреждения", url_for("orders.institution_settings"))])

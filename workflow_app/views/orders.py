@@ -15,7 +15,7 @@ from ..models import Organization, Role, RoleGrant, User
 from ..models.competition import Campaign
 from ..models.orders import Order, OrderKind, OrderStatus
 from ..models.status_award import AwardStatus, StatusAward, StatusType
-from ..services import files, order_kinds, orders, settings
+from ..services import files, order_kinds, order_panels, orders, settings  # noqa: F401
 from ..machines.base import fire
 from . import authorize
 from .nav import NavItem, register_nav
