@@ -199,3 +199,33 @@ def test_manual_override_needs_an_exception_to_break_a_rule(app, client):
         assert new_a.explanation["replaces"] == old_id
         ev = db.session.execute(select(AuditEvent).where(AuditEvent.event == "assignment.manual")).scalar_one()
         assert ev.reason == "отпуск эксперта"
+
+
+def test_fast_ranking_agrees_with_the_explained_rules(ctx):
+    """The planner's one-line eligibility test and the explanation's reasons must never disagree."""
+    c = make_campaign(experts_per_entry=2, expert_load_cap=2)
+    s = review_stage(c)
+    munis = ["krasnodar", "sochi", "anapa"]
+    orgs = [org(m) for m in munis]
+    entries = [admitted_entry(c, organization=orgs[i % 3], track_code=("ОО", "ДОО")[i % 2]) for i in range(6)]
+    for i in range(9):
+        x = make_expert(f"r{i}@x.ru", munis[i % 3], competences=(("ОО",), ("ДОО",), ("ОО", "ДОО"))[i % 3],
+                        max_load=(None, 0, 1)[i % 3] if i % 4 else None, active=i != 5,
+                        organization=orgs[i % 3] if i == 7 else None)
+        if i == 2:
+            db.session.add(ExpertConflict(expert_id=x.id, organization_id=orgs[1].id))
+        if i == 4:
+            accepted(entries[0], s, x)
+    db.session.flush()
+    experts = svc.load_experts(c)
+    loads = svc.load_counts(c)
+    conflicts = svc.load_conflicts()
+    checked = 0
+    for e in entries:
+        info = svc.entry_info(e, s)
+        fast = {x.id for _, x in svc.rank_candidates(info, experts, loads, conflicts)[0]}
+        slow = {x.id for x in experts if not svc.exclusion_reasons(info, x, loads.get(x.id, 0), conflicts)}
+        excluded = {x.expert_id for x in svc.explain(info, experts, loads, conflicts)}
+        assert fast == slow and fast.isdisjoint(excluded) and fast | excluded == {x.id for x in experts}
+        checked += len(fast)
+    assert checked > 0

@@ -277,15 +277,36 @@ def exclusion_reasons(entry: EntryInfo, x: ExpertInfo, load: int,
 
 
 def rank_candidates(entry: EntryInfo, experts: list[ExpertInfo], loads: dict[int, int],
-                    conflicts: set[tuple[int, int]]) -> list[tuple[tuple, ExpertInfo]]:
-    """The eligible experts for an entry, best first: (load, lot, id)."""
-    ranked = []
+                    conflicts: set[tuple[int, int]], top: int | None = None
+                    ) -> tuple[list[tuple[tuple, ExpertInfo]], int]:
+    """The eligible experts for an entry, best first by (load, lot, id), and how many are eligible.
+
+    With `top`, only the best `top` are ranked: the lot is computed just for the experts whose load is
+    within the cut (this loop runs entries × experts times). The rules are the same as in
+    `exclusion_reasons`, written as one short-circuit test (a test checks both agree).
+    """
+    eligible = []
+    eid, org, muni, code, tried = entry.id, entry.org_id, entry.municipality_id, entry.track_code, entry.tried
+    get = loads.get
     for x in experts:
-        load = loads.get(x.id, 0)
-        if not exclusion_reasons(entry, x, load, conflicts):
-            ranked.append(((load, lot(entry.id, x.id), x.id), x))
-    ranked.sort(key=lambda r: r[0])
-    return ranked
+        load = get(x.id, 0)
+        if (load >= x.cap or not x.active or x.org_id == org or code not in x.competences
+                or (x.municipality_id is not None and x.municipality_id == muni)
+                or x.id in tried or (x.id, org) in conflicts):
+            continue
+        eligible.append((load, x))
+    n = len(eligible)
+    if top is not None and n > top:
+        eligible.sort(key=_first)
+        cut = eligible[top - 1][0]
+        eligible = [r for r in eligible if r[0] <= cut]
+    ranked = [((load, lot(eid, x.id), x.id), x) for load, x in eligible]
+    ranked.sort(key=_first)
+    return (ranked[:top] if top is not None else ranked), n
+
+
+def _first(r):
+    return r[0]
 
 
 def explain(entry: EntryInfo, experts: list[ExpertInfo], loads: dict[int, int],
@@ -301,10 +322,10 @@ def explain(entry: EntryInfo, experts: list[ExpertInfo], loads: dict[int, int],
 def _choose(ep: EntryPlan, experts_for_track: list[ExpertInfo], all_experts: list[ExpertInfo],
             loads: dict[int, int], conflicts, detail: bool) -> None:
     entry = ep.entry
-    ranked = rank_candidates(entry, experts_for_track, loads, conflicts)
-    for rank, (key, x) in enumerate(ranked[:ep.needed], start=1):
-        ep.picks.append(Pick(entry.id, x.id, x.name, key[0], x.cap, rank, len(ranked)))
-    if detail or len(ranked) < ep.needed:
+    ranked, n = rank_candidates(entry, experts_for_track, loads, conflicts, top=ep.needed)
+    for rank, (key, x) in enumerate(ranked, start=1):
+        ep.picks.append(Pick(entry.id, x.id, x.name, key[0], x.cap, rank, n))
+    if detail or n < ep.needed:
         ep.excluded = explain(entry, all_experts, loads, conflicts)
     for p in ep.picks:
         loads[p.expert_id] = loads.get(p.expert_id, 0) + 1
@@ -430,7 +451,7 @@ def candidates_for(entry: Entry, stage: Stage) -> tuple[EntryInfo, list[tuple[tu
     experts = load_experts(campaign)
     loads = load_counts(campaign)
     conflicts = load_conflicts([info.org_id])
-    return (info, rank_candidates(info, experts, loads, conflicts),
+    return (info, rank_candidates(info, experts, loads, conflicts)[0],
             explain(info, experts, loads, conflicts), loads)
 
 
