@@ -203,6 +203,7 @@ def _entry_page(entry: Entry, stage: Stage, manual_form: ManualAssignForm | None
     return render_template("review/entry_assignments.html", entry=entry, stage=stage,
                            stages=_scored_stages(entry.campaign), assignments=assignments, ranked=ranked,
                            excluded=excluded, loads=loads, form=form, reason_form=ReasonForm(),
+                           fmt=review_service.fmt_points,
                            max_total=review_service.max_total(
                                review_service.criteria_for(stage.id, entry.track_id))), status
 
