@@ -229,3 +229,40 @@ def test_fast_ranking_agrees_with_the_explained_rules(ctx):
         assert fast == slow and fast.isdisjoint(excluded) and fast | excluded == {x.id for x in experts}
         checked += len(fast)
     assert checked > 0
+
+
+def test_revoking_the_last_open_sheet_completes_the_review(ctx):
+    """Staff revoke an expert who never scored; the panel that remains has all submitted → scored."""
+    from decimal import Decimal
+
+    from workflow_app.services import review as rsvc
+
+    c = make_campaign(experts_per_entry=1)
+    s = review_stage(c)
+    e = admitted_entry(c)
+    e.status = EntryStatus.under_review
+    staff = make_user("staff@x.ru", Role.staff)
+    done, idle = make_expert("done@x.ru"), make_expert("idle@x.ru")
+    a_done = accepted(e, s, done)
+    a_idle = accepted(e, s, idle, is_extra=True)
+    rsvc.save_sheet(a_done, done, {cr.id: ("5", "") for cr in rsvc.criteria_for(s.id, e.track_id)}, "",
+                    submit=True)
+    assert e.status == EntryStatus.under_review  # the extra expert has not scored yet
+    svc.revoke(a_idle, staff, "эксперт не выходит на связь")
+    assert a_idle.status == AssignmentStatus.revoked and e.status == EntryStatus.scored
+    assert a_done.total == sum(Decimal(5) * cr.weight for cr in rsvc.criteria_for(s.id, e.track_id))
+
+
+def test_manual_assignment_refuses_an_entry_not_in_review(ctx):
+    import pytest
+
+    from workflow_app.errors import ValidationFailed
+
+    c = make_campaign()
+    e = admitted_entry(c)
+    e.status = EntryStatus.draft
+    x = make_expert("x@x.ru")
+    staff = make_user("staff@x.ru", Role.staff)
+    with pytest.raises(ValidationFailed, match="назначать экспертов"):
+        svc.manual_assign(e, review_stage(c), x.id, staff, reason="надо")
+    assert assignments_of(e.id) == []

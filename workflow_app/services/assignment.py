@@ -503,6 +503,10 @@ def manual_assign(entry: Entry, stage: Stage, expert_id: int, actor, *, reason: 
         raise ValidationFailed("Укажите причину ручного назначения.")
     if replace is not None and (replace.entry_id != entry.id or replace.stage_id != stage.id):
         raise ValidationFailed("Заменяемое назначение относится к другой заявке или этапу.")
+    states = STAGE_ENTRY_STATES.get(stage.kind, (EntryStatus.admitted, EntryStatus.under_review))
+    if entry.status not in states:
+        raise ValidationFailed(f"Заявка в состоянии «{entry.status.value}»: назначать экспертов на этап "
+                               f"«{stage.title}» нельзя.")
     infos = load_experts(entry.campaign, [expert_id])
     if not infos:
         raise ValidationFailed("Выбранный пользователь не является экспертом с анкетой в пуле.")
