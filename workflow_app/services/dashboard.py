@@ -73,10 +73,7 @@ def _coordinator(user: User) -> Panel:
     )
 
 
-@panel(Role.expert)
-def _expert(user: User) -> Panel:
-    return Panel(title="Экспертиза",
-                 empty="Назначенных вам заявок пока нет. Вы получите уведомление, когда они появятся.")
+# The expert's panel lives with the review views (views/review.py): it counts their assignments.
 
 
 @panel(Role.staff)
