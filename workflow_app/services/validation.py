@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import or_
 from sqlalchemy.sql import ColumnElement
 
 from ..errors import ValidationFailed
@@ -49,10 +48,5 @@ def email_error(email: str) -> str | None:
 
 
 def contains_ci(col: ColumnElement, text: str) -> ColumnElement:
-    """Case-insensitive substring search that also works for Cyrillic on SQLite.
-
-    SQLite's LIKE folds ASCII only, so the usual spellings (as typed, lower, upper, Capitalised)
-    are tried; PostgreSQL's ILIKE would need just one.
-    """
-    variants = {text, text.lower(), text.upper(), text[:1].upper() + text[1:].lower()}
-    return or_(*[col.ilike(like_pattern(v), escape="\\") for v in sorted(variants)])
+    """Case-insensitive substring search (Cyrillic too: SQLite gets a Unicode lower() in extensions)."""
+    return col.ilike(like_pattern(text), escape="\\")
