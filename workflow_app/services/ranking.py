@@ -42,7 +42,9 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    Float,
     Numeric,
+    cast,
     null,
     or_,
     select,
@@ -89,8 +91,8 @@ def _sqlite_sqrt(dbapi_connection, _record):
 
 
 def _dec(expr):
-    """Read the value back as a Decimal with 4 places on both backends (SQLite computes in REAL)."""
-    return type_coerce(expr, Numeric(14, 4))
+    """Read the value back as a float on both backends (the ranking computes in double precision)."""
+    return type_coerce(expr, Float)
 
 
 def scored_stages(campaign: Campaign) -> list[Stage]:
@@ -110,9 +112,11 @@ class StageCols:
 
 
 def _sheets(campaign: Campaign, stage_ids: list[int]):
+    # Float arithmetic (double precision on PostgreSQL): averaging numerics is several times slower,
+    # and every figure is rounded to 4 places at the end anyway.
     a, e = ReviewAssignment, Entry
     return (
-        select(a.entry_id, a.stage_id, a.expert_id, a.total.label("total"))
+        select(a.entry_id, a.stage_id, a.expert_id, cast(a.total, Float).label("total"))
         .join(e, e.id == a.entry_id)
         .where(e.campaign_id == campaign.id, a.stage_id.in_(stage_ids),
                a.status == AssignmentStatus.submitted, a.total.is_not(None))
@@ -123,8 +127,7 @@ def _sheets(campaign: Campaign, stage_ids: list[int]):
 def _adjusted(sheets, normalize: bool):
     """Sheets with `adj`: the total itself, or its per-expert z-score mapped onto the stage's scale."""
     if not normalize:
-        return select(sheets.c.entry_id, sheets.c.stage_id, sheets.c.expert_id, sheets.c.total,
-                      sheets.c.total.label("adj")).cte("adjusted")
+        return sheets, sheets.c.total
     by_expert = [sheets.c.stage_id, sheets.c.expert_id]
     w1 = select(
         sheets.c.entry_id, sheets.c.stage_id, sheets.c.expert_id, sheets.c.total,
@@ -143,18 +146,13 @@ def _adjusted(sheets, normalize: bool):
          w2.c.mu_s + (w2.c.total - w2.c.mu_e) / func.sqrt(w2.c.var_e) * func.sqrt(w2.c.var_s)),
         else_=w2.c.total - w2.c.mu_e + w2.c.mu_s,
     )
-    return select(w2.c.entry_id, w2.c.stage_id, w2.c.expert_id, w2.c.total, adj.label("adj")).cte("adjusted")
+    return w2, adj
 
 
-def _maxes(campaign: Campaign, stage_ids: list[int]):
-    cr, tr = Criterion, Track
-    return (
-        select(tr.id.label("track_id"), cr.stage_id, func.sum(cr.max_points * cr.weight).label("max_total"))
-        .join(cr, and_(cr.campaign_id == tr.campaign_id, or_(cr.track_id == tr.id, cr.track_id.is_(None))))
-        .where(tr.campaign_id == campaign.id, cr.stage_id.in_(stage_ids))
-        .group_by(tr.id, cr.stage_id)
-        .cte("maxes")
-    )
+def _round(expr):
+    """Round a float to 4 places in float arithmetic on both backends: casting 10,000s of values to
+    numeric (PostgreSQL's round(x, n) needs numeric) costs more than the rest of the ranking."""
+    return func.round(expr * 10000) / 10000.0
 
 
 def ranking_subquery(campaign: Campaign):
@@ -162,17 +160,29 @@ def ranking_subquery(campaign: Campaign):
     stages = scored_stages(campaign)
     stage_ids = [s.id for s in stages] or [-1]
     sheets = _sheets(campaign, stage_ids)
-    adjusted = _adjusted(sheets, bool(campaign.normalize_scores))
-    per_stage = (
-        select(adjusted.c.entry_id, adjusted.c.stage_id,
-               func.round(func.avg(adjusted.c.adj), 4).label("score"),
-               func.count().label("n"),
-               func.round(func.min(adjusted.c.adj), 4).label("low"),
-               (func.max(adjusted.c.total) - func.min(adjusted.c.total)).label("spread"))
-        .group_by(adjusted.c.entry_id, adjusted.c.stage_id)
-        .cte("per_stage")
+    src, adj = _adjusted(sheets, bool(campaign.normalize_scores))
+    # one pass over the sheets: per entry, every stage's figures side by side (conditional aggregates)
+    agg = [src.c.entry_id]
+    for i, st in enumerate(stages):
+        on = src.c.stage_id == st.id
+        agg += [
+            func.avg(case((on, adj))).label(f"score{i}"),
+            func.count(case((on, 1))).label(f"n{i}"),
+            func.min(case((on, adj))).label(f"low{i}"),
+            (func.max(case((on, src.c.total))) - func.min(case((on, src.c.total)))).label(f"spread{i}"),
+        ]
+    per_entry = select(*agg).group_by(src.c.entry_id).subquery("per_entry")
+    cr, tr = Criterion, Track
+    mx_cols = [tr.id.label("track_id")] + [
+        func.sum(case((cr.stage_id == st.id, cr.max_points * cr.weight))).label(f"max{i}")
+        for i, st in enumerate(stages)]
+    maxes = (
+        select(*mx_cols)
+        .join(cr, and_(cr.campaign_id == tr.campaign_id, or_(cr.track_id == tr.id, cr.track_id.is_(None))))
+        .where(tr.campaign_id == campaign.id, cr.stage_id.in_(stage_ids))
+        .group_by(tr.id)
+        .subquery("maxes")
     )
-    maxes = _maxes(campaign, stage_ids)
 
     e, org, mun = Entry, Organization, Municipality
     cols = [
@@ -180,37 +190,38 @@ def ranking_subquery(campaign: Campaign):
         e.decision, e.final_score, e.final_rank, e.organization_id,
         org.short_name.label("org_name"), mun.name.label("municipality"),
     ]
-    stmt_from = e.__table__.join(org, org.id == e.organization_id).join(mun, mun.id == org.municipality_id)
+    pe, mx = per_entry.c, maxes.c
     pcts = []
-    for i, s in enumerate(stages):
-        ps, mx = per_stage.alias(f"ps{i}"), maxes.alias(f"mx{i}")
-        stmt_from = stmt_from.outerjoin(ps, and_(ps.c.entry_id == e.id, ps.c.stage_id == s.id)).outerjoin(
-            mx, and_(mx.c.track_id == e.track_id, mx.c.stage_id == s.id))
-        pct = func.round(ps.c.score * 100 / func.nullif(mx.c.max_total, 0), 4)
-        pcts.append((s, pct, ps))
-        if i == 0:
-            first_max = mx.c.max_total
-        cols += [_dec(ps.c.score).label(f"s{i}_score"), func.coalesce(ps.c.n, 0).label(f"s{i}_n"),
-                 _dec(ps.c.spread).label(f"s{i}_spread"), _dec(ps.c.low).label(f"s{i}_low"),
-                 _dec(mx.c.max_total).label(f"s{i}_max"), _dec(pct).label(f"s{i}_pct")]
+    for i, st in enumerate(stages):
+        raw_pct = pe[f"score{i}"] * 100 / func.nullif(cast(mx[f"max{i}"], Float), 0)
+        pcts.append((st, _round(raw_pct)))
+        cols += [_dec(_round(pe[f"score{i}"])).label(f"s{i}_score"),
+                 func.coalesce(pe[f"n{i}"], 0).label(f"s{i}_n"),
+                 _dec(_round(pe[f"spread{i}"])).label(f"s{i}_spread"),
+                 _dec(_round(pe[f"low{i}"])).label(f"s{i}_low"),
+                 _dec(mx[f"max{i}"]).label(f"s{i}_max"),
+                 _dec(pcts[-1][1]).label(f"s{i}_pct")]
     if not stages:
         cols += [null().label("final")]
-        final = null()
     else:
         final = final_score_expr(campaign, pcts)
         cols.append(_dec(final).label("final"))
-        first_pct, first_ps = pcts[0][1], pcts[0][2]
+        first_pct = pcts[0][1]
         shortlist_pct = Decimal(campaign.shortlist_pct if campaign.shortlist_pct is not None else 60)
         divergence_pct = Decimal(campaign.divergence_pct if campaign.divergence_pct is not None else 30)
         cols += [
-            case((first_pct >= shortlist_pct, True), else_=False).label("shortlist_ok"),
+            case((first_pct >= float(shortlist_pct), True), else_=False).label("shortlist_ok"),
             case((or_(e.divergent.is_(True),
-                      first_ps.c.spread * 100 > first_max * divergence_pct), True),
+                      pe.spread0 * 100 > cast(mx.max0, Float) * float(divergence_pct)), True),
                  else_=False).label("divergent_now"),
         ]
     base = (
         select(*cols)
-        .select_from(stmt_from)
+        .select_from(e)
+        .join(org, org.id == e.organization_id)
+        .join(mun, mun.id == org.municipality_id)
+        .outerjoin(per_entry, pe.entry_id == e.id)
+        .outerjoin(maxes, mx.track_id == e.track_id)
         .where(e.campaign_id == campaign.id, e.status.in_(RANKED_STATUSES))
         .subquery("base")
     )
@@ -220,29 +231,31 @@ def ranking_subquery(campaign: Campaign):
         order += [r.s0_pct.desc().nulls_last(), r.s0_low.desc().nulls_last()]
     order += [r.submitted_at.asc().nulls_last(), r.code.asc()]
     eligible = case((r.status.in_(ELIGIBLE_STATUSES), 1), else_=0)
+    # the same window (partition and order) three times: one sort serves all of them
+    window = dict(partition_by=r.track_id, order_by=order)
     ranked = select(
         base,
-        func.row_number().over(partition_by=r.track_id, order_by=order).label("place"),
+        func.row_number().over(**window).label("place"),
         func.rank().over(partition_by=r.track_id, order_by=r.final.desc().nulls_last()).label("score_rank"),
         eligible.label("eligible"),
-        func.row_number().over(partition_by=[r.track_id, eligible], order_by=order).label("eligible_place"),
+        func.sum(eligible).over(**window).label("eligible_place"),
     ).subquery("ranked")
     return ranked
 
 
 def final_score_expr(campaign: Campaign, pcts):
     """The final score (a percentage) from the stages' percentages; see the module doc."""
-    weights = [Decimal(s.score_weight if s.score_weight is not None else 1) for s, _, _ in pcts]
+    weights = [Decimal(s.score_weight if s.score_weight is not None else 1) for s, _ in pcts]
     if campaign.final_score_mode == FinalScoreMode.weighted_stages and sum(weights) > 0:
         total_w = sum(weights)
-        parts = [func.coalesce(pct, 0) * (w / total_w) for (_, pct, _), w in zip(pcts, weights) if w]
+        parts = [func.coalesce(pct, 0) * float(w / total_w) for (_, pct), w in zip(pcts, weights) if w]
         expr = parts[0]
         for p in parts[1:]:
             expr = expr + p
-        return func.round(expr, 4)
+        return _round(expr)
     # last_stage: the last scored stage with any submitted sheet in the campaign decides.
     whens = []
-    for s, pct, ps in reversed(pcts):
+    for s, pct in reversed(pcts):
         has_sheets = exists(
             select(ReviewAssignment.id).join(Entry, Entry.id == ReviewAssignment.entry_id).where(
                 Entry.campaign_id == campaign.id, ReviewAssignment.stage_id == s.id,
@@ -262,7 +275,7 @@ def ranking_with_proposal(campaign: Campaign):
         r.eligible == 1,
         case(
             (Track.winners_quota.is_not(None), r.eligible_place <= Track.winners_quota),
-            else_=and_(r.final.is_not(None), r.final >= threshold),
+            else_=and_(r.final.is_not(None), r.final >= float(threshold)),
         ),
     )
     proposed = case((auto_winner, literal(Decision.winner.name)), else_=literal(Decision.not_selected.name))
@@ -326,9 +339,9 @@ def strictness_query(campaign: Campaign, stage: Stage) -> Select:
         select(
             User.id.label("expert_id"), User.full_name,
             func.count().label("sheets"),
-            _dec(func.round(func.avg(sheets.c.total), 2)).label("mean_total"),
-            _dec(func.round(func.avg(dev), 2)).label("mean_deviation"),
-            _dec(func.round(func.avg(func.abs(dev)), 2)).label("mean_abs_deviation"),
+            _dec(func.avg(sheets.c.total)).label("mean_total"),
+            _dec(func.avg(dev)).label("mean_deviation"),
+            _dec(func.avg(func.abs(dev))).label("mean_abs_deviation"),
         )
         .join(User, User.id == sheets.c.expert_id)
         .where(sheets.c.panel_n > 1)

@@ -381,7 +381,7 @@ def approve_decision(campaign: Campaign, *, actor: User) -> CampaignDecision:
             decision = Decision.winner if entry.status == EntryStatus.winner else Decision.not_selected
         entry.decision = decision
         entry.decision_reason = row.override_reason or ""
-        entry.final_score = row.final
+        entry.final_score = Decimal(str(round(row.final, 4))) if row.final is not None else None
         entry.final_rank = row.place
         t = summary.setdefault(row.track_code, {"winners": 0, "entries": 0, "quota": row.winners_quota})
         t["entries"] += 1
