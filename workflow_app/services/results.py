@@ -113,7 +113,6 @@ def submit_sheet(assignment: ReviewAssignment, points: dict, *, actor: User,
     assignment.comment = (comment or "").strip()
     assignment.submitted_at = utcnow()
     db.session.flush()
-    _after_sheet_submitted(assignment, actor)
     return assignment
 
 
@@ -147,8 +146,12 @@ assignment_lifecycle.add_guard("submit", _scorer_allowed)
 assignment_lifecycle.add_guard("reopen", _entry_decided)
 
 
-def _after_sheet_submitted(assignment: ReviewAssignment, actor: User) -> None:
-    """A shortlisted entry whose every live defence sheet is in has passed the in-person stage."""
+def _defence_complete(assignment: ReviewAssignment, ctx) -> None:
+    """A shortlisted entry whose every live in-person sheet is in has passed the in-person stage.
+
+    An effect of the assignment's `submit`, so it follows whichever score sheet submits it.
+    """
+    actor = ctx.actor
     stage = db.session.get(Stage, assignment.stage_id)
     entry = db.session.get(Entry, assignment.entry_id)
     if not stage.in_person or entry.status != EntryStatus.shortlisted:
@@ -162,6 +165,9 @@ def _after_sheet_submitted(assignment: ReviewAssignment, actor: User) -> None:
     if open_sheets == 0:
         fire(entry_lifecycle, entry, "complete_defence", actor=actor, check_policy=False,
              payload={"stage": stage.kind.name})
+
+
+assignment_lifecycle.add_effect("submit", _defence_complete)
 
 
 # --- shortlist ---------------------------------------------------------------------------------
