@@ -306,6 +306,15 @@ def ranking_query(campaign: Campaign, track_id: int | None = None) -> Select:
     return q.order_by(sub.c.track_position, sub.c.place)
 
 
+def ranking_core_query(campaign: Campaign) -> Select:
+    """The ranking itself, without display columns: entry, track, place, shared rank, scores, flags."""
+    r = ranking_subquery(campaign).c
+    cols = [r.entry_id, r.track_id, r.place, r.score_rank, r.final, r.status]
+    if scored_stages(campaign):
+        cols += [r.s0_pct, r.shortlist_ok, r.divergent_now]
+    return select(*cols).order_by(r.track_id, r.place)
+
+
 def full_ranking(campaign: Campaign, track_id: int | None = None) -> list:
     return list(db.session.execute(ranking_query(campaign, track_id)).all())
 

@@ -7,15 +7,19 @@ streamed (server-side cursor on PostgreSQL) into openpyxl's write-only workbook.
 """
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 from sqlalchemy import func, select
 
-from ..export import build_xlsx
 from ..extensions import db
 from ..models import User
 from ..models.competition import AssignmentStatus, Campaign, Criterion, ReviewAssignment, Score
-from .ranking import proposal_of, ranking_with_proposal, scored_stages
+from .ranking import proposal_of, ranking_query, ranking_with_proposal, scored_stages
 
 
 def _columns(campaign: Campaign):
@@ -48,41 +52,41 @@ def ranking_headers(campaign: Campaign) -> tuple[list[str], dict]:
 
 
 def ranking_rows(campaign: Campaign, meta: dict) -> Iterator[list]:
+    """Two ordered statements merged: the ranking rows (one per entry) and the sheets' score rows
+    (one per criterion per sheet, joined to the same ranking for its order), streamed."""
     review, criteria, slots, stages = meta["review"], meta["criteria"], meta["slots"], meta["stages"]
     col_of = {cid: i for i, (cid, _, _) in enumerate(criteria)}
     width = len(criteria) + 2  # name, criteria…, total
+    ranking = db.session.execute(ranking_query(campaign)).all()
     rk = ranking_with_proposal(campaign).subquery("rk")
     a, s = ReviewAssignment, Score
     stmt = (
-        select(rk, a.id.label("sheet_id"), User.full_name.label("expert_name"), a.total.label("sheet_total"),
-               s.criterion_id, s.points)
+        select(rk.c.entry_id, a.id, User.full_name, a.total, s.criterion_id, s.points)
         .select_from(rk)
-        .outerjoin(a, (a.entry_id == rk.c.entry_id) & (a.stage_id == (review.id if review else -1))
-                   & (a.status == AssignmentStatus.submitted))
-        .outerjoin(User, User.id == a.expert_id)
+        .join(a, (a.entry_id == rk.c.entry_id) & (a.stage_id == (review.id if review else -1))
+              & (a.status == AssignmentStatus.submitted))
+        .join(User, User.id == a.expert_id)
         .outerjoin(s, s.assignment_id == a.id)
         .order_by(rk.c.track_position, rk.c.place, a.id, s.criterion_id)
         .execution_options(yield_per=5000)
     )
-    current, sheets, sheet_ids = None, [], {}
-    for row in db.session.execute(stmt):
-        if current is None or row.entry_id != current.entry_id:
-            if current is not None:
-                yield _line(current, sheets, slots, width, stages)
-            current, sheets, sheet_ids = row, [], {}
-        if row.sheet_id is None:
-            continue
-        idx = sheet_ids.get(row.sheet_id)
-        if idx is None:
-            idx = sheet_ids[row.sheet_id] = len(sheets)
-            cells = [None] * width
-            cells[0] = row.expert_name
-            cells[-1] = float(row.sheet_total) if row.sheet_total is not None else None
-            sheets.append(cells)
-        if row.criterion_id is not None and row.criterion_id in col_of:
-            sheets[idx][1 + col_of[row.criterion_id]] = float(row.points) if row.points is not None else None
-    if current is not None:
-        yield _line(current, sheets, slots, width, stages)
+    scores = iter(db.session.execute(stmt))
+    pending = next(scores, None)
+    for r in ranking:
+        sheets: list[list] = []
+        last_sheet = None
+        while pending is not None and pending[0] == r.entry_id:
+            _, sheet_id, name, total, criterion_id, points = pending
+            if sheet_id != last_sheet:
+                cells = [None] * width
+                cells[0] = name
+                cells[-1] = float(total) if total is not None else None
+                sheets.append(cells)
+                last_sheet = sheet_id
+            if criterion_id in col_of and points is not None:
+                sheets[-1][1 + col_of[criterion_id]] = float(points)
+            pending = next(scores, None)
+        yield _line(r, sheets, slots, width, stages)
 
 
 def _line(r, sheets: list, slots: int, width: int, stages) -> list:
@@ -98,5 +102,20 @@ def _line(r, sheets: list, slots: int, width: int, stages) -> list:
 
 
 def ranking_xlsx(campaign: Campaign) -> bytes:
+    """Rows are plain numbers and strings already, so they go to openpyxl without per-cell conversion."""
     headers, meta = ranking_headers(campaign)
-    return build_xlsx("Рейтинг", headers, ranking_rows(campaign, meta))
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title="Рейтинг")
+    ws.freeze_panes = "C2"
+    bold = Font(bold=True)
+    cells = []
+    for h in headers:
+        cell = WriteOnlyCell(ws, value=h)
+        cell.font = bold
+        cells.append(cell)
+    ws.append(cells)
+    for line in ranking_rows(campaign, meta):
+        ws.append(line)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
