@@ -1,0 +1,90 @@
+"""Helpers for results tests: experts and submitted score sheets written straight into the database.
+
+`sheet()` plays the review engineer's part: it writes the Score rows and the sheet's weighted total
+(Σ points × weight), or only the total when no per-criterion points are given.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from workflow_app.extensions import db
+from workflow_app.models import Role
+from workflow_app.models.base import utcnow
+from workflow_app.models.competition import (
+    AssignmentStatus,
+    Criterion,
+    Entry,
+    ReviewAssignment,
+    Score,
+    Stage,
+)
+
+from .helpers import PASSWORD, make_org, make_user  # noqa: F401
+
+_seq = {"n": 0}
+
+
+_hash: dict = {}
+
+
+def fast_user(email: str, *roles, org=None, name: str = "Иванов Иван Иванович"):
+    """make_user with the password hashed once per run (argon2 is deliberately slow)."""
+    from workflow_app.models import RoleGrant, User
+    from workflow_app.services.passwords import hash_password
+
+    if "h" not in _hash:
+        _hash["h"] = hash_password(PASSWORD)
+    user = User(email=email, full_name=name, organization=org, password_hash=_hash["h"])
+    for r in roles:
+        if isinstance(r, tuple):
+            grant = RoleGrant(role=r[0], organization=r[1])
+        else:
+            grant = RoleGrant(role=r)
+        user.grants.append(grant)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_expert(name: str = "Эксперт", org=None):
+    _seq["n"] += 1
+    return fast_user(f"expert{_seq['n']}@example.org", Role.expert, org=org, name=name)
+
+
+def criteria_of(stage: Stage, entry: Entry) -> list[Criterion]:
+    return list(db.session.execute(
+        select(Criterion).where(Criterion.stage_id == stage.id,
+                                (Criterion.track_id == entry.track_id) | Criterion.track_id.is_(None))
+        .order_by(Criterion.position, Criterion.id)).scalars())
+
+
+def sheet(entry: Entry, expert, stage: Stage, total=None, points: list | None = None,
+          status: AssignmentStatus = AssignmentStatus.submitted, comments: list | None = None,
+          when=None) -> ReviewAssignment:
+    """An assignment of `expert` on `entry` at `stage`; submitted with `total` or per-criterion `points`."""
+    a = ReviewAssignment(entry_id=entry.id, stage_id=stage.id, expert_id=expert.id, status=status)
+    db.session.add(a)
+    db.session.flush()
+    if points is not None:
+        crit = criteria_of(stage, entry)
+        assert len(points) == len(crit)
+        for i, (c, p) in enumerate(zip(crit, points)):
+            db.session.add(Score(assignment_id=a.id, criterion_id=c.id, points=Decimal(str(p)),
+                                 comment=(comments[i] if comments else "")))
+        total = sum(Decimal(str(p)) * c.weight for c, p in zip(crit, points))
+    if status == AssignmentStatus.submitted:
+        a.total = Decimal(str(total))
+        a.submitted_at = when or utcnow()
+    db.session.flush()
+    return a
+
+
+def org(n: int, code: str = "krasnodar", **kw):
+    return make_org(f"Организация {n}", code=code, **kw)
+
+
+def later(minutes: int):
+    return utcnow() + timedelta(minutes=minutes)

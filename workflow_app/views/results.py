@@ -1,0 +1,254 @@
+"""Results: ranking per track, shortlist, in-person panel, commission decision, exports, applicant's result."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import listing
+from ..errors import ValidationFailed
+from ..export import xlsx_response
+from ..extensions import db
+from ..models import Role
+from ..models.competition import (
+    AssignmentStatus,
+    Campaign,
+    CampaignStatus,
+    Decision,
+    Entry,
+    ReviewAssignment,
+    Stage,
+)
+from ..services import dashboard as dashboard_service
+from ..services import results as svc
+from ..services.ranking import proposal_of, ranking_query, scored_stages, strictness_query
+from ..services.results_export import ranking_xlsx
+from . import authorize
+from .nav import NavItem, register_nav
+
+bp = Blueprint("results", __name__, url_prefix="/results")
+register_nav(NavItem("Результаты", "results.index", "results.view", "trophy"))
+
+VISIBLE = (CampaignStatus.review, CampaignStatus.defence, CampaignStatus.decision, CampaignStatus.closed)
+
+
+def _campaign(campaign_id: int) -> Campaign:
+    c = db.session.get(Campaign, campaign_id)
+    if c is None:
+        abort(404)
+    return c
+
+
+@bp.route("/")
+@login_required
+def index():
+    authorize("results.view")
+    campaigns = list(db.session.execute(
+        select(Campaign).where(Campaign.status.in_(VISIBLE)).order_by(Campaign.year.desc(), Campaign.id.desc())
+    ).scalars())
+    return render_template("results/index.html", campaigns=campaigns)
+
+
+@bp.route("/campaigns/<int:campaign_id>")
+@login_required
+def ranking(campaign_id: int):
+    c = _campaign(campaign_id)
+    authorize("results.view", c)
+    tracks = list(c.tracks)
+    if not tracks:
+        abort(404)
+    code = request.args.get("track") or tracks[0].code
+    track = next((t for t in tracks if t.code == code), None)
+    if track is None:
+        abort(404)
+    args = listing.parse_args(filter_names=("track",))
+    args.filters["track"] = track.code
+    page = listing.paginate(ranking_query(c, track.id), args, scalars=False)
+    return render_template("results/ranking.html", campaign=c, tracks=tracks, track=track, page=page,
+                           args=args, stages=scored_stages(c), decision=svc.decision_record(c),
+                           proposal_of=proposal_of)
+
+
+@bp.route("/campaigns/<int:campaign_id>/export.xlsx")
+@login_required
+def export(campaign_id: int):
+    c = _campaign(campaign_id)
+    authorize("results.export", c)
+    return xlsx_response(f"рейтинг-{c.year}", ranking_xlsx(c))
+
+
+@bp.route("/campaigns/<int:campaign_id>/strictness")
+@login_required
+def strictness(campaign_id: int):
+    c = _campaign(campaign_id)
+    authorize("results.strictness", c)
+    stages = scored_stages(c)
+    sid = request.args.get("stage", type=int)
+    stage = next((s for s in stages if s.id == sid), stages[0] if stages else None)
+    rows = db.session.execute(strictness_query(c, stage)).all() if stage else []
+    return render_template("results/strictness.html", campaign=c, stages=stages, stage=stage, rows=rows)
+
+
+@bp.route("/campaigns/<int:campaign_id>/shortlist", methods=["GET", "POST"])
+@login_required
+def shortlist(campaign_id: int):
+    c = _campaign(campaign_id)
+    authorize("results.shortlist", c)
+    if request.method == "POST":
+        plan = svc.apply_shortlist(c, actor=current_user, token=request.form.get("token", ""))
+        flash(f"Список очного этапа сформирован: прошли {len(plan.shortlist)}, "
+              f"не прошли {len(plan.not_selected)}.", "success")
+        return redirect(url_for("results.ranking", campaign_id=c.id))
+    return render_template("results/shortlist.html", campaign=c, plan=svc.shortlist_plan(c))
+
+
+@bp.route("/campaigns/<int:campaign_id>/panel", methods=["GET", "POST"])
+@login_required
+def panel(campaign_id: int):
+    c = _campaign(campaign_id)
+    authorize("results.panel", c)
+    if request.method == "POST":
+        ids = [int(x) for x in request.form.getlist("expert") if x.isdigit()]
+        counts = svc.assign_panel(c, ids, actor=current_user)
+        flash(f"Комиссия назначена: листов оценки создано {counts['created']}, "
+              f"пропущено из-за конфликта интересов {counts['skipped']}.", "success")
+        return redirect(url_for("results.panel", campaign_id=c.id))
+    return render_template("results/panel.html", campaign=c, stage=svc.defence_stage(c),
+                           experts=svc.expert_pool(), progress=svc.panel_progress(c))
+
+
+@bp.route("/campaigns/<int:campaign_id>/decision", methods=["GET"])
+@login_required
+def decision(campaign_id: int):
+    c = _campaign(campaign_id)
+    authorize("results.decide", c)
+    rows = db.session.execute(ranking_query(c)).all()
+    summary: dict = {}
+    for r in rows:
+        t = summary.setdefault(r.track_code, {"entries": 0, "winners": 0, "changed": 0, "quota": r.winners_quota})
+        t["entries"] += 1
+        t["winners"] += proposal_of(r) == Decision.winner
+        t["changed"] += r.override_decision is not None
+    return render_template("results/decision.html", campaign=c, summary=summary,
+                           blockers=svc.decision_blockers(c, rows), record=svc.decision_record(c),
+                           winners=[r for r in rows if proposal_of(r) == Decision.winner])
+
+
+@bp.route("/campaigns/<int:campaign_id>/decision", methods=["POST"])
+@login_required
+def approve(campaign_id: int):
+    c = _campaign(campaign_id)
+    authorize("results.decide", c)
+    rec = svc.approve_decision(c, actor=current_user)
+    flash(f"Решение комиссии утверждено: победителей {rec.winners}, не прошли отбор {rec.not_selected}. "
+          "Результаты закрыты для изменений.", "success")
+    return redirect(url_for("results.decision", campaign_id=c.id))
+
+
+@bp.route("/entries/<int:entry_id>/proposal", methods=["GET", "POST"])
+@login_required
+def proposal(entry_id: int):
+    entry = db.session.get(Entry, entry_id)
+    if entry is None:
+        abort(404)
+    authorize("results.change_proposal", entry)
+    error = None
+    if request.method == "POST":
+        if request.form.get("restore"):
+            svc.clear_proposal_change(entry, actor=current_user)
+            flash(f"Для заявки {entry.code} восстановлено предложение по рейтингу.", "success")
+            return redirect(url_for("results.ranking", campaign_id=entry.campaign_id, track=entry.track.code))
+        try:
+            choice = Decision[request.form.get("decision", "")]
+        except KeyError:
+            choice = None
+        try:
+            if choice is None:
+                raise ValidationFailed("Выберите решение.")
+            svc.change_proposal(entry, choice, reason=request.form.get("reason", ""), actor=current_user)
+        except ValidationFailed as exc:
+            error = exc.message
+        else:
+            flash(f"Предложение по заявке {entry.code} изменено.", "success")
+            return redirect(url_for("results.ranking", campaign_id=entry.campaign_id, track=entry.track.code))
+    return render_template("results/proposal.html", entry=entry, decisions=list(Decision), error=error,
+                           form=request.form), (422 if error else 200)
+
+
+@bp.route("/entries/<int:entry_id>")
+@login_required
+def entry_result(entry_id: int):
+    entry = db.session.get(Entry, entry_id)
+    if entry is None:
+        abort(404)
+    authorize("results.entry", entry)
+    return render_template("results/entry.html", entry=entry, stages=svc.entry_result(entry))
+
+
+@bp.route("/defence")
+@login_required
+def defence_list():
+    authorize("results.defence_list")
+    a = ReviewAssignment
+    rows = db.session.execute(
+        select(a.id, a.status, a.due_at, Entry.code, Entry.title, Campaign.name)
+        .join(Entry, Entry.id == a.entry_id).join(Campaign, Campaign.id == Entry.campaign_id)
+        .join(Stage, Stage.id == a.stage_id)
+        .where(a.expert_id == current_user.id, Stage.in_person.is_(True),
+               a.status.in_((AssignmentStatus.accepted, AssignmentStatus.reopened, AssignmentStatus.submitted)))
+        .order_by(Campaign.id.desc(), Entry.code)).all()
+    return render_template("results/defence_list.html", rows=rows)
+
+
+@bp.route("/defence/<int:aid>", methods=["GET", "POST"])
+@login_required
+def defence_sheet(aid: int):
+    a = db.session.get(ReviewAssignment, aid)
+    if a is None or not a.stage.in_person:
+        abort(404)
+    authorize("results.defence_score", a)
+    criteria = svc.sheet_criteria(a)
+    error = None
+    if request.method == "POST":
+        points = {c.id: request.form.get(f"points-{c.id}", "") for c in criteria}
+        comments = {c.id: request.form.get(f"comment-{c.id}", "") for c in criteria}
+        try:
+            svc.submit_sheet(a, points, actor=current_user, comments=comments,
+                             comment=request.form.get("comment", ""))
+        except ValidationFailed as exc:
+            error = exc.message
+        else:
+            flash(f"Оценка защиты проекта {a.entry.code} отправлена.", "success")
+            return redirect(url_for("results.defence_list"))
+    return render_template("results/defence_sheet.html", a=a, criteria=criteria, error=error,
+                           form=request.form), (422 if error else 200)
+
+
+@dashboard_service.panel(Role.applicant)
+def _applicant_results(user):
+    org_ids = user.applicant_org_ids()
+    if not org_ids:
+        return None
+    rows = db.session.execute(
+        select(Entry.id, Entry.code, Entry.title, Entry.decision)
+        .where(Entry.organization_id.in_(org_ids), Entry.decision.is_not(None))
+        .order_by(Entry.id.desc()).limit(10)).all()
+    if not rows:
+        return None
+    return dashboard_service.Panel(
+        title="Результаты конкурсов",
+        lines=[f"{r.code} «{r.title}»: {r.decision.value}" for r in rows],
+        links=[(f"Результат {r.code}", url_for("results.entry_result", entry_id=r.id)) for r in rows])
+
+
+@dashboard_service.panel(Role.expert)
+def _expert_defence(user):
+    n = db.session.execute(
+        select(ReviewAssignment.id).join(Stage, Stage.id == ReviewAssignment.stage_id)
+        .where(ReviewAssignment.expert_id == user.id, Stage.in_person.is_(True),
+               ReviewAssignment.status.in_((AssignmentStatus.accepted, AssignmentStatus.reopened)))
+        .limit(1)).first()
+    if n is None:
+        return None
+    return dashboard_service.Panel(title="Очный этап", lines=["Есть защиты проектов, ожидающие вашей оценки."],
+                                   links=[("Оценить защиты", url_for("results.defence_list"))])
