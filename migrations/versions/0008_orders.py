@@ -1,7 +1,7 @@
 """orders, status awards, settings
 
 Revision ID: 0008_orders
-Revises: 0003_competition
+Revises: 0007_results
 Create Date: 2026-11-25 23:30:33.475283
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_orders'
-down_revision = '0003_competition'
+down_revision = '0007_results'
 branch_labels = None
 depends_on = None
 
