@@ -175,7 +175,8 @@ def test_deadline_refuses_submission_until_staff_extend_it(app, client):
     login(client, "appa@x.ru")
     page = client.get(f"/entries/{w.entry_id}/submit").get_data(as_text=True)
     assert "Срок подачи истёк" in page and "confirm-submit" not in page
-    resp = post_form(client, f"/entries/{w.entry_id}/submit", {}, follow_redirects=True)
+    resp = post_form(client, f"/entries/{w.entry_id}/submit", {}, form_url=f"/entries/{w.entry_id}/edit",
+                     follow_redirects=True)
     assert "Срок подачи истёк" in resp.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Entry, w.entry_id).status == EntryStatus.draft
