@@ -32,12 +32,24 @@ def pg_reachable() -> tuple[bool, str]:
 LOUD = "!" * 78
 
 
+CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright cannot download its own browser here
+
+
+def chromium_missing() -> bool:
+    return not os.path.isfile(CHROMIUM)
+
+
 def pytest_report_header(config):
     ok, why = pg_reachable()
-    if ok:
-        return [f"database backends: SQLite and {why}"]
-    return [LOUD, f"!!! PostgreSQL UNREACHABLE ({why})",
-            "!!! PostgreSQL variants of the tests WILL BE SKIPPED", LOUD]
+    lines = [f"database backends: SQLite and {why}"] if ok else [
+        LOUD, f"!!! PostgreSQL UNREACHABLE ({why})",
+        "!!! PostgreSQL variants of the tests WILL BE SKIPPED", LOUD]
+    if chromium_missing():
+        lines += [LOUD, f"!!! {CHROMIUM} is MISSING: browser tests WILL BE SKIPPED",
+                  "!!! install it with `apt-get install chromium` (make test tries to)", LOUD]
+    else:
+        lines.append(f"browser tests: {CHROMIUM}")
+    return lines
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -56,11 +68,19 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(LOUD)
         terminalreporter.write_line(f"!!! PostgreSQL was UNREACHABLE ({why}): its tests were SKIPPED")
         terminalreporter.write_line(LOUD)
+    if chromium_missing():
+        terminalreporter.write_line(LOUD)
+        terminalreporter.write_line(f"!!! {CHROMIUM} was MISSING: the browser tests were SKIPPED")
+        terminalreporter.write_line(LOUD)
 
 
 def pytest_collection_modifyitems(config, items):
     keep, drop = [], []
+    no_browser = pytest.mark.skip(reason=f"{CHROMIUM} is missing — browser test SKIPPED") \
+        if chromium_missing() else None
     for item in items:
+        if no_browser and item.get_closest_marker("browser"):
+            item.add_marker(no_browser)
         backend = getattr(getattr(item, "callspec", None), "params", {}).get("backend")
         if backend == "sqlite" and item.get_closest_marker("postgres_only"):
             drop.append(item)

@@ -26,8 +26,7 @@ def register_cli(app: Flask) -> None:
 
         counts = run()
         db.session.commit()
-        click.echo(f"Демо-данные: добавлено организаций {counts['organizations']}, "
-                   f"пользователей {counts['users']}")
+        click.echo("Демо-данные добавлены: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
     @app.cli.command("create-user")
     @click.option("--email", required=True)

@@ -1,0 +1,81 @@
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..models.orders import OrderKind
+from ..models.status_award import StatusType
+
+REQUIRED = "Заполните это поле."
+
+
+class NewOrderForm(FlaskForm):
+    kind = SelectField("Вид приказа", choices=[(k.name, k.value) for k in OrderKind],
+                       validators=[DataRequired(REQUIRED)])
+    campaign_id = SelectField("Конкурс", coerce=int, validate_choice=False, default=0)
+    target_order_id = SelectField("Приказ, который изменяется или отменяется", coerce=int,
+                                  validate_choice=False, default=0)
+    status_type = SelectField("Статус", choices=[(s.name, s.value) for s in StatusType], default="KRC")
+    organizations = TextAreaField(
+        "Организации и темы", description="Одна строка — одна организация: «Наименование | Тема проекта».")
+    organization_id = SelectField("Организация", coerce=int, validate_choice=False, default=0)
+    roadmap_title = StringField("Чья дорожная карта", description="Например: «краевого ресурсного центра …»")
+    roadmap_rows = TextAreaField("Мероприятия дорожной карты",
+                                 description="Строка: «Мероприятие | Сроки | Целевая аудитория | Ответственный».")
+    award_ids = SelectMultipleField("Статусы", coerce=int, validate_choice=False)
+    grounds = TextAreaField("Основание")
+    term_from = DateField("Срок с", validators=[Optional()])
+    term_to = DateField("Срок по", validators=[Optional()])
+
+
+class AnnexForm(Form):
+    title = StringField("Заголовок приложения", validators=[Length(max=500)])
+    text = TextAreaField("Текст приложения")
+    rows_text = TextAreaField("Строки таблицы", description="Одна строка — одна запись, ячейки через «|».")
+
+
+class OrderEditForm(FlaskForm):
+    version = HiddenField()
+    title = StringField("Заголовок", validators=[DataRequired(REQUIRED), Length(max=500)])
+    preamble = TextAreaField("Преамбула", description="Текст перед словами «п р и к а з ы в а ю :».")
+    items = TextAreaField("Пункты приказа", validators=[DataRequired(REQUIRED)],
+                          description="Одна строка — один пункт; строка, начинающаяся с «-», — подпункт.")
+    control = TextAreaField("Пункт о контроле")
+    signatory_position = StringField("Должность подписанта", validators=[DataRequired(REQUIRED)])
+    signatory_name = StringField("Инициалы и фамилия подписанта", validators=[DataRequired(REQUIRED)])
+    annexes = FieldList(FormField(AnnexForm))
+
+
+class VisaForm(FlaskForm):
+    version = HiddenField()
+    remark = TextAreaField("Замечание (обязательно при возврате)")
+
+
+class VersionForm(FlaskForm):
+    version = HiddenField()
+
+
+class SettingsForm(FlaskForm):
+    ministry_name = StringField("Министерство", validators=[DataRequired(REQUIRED)])
+    full_name = TextAreaField("Полное наименование учреждения", validators=[DataRequired(REQUIRED)])
+    short_name = StringField("Сокращённое наименование", validators=[DataRequired(REQUIRED)])
+    city = StringField("Город", validators=[DataRequired(REQUIRED)])
+    place = StringField("Место проведения заседаний")
+    signatory_position = StringField("Должность подписанта приказов", validators=[DataRequired(REQUIRED)])
+    signatory_name = StringField("Инициалы и фамилия подписанта", validators=[DataRequired(REQUIRED)])
+    control_person = StringField("Контроль возложить на (дательный падеж)", validators=[DataRequired(REQUIRED)])
+    order_number_format = StringField("Формат номера приказа", validators=[DataRequired(REQUIRED)],
+                                      description="{n} — порядковый номер в году, например «{n}-ОД».")
+    status_term_years = IntegerField("Срок статуса КИП, лет", validators=[
+        InputRequired(REQUIRED), NumberRange(1, 10, "От 1 до 10 лет.")])
+    approver_ids = SelectMultipleField("Согласующие (визы)", coerce=int, validate_choice=False)

@@ -1,0 +1,114 @@
+"""Orders (приказы): the legally binding output. Signed orders are immutable; a correction is a new order."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import TimestampMixin, UTCDateTime, VersionedMixin
+from .files import StoredFile
+from .user import User
+
+
+class OrderKind(enum.Enum):
+    conduct_competition = "О проведении конкурса"
+    approve_results = "Об утверждении итогов конкурса"
+    assign_status = "О присвоении статуса"
+    approve_roadmap = "Об утверждении дорожной карты"
+    extend_status = "О продлении статуса"
+    complete_status = "О завершении деятельности площадки"
+    terminate_status = "О досрочном прекращении статуса"
+    amend = "О внесении изменений в приказ"
+    cancel = "Об отмене приказа"
+    other = "Иной приказ"
+
+
+class OrderStatus(enum.Enum):
+    draft = "Проект"
+    approval = "На согласовании"
+    approved = "Согласован, ожидает подписи"
+    signed = "Подписан"
+    amended = "Изменён последующим приказом"
+    cancelled = "Отменён"
+
+
+class Order(TimestampMixin, VersionedMixin, db.Model):
+    __tablename__ = "order_doc"
+    __table_args__ = (
+        sa.UniqueConstraint("year", "seq", name="uq_order_year_seq"),
+        sa.Index("ix_order_year_status", "year", "status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[OrderKind] = mapped_column(sa.Enum(OrderKind, native_enum=False, length=24))
+    status: Mapped[OrderStatus] = mapped_column(
+        sa.Enum(OrderStatus, native_enum=False, length=16), default=OrderStatus.draft)
+    title: Mapped[str] = mapped_column(sa.String(500))
+    preamble: Mapped[str] = mapped_column(sa.Text, default="")
+    items: Mapped[list] = mapped_column(sa.JSON, default=list)  # [{"text", "subitems": [..]}]
+    control_clause: Mapped[str] = mapped_column(sa.Text, default="")
+    annexes: Mapped[list] = mapped_column(sa.JSON, default=list)  # [{"title","text","table":{...}}]
+    signatory_position: Mapped[str] = mapped_column(sa.String(200), default="")
+    signatory_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    signatory_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), nullable=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), nullable=True)
+    # What signing does, by kind: e.g. {"campaign_id": 1} or {"awards": [...]} or {"target_order_id": 5}.
+    effects: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaign.id"), nullable=True, index=True)
+    target_order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("order_doc.id"), nullable=True)
+    # Registry number: assigned at signing, unique per year, sequential without gaps.
+    year: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    seq: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    number: Mapped[str | None] = mapped_column(sa.String(32), nullable=True)
+    order_date: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    pdf_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=True)
+    docx_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=True)
+    scan_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=True)
+
+    pdf_file: Mapped[StoredFile | None] = relationship(foreign_keys=[pdf_file_id])
+    docx_file: Mapped[StoredFile | None] = relationship(foreign_keys=[docx_file_id])
+    scan_file: Mapped[StoredFile | None] = relationship(foreign_keys=[scan_file_id])
+    signatory: Mapped[User | None] = relationship(foreign_keys=[signatory_id])
+    target_order: Mapped[Order | None] = relationship(remote_side=[id], foreign_keys=[target_order_id])
+    approvals: Mapped[list[OrderApproval]] = relationship(
+        back_populates="order", order_by="OrderApproval.position", cascade="all, delete-orphan")
+
+    @property
+    def display_number(self) -> str:
+        return self.number or "—"
+
+
+class VisaStatus(enum.Enum):
+    pending = "Ожидает"
+    approved = "Согласовано"
+    returned = "Возвращено с замечанием"
+
+
+class OrderApproval(db.Model):
+    """One visa in the approval round of an order."""
+
+    __tablename__ = "order_approval"
+    __table_args__ = (sa.Index("ix_order_approval_approver_status", "approver_id", "status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("order_doc.id", ondelete="CASCADE"), index=True)
+    approver_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    position: Mapped[int] = mapped_column(sa.Integer, default=0)
+    round: Mapped[int] = mapped_column(sa.Integer, default=1)
+    status: Mapped[VisaStatus] = mapped_column(
+        sa.Enum(VisaStatus, native_enum=False, length=16), default=VisaStatus.pending)
+    remark: Mapped[str] = mapped_column(sa.Text, default="")
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    order: Mapped[Order] = relationship(back_populates="approvals")
+    approver: Mapped[User] = relationship(lazy="joined")
+
+
+class OrderCounter(db.Model):
+    """The last registry number used per year; bumped in the signing transaction (row lock)."""
+
+    __tablename__ = "order_counter"
+    year: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(sa.Integer, default=0)

@@ -1,0 +1,119 @@
+"""Downloads of generated documents (PDF and DOCX) and the commission meeting's protocol page."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..downloads import send_bytes
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..forms.commission import MeetingForm
+from ..models import Organization
+from ..models.commission import CommissionMeeting
+from ..models.competition import Campaign, Entry, ReviewAssignment
+from ..models.status_award import StatusAward
+from ..services import commission, document_data
+from ..services.orders import DOCX, PDF, today_local
+from . import authorize
+
+bp = Blueprint("documents", __name__, url_prefix="/documents")
+
+
+def _get(model, ident: int, action: str):
+    obj = db.session.get(model, ident)
+    if obj is None:
+        abort(404)
+    authorize(action, obj)
+    return obj
+
+
+def _send(kind: str, doc, name: str, fmt: str):
+    from ..documents import certificates, letters, protocols, registry, scoring
+
+    builders = {
+        "certificate": (certificates.build_certificate_pdf, certificates.build_certificate_docx),
+        "extract": (registry.build_registry_extract_pdf, registry.build_registry_extract_docx),
+        "score_sheet": (scoring.build_score_sheet_pdf, scoring.build_score_sheet_docx),
+        "rating": (scoring.build_rating_sheet_pdf, scoring.build_rating_sheet_docx),
+        "protocol": (protocols.build_protocol_pdf, protocols.build_protocol_docx),
+        "letter": (letters.build_letter_pdf, letters.build_letter_docx),
+    }
+    if fmt not in ("pdf", "docx"):
+        abort(404)
+    pdf, docx = builders[kind]
+    data = pdf(doc) if fmt == "pdf" else docx(doc)
+    return send_bytes(data, f"{name}.{fmt}", PDF if fmt == "pdf" else DOCX)
+
+
+@bp.route("/award/<int:award_id>/certificate.<fmt>")
+@login_required
+def certificate(award_id: int, fmt: str):
+    award = _get(StatusAward, award_id, "document.certificate")
+    return _send("certificate", document_data.certificate(award), f"Свидетельство {award.id}", fmt)
+
+
+@bp.route("/organization/<int:org_id>/extract.<fmt>")
+@login_required
+def extract(org_id: int, fmt: str):
+    org = _get(Organization, org_id, "org.view")
+    return _send("extract", document_data.registry_extract(org, today_local()),
+                 f"Выписка из реестра — {org.short_name}", fmt)
+
+
+@bp.route("/assignment/<int:assignment_id>/sheet.<fmt>")
+@login_required
+def score_sheet(assignment_id: int, fmt: str):
+    a = _get(ReviewAssignment, assignment_id, "document.score_sheet")
+    return _send("score_sheet", document_data.score_sheet(a), f"Экспертный лист {a.entry.code}", fmt)
+
+
+@bp.route("/entry/<int:entry_id>/letter.<fmt>")
+@login_required
+def letter(entry_id: int, fmt: str):
+    entry = _get(Entry, entry_id, "document.letter")
+    return _send("letter", document_data.letter(entry), f"Уведомление {entry.code}", fmt)
+
+
+@bp.route("/campaign/<int:campaign_id>/rating/<int:track_id>.<fmt>")
+@login_required
+def rating(campaign_id: int, track_id: int, fmt: str):
+    campaign = _get(Campaign, campaign_id, "document.rating")
+    track = next((t for t in campaign.tracks if t.id == track_id), None)
+    if track is None:
+        abort(404)
+    return _send("rating", document_data.rating_sheet(campaign, track),
+                 f"Сводная ведомость — {track.code}", fmt)
+
+
+@bp.route("/campaign/<int:campaign_id>/protocol", methods=["GET", "POST"])
+@login_required
+def protocol_page(campaign_id: int):
+    campaign = _get(Campaign, campaign_id, "commission.view")
+    meeting = db.session.execute(select(CommissionMeeting).where(CommissionMeeting.campaign_id == campaign.id)
+                                 .order_by(CommissionMeeting.id.desc())).scalars().first()
+    form = MeetingForm(obj=None)
+    if request.method == "GET":
+        commission.fill_form(form, meeting, campaign)
+    elif form.validate_on_submit():
+        authorize("commission.edit", campaign)
+        try:
+            meeting = commission.save_meeting(campaign, meeting, form, current_user)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+            return render_template("documents/protocol.html", form=form, campaign=campaign,
+                                   meeting=meeting), 422
+        flash("Сведения о заседании сохранены.", "success")
+        return redirect(url_for("documents.protocol_page", campaign_id=campaign.id))
+    results = document_data.winners_by_track(campaign)
+    return render_template("documents/protocol.html", form=form, campaign=campaign, meeting=meeting,
+                           results=results)
+
+
+@bp.route("/meeting/<int:meeting_id>/protocol.<fmt>")
+@login_required
+def protocol(meeting_id: int, fmt: str):
+    meeting = _get(CommissionMeeting, meeting_id, "document.protocol")
+    return _send("protocol", document_data.protocol(meeting),
+                 f"Протокол {meeting.number or meeting.id} от {meeting.held_on:%d.%m.%Y}", fmt)
