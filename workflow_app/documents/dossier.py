@@ -8,33 +8,20 @@ from __future__ import annotations
 import io
 from html import escape
 from html.parser import HTMLParser
-from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-FAMILY = "DossierSerif"
-# One place to switch fonts (e.g. to the vendored Liberation Serif once the `docs` branch is in).
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-FONT_FILES = {"": "DejaVuSerif.ttf", "-Bold": "DejaVuSerif-Bold.ttf", "-Italic": "DejaVuSerif-Italic.ttf",
-              "-BoldItalic": "DejaVuSerif-BoldItalic.ttf"}
+from .fonts import register_fonts
 
 
 def register_font() -> str:
-    """Register a Cyrillic serif family once and return its name."""
-    if FAMILY in pdfmetrics.getRegisteredFontNames():
-        return FAMILY
-    for suffix, filename in FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(FAMILY + suffix, str(FONT_DIR / filename)))
-    pdfmetrics.registerFontFamily(FAMILY, normal=FAMILY, bold=FAMILY + "-Bold", italic=FAMILY + "-Italic",
-                                  boldItalic=FAMILY + "-BoldItalic")
-    return FAMILY
+    """The bundled Cyrillic serif family (documents/fonts), registered once; returns its name."""
+    return register_fonts()
 
 
 def _styles(font: str) -> dict[str, ParagraphStyle]:

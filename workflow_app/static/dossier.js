@@ -49,7 +49,7 @@
       b.title = title;
       b.setAttribute("aria-label", title);
       b.dataset.cmd = cmd;
-      b.innerHTML = `<i class="bi ${icon}"></i>`;
+      b.innerHTML = `<i class="bi ${icon}" aria-hidden="true"></i>`;
       b.addEventListener("mousedown", (ev) => ev.preventDefault()); // keep the selection
       b.addEventListener("click", () => {
         ed.focus();
