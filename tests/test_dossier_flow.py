@@ -253,6 +253,11 @@ def test_submission_freezes_versions_that_never_change(app, client):
         data = _editor_data(db.session.get(Entry, w.entry_id))
     data["sec-2.2"] = "<p>Новая основная идея проекта.</p>"
     post_form(client, f"/entries/{w.entry_id}/edit", data)
+    staff_client = app.test_client()
+    login(staff_client, "staff@x.ru")
+    page = staff_client.get(f"/entries/{w.entry_id}").get_data(as_text=True)
+    # staff read the submitted version, not the applicant's work in progress
+    assert "версия № 1" in page and "Новая основная идея" not in page
     resp = post_form(client, f"/entries/{w.entry_id}/submit", {}, follow_redirects=True)
     assert "Зафиксирована версия № 2" in resp.get_data(as_text=True)
 
@@ -270,8 +275,6 @@ def test_submission_freezes_versions_that_never_change(app, client):
         assert ("+", "Новая основная идея проекта.") in parts["2.2. Основная идея"]["lines"]
         assert ("-", "Текст раздела 2.2: обоснование и содержание.") in parts["2.2. Основная идея"]["lines"]
 
-    staff_client = app.test_client()
-    login(staff_client, "staff@x.ru")
     page = staff_client.get(f"/entries/{w.entry_id}/diff?a=1&b=2").get_data(as_text=True)
     assert "Изменено частей: <strong>1</strong>" in page and "Новая основная идея проекта." in page
     pdf = staff_client.get(f"/entries/{w.entry_id}/versions/2.pdf")

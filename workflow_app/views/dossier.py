@@ -98,9 +98,15 @@ def show(entry_id: int):
     entry = _entry(entry_id)
     staff = policy.can(current_user, "entry.admit", entry)
     vs = svc.versions(entry)
-    ctx = dict(entry=entry, versions=vs, staff=staff, missing=svc.missing(entry),
+    can_edit = policy.can(current_user, "entry.edit", entry)
+    # Readers see what was submitted (a frozen version); the applicant editing a draft sees the draft.
+    wanted = request.args.get("version", type=int)
+    shown = next((v for v in vs if v.number == wanted), None) if wanted else None
+    if shown is None and vs and not can_edit:
+        shown = vs[0]
+    ctx = dict(entry=entry, versions=vs, shown=shown, staff=staff, missing=svc.missing(entry),
                schema=entry.campaign.dossier_schema or [], deadline=svc.effective_deadline(entry),
-               can_edit=policy.can(current_user, "entry.edit", entry),
+               can_edit=can_edit,
                withdraw_form=WithdrawForm(expected_version=entry.version),
                can_withdraw=policy.can(current_user, "entry.withdraw", entry) and entry.status in svc.WITHDRAWABLE)
     if staff:
