@@ -10,15 +10,15 @@ from sqlalchemy import func, select
 
 from workflow_app.errors import TransitionNotAllowed, ValidationFailed
 from workflow_app.extensions import db
-from workflow_app.models import AuditEvent, Channel, Organization, OrgType, OutboxMessage, User
+from workflow_app.models import AuditEvent, Organization, User
 from workflow_app.models.base import utcnow
 from workflow_app.models.competition import Campaign, CampaignStatus, Entry, EntryStatus, EntryVersion, StageKind
 from workflow_app.services import dossier as svc
 from workflow_app.services import entry_check, richtext, uploads_entry
 
-from .competition_factories import make_campaign, stage, track
+from .competition_factories import stage, track
 from .dossier_factories import TITLE, make_world
-from .helpers import login, make_org, post_form
+from .helpers import login, post_form
 
 
 def _user(email):

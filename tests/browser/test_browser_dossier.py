@@ -22,7 +22,7 @@ def _applicant_with_draft(app) -> int:
 
     from workflow_app.extensions import db
     from workflow_app.models import Municipality, Organization, OrgType, Role, RoleGrant, User
-    from workflow_app.models.competition import Campaign, Entry
+    from workflow_app.models.competition import Campaign
     from workflow_app.services import dossier as svc
     from workflow_app.services.passwords import hash_password
 
