@@ -147,14 +147,43 @@ KEEP_TABLES = {"municipality", "alembic_version"}
 
 
 def _clean(app) -> None:
+    """Empty every table but the reference ones, quickly.
+
+    audit_event is append-only (database triggers refuse UPDATE/DELETE), so: PostgreSQL deletes with
+    `session_replication_role = replica` for this transaction only (row triggers do not fire; needs
+    the superuser the suite runs as; TRUNCATE, the fallback, costs ~0.3 s a test); SQLite drops the
+    tables' triggers, deletes and re-creates them from their stored SQL, all in one transaction.
+    """
     from workflow_app.extensions import db
 
     with app.app_context():
         db.session.remove()
+        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in KEEP_TABLES]
+        if db.engine.dialect.name == "postgresql":
+            from sqlalchemy.exc import DBAPIError
+
+            try:
+                with db.engine.begin() as conn:
+                    conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+                    for table in tables:
+                        conn.execute(table.delete())
+            except DBAPIError:  # not a superuser
+                with db.engine.begin() as conn:
+                    conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables))
+            return
         with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                if table.name not in KEEP_TABLES:
-                    conn.execute(table.delete())
+            names = [t.name for t in tables]
+            marks = ", ".join("?" for _ in names)
+            triggers = conn.exec_driver_sql(
+                f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks})",
+                tuple(names),
+            ).all()
+            for name, _ in triggers:
+                conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+            for table in tables:
+                conn.execute(table.delete())
+            for _, sql in triggers:
+                conn.exec_driver_sql(sql)
 
 
 @pytest.fixture
@@ -177,3 +206,20 @@ def ctx(app):
         from workflow_app.extensions import db
 
         db.session.rollback()
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; the app sends to it during the test.
+
+    `.messages` holds what arrived (email.message.EmailMessage); `.down()` makes it unreachable.
+    """
+    from .smtp import LocalSMTP
+
+    server = LocalSMTP().start()
+    server.attach(app)
+    try:
+        yield server
+    finally:
+        server.detach()
+        server.stop()

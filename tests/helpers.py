@@ -10,7 +10,7 @@ from workflow_app.models import Municipality, Organization, OrgType, Role, RoleG
 from workflow_app.services.passwords import hash_password
 
 PASSWORD = "secret-pass-1"
-_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+_CSRF = re.compile(r'name="csrf_token"[^>]*? value="([^"]+)"')
 
 
 def csrf_token(client, url: str) -> str:

@@ -84,14 +84,14 @@ def test_rating_sheet_with_many_experts_turns_landscape():
 
 
 def test_large_rating_sheet_repeats_header_and_keeps_every_row():
-    doc = samples.rating_sheet(600, experts=3)
+    doc = samples.rating_sheet(200, experts=3)
     pages = pdf_pages(build_rating_sheet_pdf(doc))
-    assert len(pages) > 10
+    assert len(pages) > 5
     for i, page in enumerate(pages, start=1):
         assert "Место Конкурсная работа Эксперт 1" in page, f"no header on page {i}"
     assert_in_order(" ".join(pages), [f"{r.rank} {r.entry[:20]}" for r in doc.rows])
     t = docx_open(build_rating_sheet_docx(doc)).tables[0]
-    assert len(t.rows) == 601
+    assert len(t.rows) == 201
     assert t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
 
 

@@ -4,9 +4,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import email_validator
 from flask import Flask
 
 from .config import DEFAULT_SECRET_KEY, config_from_env
+
+# Institutional mail inside closed networks (and the demo accounts, admin@iro.local …) uses ".local";
+# email_validator rejects it as a special-use name, which would lock those users out of every form.
+if "local" in email_validator.SPECIAL_USE_DOMAIN_NAMES:
+    email_validator.SPECIAL_USE_DOMAIN_NAMES.remove("local")
 
 
 def create_app(config: type | dict | None = None, instance_path: str | None = None) -> Flask:
@@ -17,10 +23,16 @@ def create_app(config: type | dict | None = None, instance_path: str | None = No
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
-    if app.config.get("PRODUCTION") and app.config["SECRET_KEY"] in ("", DEFAULT_SECRET_KEY):
+    key = app.config.get("SECRET_KEY") or ""
+    if app.config.get("PRODUCTION") and (key == DEFAULT_SECRET_KEY or len(key) < 32):
+        # Sessions, remember-me cookies and CSRF tokens are signed with it: a known key forges logins.
         raise RuntimeError(
-            "SECRET_KEY is not set: refusing to start in production with the default key."
+            "SECRET_KEY is not set (or shorter than 32 characters): refusing to start in production. "
+            "Generate one with: python -c 'import secrets; print(secrets.token_hex(32))'"
         )
+    from .services import passwords
+
+    passwords.configure(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
 

@@ -71,3 +71,17 @@ def register_cli(app: Flask) -> None:
 
         for path in write_lifecycle_docs(Path(outdir)):
             click.echo(path)
+
+    @app.cli.command("render-samples")
+    @click.argument("outdir", type=click.Path(file_okay=False))
+    def render_samples(outdir):
+        """Write every document kind as PDF and DOCX from the sample data into OUTDIR."""
+        from .documents import render, samples
+
+        out = Path(outdir)
+        out.mkdir(parents=True, exist_ok=True)
+        for name, doc in samples.all_samples().items():
+            for fmt in ("pdf", "docx"):
+                path = out / f"{name}.{fmt}"
+                path.write_bytes(render.build(doc, fmt))
+                click.echo(path)

@@ -42,6 +42,10 @@ class Config:
     PASSWORD_RESET_TTL_MINUTES = int(os.environ.get("PASSWORD_RESET_TTL_MINUTES", "60"))
     LOGIN_FAILURES_PER_MINUTE = int(os.environ.get("LOGIN_FAILURES_PER_MINUTE", "5"))
     PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "25"))
+    # None: argon2-cffi's defaults (time 3, 64 MiB, 4 lanes).
+    ARGON2_TIME_COST: int | None = None
+    ARGON2_MEMORY_COST: int | None = None
+    ARGON2_PARALLELISM: int | None = None
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -64,7 +68,13 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
     WTF_CSRF_ENABLED = True
+    # Cheap password hashes: the suite signs in hundreds of times. Never set these in production.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    ARGON2_PARALLELISM = 1
 
 
 def config_from_env() -> type[Config]:
-    return ProductionConfig if os.environ.get("APP_ENV", "").lower() == "production" else Config
+    base = ProductionConfig if os.environ.get("APP_ENV", "").lower() == "production" else Config
+    # The key is read when the app is created, not when this module was first imported.
+    return type(base.__name__, (base,), {"SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)})

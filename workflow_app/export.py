@@ -13,11 +13,17 @@ from openpyxl.styles import Font
 from zoneinfo import ZoneInfo
 
 
+FORMULA_START = ("=", "+", "-", "@")
+
+
 def _cell_value(value, tz):
     if isinstance(value, datetime):
         return value.astimezone(tz).replace(tzinfo=None) if value.tzinfo else value
     if hasattr(value, "value") and hasattr(value, "name"):  # Enum: its Russian label
         return value.value
+    if isinstance(value, str) and value[:1] in FORMULA_START:
+        # User-typed text must never become a live formula in the staff's Excel.
+        return "'" + value
     return value
 
 

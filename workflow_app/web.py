@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 
 from . import policy
 from .errors import DomainError
@@ -104,11 +105,20 @@ def install(app: Flask) -> None:
 
     @app.context_processor
     def inject_helpers():
+        from .services.notices import unread_count
         from .views.nav import navigation
 
+        signed_in = current_user.is_authenticated
+        unread = 0
+        if signed_in:
+            try:
+                unread = unread_count(current_user)  # one query per page
+            except SQLAlchemyError:
+                db.session.rollback()  # an error page must still render when the database fails
         return {
             "can": lambda action, obj=None: policy.can(current_user, action, obj),
-            "nav_items": navigation(current_user) if current_user.is_authenticated else [],
+            "nav_items": navigation(current_user) if signed_in else [],
+            "unread_notices": unread,
         }
 
 

@@ -1,7 +1,7 @@
 """competition engine
 
 Revision ID: 0003_competition
-Revises: 0001_platform
+Revises: 0002_audit_append_only
 Create Date: 2026-11-25 23:27:26.851221
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0003_competition'
-down_revision = '0001_platform'
+down_revision = '0002_audit_append_only'
 branch_labels = None
 depends_on = None
 

@@ -22,7 +22,7 @@ def spec(doc: RegistryExtractDoc) -> Spec:
                ("ИНН", org.inn), ("Адрес", org.address), ("Руководитель", org.head))
     for label, value in details:
         if value:
-            s.add(P((Run(f"{label}: ", bold=True), Run(clean(value))), align="justify"))
+            s.add(P((Run(f"{label}: ", bold=True), Run(clean(value))), align="left"))
     s.add(para("Сведения о статусах организации", bold=True, align="center", before=12, after=6,
                keep_next=True))
     if doc.awards:

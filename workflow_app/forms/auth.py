@@ -1,21 +1,28 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 REQUIRED = "Заполните это поле."
+# Sign-in and reset only look an address up: a strict validator would refuse an existing account
+# whose address it dislikes, and gains nothing (an unknown address just finds no one).
+LOOKS_LIKE_EMAIL = Regexp(r"^[^@\s]+@[^@\s]+$", message="Введите корректный адрес электронной почты.")
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Электронная почта", validators=[
-        DataRequired(REQUIRED), Email("Введите корректный адрес электронной почты.")])
+    email = EmailField("Электронная почта", filters=[_strip], validators=[
+        DataRequired(REQUIRED), Length(max=254), LOOKS_LIKE_EMAIL])
     password = PasswordField("Пароль", validators=[DataRequired(REQUIRED)])
     remember = BooleanField("Запомнить меня на этом компьютере")
     submit = SubmitField("Войти")
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField("Электронная почта", validators=[
-        DataRequired(REQUIRED), Email("Введите корректный адрес электронной почты.")])
+    email = EmailField("Электронная почта", filters=[_strip], validators=[
+        DataRequired(REQUIRED), Length(max=254), LOOKS_LIKE_EMAIL])
     submit = SubmitField("Отправить ссылку")
 
 

@@ -54,8 +54,22 @@ def _claim_next() -> OutboxMessage | None:
     return db.session.execute(stmt).scalar_one_or_none()
 
 
+def _close(client: smtplib.SMTP | None) -> None:
+    if client is None:
+        return
+    try:
+        client.quit()
+    except (OSError, smtplib.SMTPException):
+        client.close()
+
+
 def dispatch_pending(limit: int = 200) -> dict[str, int]:
-    """Send up to `limit` due e-mails. Returns counts of sent and failed attempts."""
+    """Send up to `limit` due e-mails. Returns counts of sent and failed attempts.
+
+    Each row is claimed with `FOR UPDATE SKIP LOCKED` (PostgreSQL), so several dispatchers share the
+    queue without sending a row twice, and committed on its own. When the mail server cannot be
+    reached, the run stops after recording the failure: the other rows wait for the next run.
+    """
     sent = failed = 0
     client: smtplib.SMTP | None = None
     try:
@@ -64,11 +78,16 @@ def dispatch_pending(limit: int = 200) -> dict[str, int]:
             if row is None:
                 db.session.rollback()
                 break
+            unreachable = False
             try:
                 if row.recipient_email == "":
                     raise ValueError("no recipient address")
                 if client is None:
-                    client = _smtp()
+                    try:
+                        client = _smtp()
+                    except (OSError, smtplib.SMTPException):
+                        unreachable = True
+                        raise
                 client.send_message(_message(row))
             except (OSError, smtplib.SMTPException, ValueError) as exc:
                 row.attempts += 1
@@ -76,17 +95,17 @@ def dispatch_pending(limit: int = 200) -> dict[str, int]:
                 row.next_attempt_at = utcnow() + backoff(row.attempts)
                 row.failed = row.attempts >= MAX_ATTEMPTS or isinstance(exc, ValueError)
                 failed += 1
-                client = None
+                if not isinstance(exc, ValueError):
+                    _close(client)  # the connection may be in any state now: start afresh
+                    client = None
             else:
                 row.attempts += 1
                 row.sent_at = utcnow()
                 row.last_error = ""
                 sent += 1
             db.session.commit()
+            if unreachable:
+                break
     finally:
-        if client is not None:
-            try:
-                client.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
+        _close(client)
     return {"sent": sent, "failed": failed}

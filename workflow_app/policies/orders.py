@@ -4,7 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..models import Role, User
+from ..models.files import StoredFile
 from ..policy import is_staff, rule
+from .files import file_access
 
 
 @rule("order.list", "order.view", "order.download", "award.list")
@@ -27,3 +29,19 @@ def _visa(user: User, obj: Any) -> bool:
 @rule("order.sign")
 def _sign(user: User, obj: Any) -> bool:
     return user.has_role(Role.signatory)
+
+
+@file_access
+def _order_files(user: User, file: StoredFile) -> bool | None:
+    """An order's frozen files and its scan: whoever may read the order."""
+    from sqlalchemy import or_, select
+
+    from ..extensions import db
+    from ..models.orders import Order
+
+    order = db.session.execute(select(Order).where(or_(
+        Order.pdf_file_id == file.id, Order.docx_file_id == file.id, Order.scan_file_id == file.id))
+    ).scalar_one_or_none()
+    if order is None:
+        return None
+    return is_staff(user) or user.has_role(Role.signatory)

@@ -40,32 +40,93 @@ def dispatch_outbox(app: Flask):
 
 
 class LeaderLock:
+    """Only one scheduler acts. PostgreSQL: a session advisory lock on a connection of its own,
+    never returned to the pool (a pooled connection would carry the lock to its next borrower).
+    SQLite: an exclusive flock on a file next to the database."""
+
     def __init__(self, app: Flask):
         self.app = app
         self._conn = None
         self._fh = None
 
+    def _lock_path(self) -> str:
+        with self.app.app_context():
+            database = db.engine.url.database
+        if database and database != ":memory:":
+            return f"{database}.scheduler.lock"
+        return os.path.join(self.app.instance_path, "scheduler.lock")
+
     def acquire(self) -> bool:
         with self.app.app_context():
             engine = db.engine
             if engine.dialect.name == "postgresql":
-                self._conn = engine.connect()
-                got = self._conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_KEY}).scalar()
-                self._conn.commit()
-                return bool(got)
-        path = os.path.join(self.app.instance_path, "scheduler.lock")
-        self._fh = open(path, "w")  # noqa: SIM115 (held for the process lifetime)
+                conn = engine.connect()
+                conn.detach()  # closing it ends the database session, which releases the lock
+                got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_KEY}).scalar()
+                conn.commit()
+                if not got:
+                    conn.close()
+                    return False
+                self._conn = conn
+                return True
+        fh = open(self._lock_path(), "w")  # noqa: SIM115 (held for the process lifetime)
         try:
-            fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            fh.close()
             return False
+        self._fh = fh
         return True
+
+    def held(self) -> bool:
+        """Still the leader? (A dropped PostgreSQL connection loses the lock with it.)"""
+        if self._fh is not None:
+            return True
+        if self._conn is None:
+            return False
+        try:
+            got = self._conn.execute(
+                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                     "AND pid = pg_backend_pid() AND objid = :k"), {"k": ADVISORY_KEY & 0xFFFFFFFF}
+            ).scalar()
+            self._conn.commit()
+            return bool(got)
+        except Exception:  # noqa: BLE001 (any failure means the session, and the lock, is gone)
+            return False
 
     def release(self) -> None:
         if self._conn is not None:
+            try:
+                self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
+                self._conn.commit()
+            except Exception:  # noqa: BLE001 (closing below ends the session and the lock anyway)
+                pass
             self._conn.close()
+            self._conn = None
         if self._fh is not None:
-            self._fh.close()
+            self._fh.close()  # closing the descriptor drops the flock
+            self._fh = None
+
+    def __enter__(self) -> "LeaderLock":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def build_scheduler(app: Flask, lock: LeaderLock) -> BlockingScheduler:
+    sched = BlockingScheduler(timezone="UTC", job_defaults={"coalesce": True, "misfire_grace_time": 300,
+                                                             "max_instances": 1})
+    for name, (seconds, fn) in JOBS.items():
+        sched.add_job(fn, "interval", seconds=seconds, args=[app], id=name, name=name)
+
+    def check_leadership():
+        if not lock.held():
+            log.error("leader lock lost; stopping this scheduler")
+            sched.shutdown(wait=False)
+
+    sched.add_job(check_leadership, "interval", seconds=30, id="leader_check", name="leader_check")
+    return sched
 
 
 def run(app: Flask) -> None:
@@ -74,11 +135,10 @@ def run(app: Flask) -> None:
         log.warning("another scheduler holds the leader lock; this one stays idle")
         print("Планировщик уже запущен на другом узле; этот процесс не выполняет задачи.")
         return
-    sched = BlockingScheduler(timezone="UTC", job_defaults={"coalesce": True, "misfire_grace_time": 300,
-                                                             "max_instances": 1})
-    for name, (seconds, fn) in JOBS.items():
-        sched.add_job(fn, "interval", seconds=seconds, args=[app], id=name, name=name)
+    sched = build_scheduler(app, lock)
     try:
         sched.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
     finally:
         lock.release()

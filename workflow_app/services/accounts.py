@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
@@ -89,6 +89,17 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def issue_password_token(user: User, ttl: timedelta) -> tuple[PasswordResetToken, str]:
+    """A one-time set-password token for the user; only its hash is stored. Returns (row, token)."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    row = PasswordResetToken(user_id=user.id, token_hash=_token_hash(token), created_at=now,
+                             expires_at=now + ttl)
+    db.session.add(row)
+    db.session.flush()
+    return row, token
+
+
 def request_reset(email: str, link_for) -> None:
     """Queue a reset e-mail if the account exists; say nothing either way (no account probing)."""
     email = normalize_email(email)
@@ -96,13 +107,8 @@ def request_reset(email: str, link_for) -> None:
     audit.record("auth.reset_requested", subject=email, actor=None, obj=user)
     if user is None or not user.is_active:
         return
-    token = secrets.token_urlsafe(32)
-    now = utcnow()
     ttl = current_app.config["PASSWORD_RESET_TTL_MINUTES"]
-    row = PasswordResetToken(user_id=user.id, token_hash=_token_hash(token), created_at=now,
-                             expires_at=now + timedelta(minutes=ttl))
-    db.session.add(row)
-    db.session.flush()
+    row, token = issue_password_token(user, timedelta(minutes=ttl))
     link = link_for(token)
     outbox.queue_email(
         f"password-reset:{row.id}",
@@ -117,10 +123,11 @@ def request_reset(email: str, link_for) -> None:
     )
 
 
-def find_reset_token(token: str) -> PasswordResetToken:
-    row = db.session.execute(
-        select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token))
-    ).scalar_one_or_none()
+def find_reset_token(token: str, *, for_update: bool = False) -> PasswordResetToken:
+    stmt = select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token))
+    if for_update:
+        stmt = stmt.with_for_update()  # two tabs posting the same link: the second sees it used
+    row = db.session.execute(stmt).scalar_one_or_none()
     if row is None or row.used_at is not None or row.expires_at < utcnow():
         raise DomainError("Ссылка для восстановления пароля недействительна или устарела. "
                           "Запросите новую.")
@@ -128,10 +135,16 @@ def find_reset_token(token: str) -> PasswordResetToken:
 
 
 def reset_password(token: str, new: str, repeat: str) -> User:
-    row = find_reset_token(token)
+    row = find_reset_token(token, for_update=True)
     if new != repeat:
         raise ValidationFailed("Новый пароль и его повтор не совпадают.")
     user = db.session.get(User, row.user_id)
     set_password(user, new, actor=user, event="auth.password_reset")
-    row.used_at = utcnow()
+    # This link and any other outstanding one for the account are spent.
+    now = utcnow()
+    db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+    )
     return user

@@ -21,7 +21,7 @@ from ..machines.order import order_lifecycle
 from ..models import Role, User
 from ..models.base import utcnow
 from ..models.orders import Order, OrderApproval, OrderCounter, OrderKind, OrderStatus, VisaStatus
-from . import audit, outbox, settings, storage
+from . import audit, files, outbox, settings
 
 FINAL = (OrderStatus.signed, OrderStatus.amended, OrderStatus.cancelled)
 PDF = "application/pdf"
@@ -77,7 +77,7 @@ def document_bytes(order: Order, fmt: str) -> bytes:
     """Signed orders give their frozen bytes; drafts are rendered now (marked «ПРОЕКТ»)."""
     if order.status in FINAL:
         stored = order.pdf_file if fmt == "pdf" else order.docx_file
-        return storage.read_bytes(stored)
+        return files.read_stored(stored)
     return render(order, fmt)
 
 
@@ -334,8 +334,10 @@ def _number_and_freeze(order: Order, ctx: FireContext) -> None:
     order.signatory_id = ctx.actor.id
     pdf = render(order, "pdf")
     docx = render(order, "docx")
-    order.pdf_file = storage.save_bytes(pdf, file_name(order, "pdf"), PDF, ctx.actor)
-    order.docx_file = storage.save_bytes(docx, file_name(order, "docx"), DOCX, ctx.actor)
+    order.pdf_file = files.store_bytes(pdf, original_name=file_name(order, "pdf"), content_type=PDF,
+                                       user=ctx.actor)
+    order.docx_file = files.store_bytes(docx, original_name=file_name(order, "docx"), content_type=DOCX,
+                                        user=ctx.actor)
     changes = _EFFECTS.get(order.kind, lambda o, a: [])(order, ctx.actor)
     ctx.payload.update(number=order.number, date=order.order_date.isoformat(),
                        pdf_sha256=order.pdf_file.sha256, docx_sha256=order.docx_file.sha256,

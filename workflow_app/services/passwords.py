@@ -6,8 +6,23 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from ..errors import ValidationFailed
 
-_hasher = PasswordHasher()
+_DEFAULTS = PasswordHasher()  # argon2-cffi's defaults: RFC 9106's low-memory profile
+_hasher = _DEFAULTS
 MIN_LENGTH = 8
+
+
+def configure(config) -> None:
+    """Hash cost from the app config. Only tests lower it (each login there would cost ~0.1 s)."""
+    global _hasher, _DUMMY
+    params = dict(
+        time_cost=config.get("ARGON2_TIME_COST") or _DEFAULTS.time_cost,
+        memory_cost=config.get("ARGON2_MEMORY_COST") or _DEFAULTS.memory_cost,
+        parallelism=config.get("ARGON2_PARALLELISM") or _DEFAULTS.parallelism,
+    )
+    if params != dict(time_cost=_hasher.time_cost, memory_cost=_hasher.memory_cost,
+                      parallelism=_hasher.parallelism):
+        _hasher = PasswordHasher(**params)
+        _DUMMY = _hasher.hash("dummy-password-for-timing")
 
 
 def hash_password(password: str) -> str:

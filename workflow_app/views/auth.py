@@ -1,5 +1,7 @@
 """Sign in and out, password change and reset."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import DomainError
@@ -11,9 +13,16 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("main.dashboard")
+    """Only a path on this site: no scheme, no host, no `//` or `/\\` (browsers read both as a host)."""
+    default = url_for("main.dashboard")
+    if not target or not target.startswith("/") or "\\" in target:
+        return default
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return default  # browsers drop tabs/newlines, so "/\t/evil" would become "//evil"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return default
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -54,7 +63,9 @@ def change_password():
         except DomainError as exc:
             form.current.errors = list(form.current.errors) + [exc.message]
             return render_template("auth/change_password.html", form=form), 422
-        login_user(current_user._get_current_object())  # keep this session on the new epoch
+        # Keep this session (and its remember-me cookie, if any) on the new epoch; others are out.
+        remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+        login_user(current_user._get_current_object(), remember=remembered)
         flash("Пароль изменён. На других устройствах потребуется войти заново.", "success")
         return redirect(url_for("main.dashboard"))
     return render_template("auth/change_password.html", form=form)

@@ -2,7 +2,9 @@
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
+from ..listing import paginate, parse_args
 from ..services import dashboard as dashboard_service
+from ..services import notices as notice_service
 from . import authorize
 
 bp = Blueprint("main", __name__)
@@ -20,5 +22,8 @@ def dashboard():
 @login_required
 def notices():
     authorize("notice.view")
-    rows = dashboard_service.notices_for(current_user)
-    return render_template("main/notices.html", rows=rows)
+    args = parse_args()
+    page = paginate(notice_service.inbox_query(current_user), args)
+    # Seen on this page = read; the badge in the navbar (rendered below) already counts them out.
+    new_ids = notice_service.mark_read(current_user, page.items)
+    return render_template("main/notices.html", page=page, args=args, new_ids=new_ids)

@@ -15,7 +15,7 @@ from ..models import Organization, Role, RoleGrant, User
 from ..models.competition import Campaign
 from ..models.orders import Order, OrderKind, OrderStatus
 from ..models.status_award import AwardStatus, StatusAward, StatusType
-from ..services import order_kinds, orders, settings
+from ..services import files, order_kinds, orders, settings
 from ..machines.base import fire
 from . import authorize
 from .nav import NavItem, register_nav
@@ -198,6 +198,24 @@ def download(order_id: int, fmt: str):
 
     return send_bytes(orders.document_bytes(order, fmt), orders.file_name(order, fmt),
                       orders.PDF if fmt == "pdf" else orders.DOCX)
+
+
+@bp.route("/orders/<int:order_id>/scan", methods=["POST"])
+@login_required
+def attach_scan(order_id: int):
+    order = _order_or_404(order_id, "order.attach_scan")
+    form = VersionForm()
+    upload = request.files.get("scan")
+    if not form.validate_on_submit():
+        abort(400)
+    if upload is None or not upload.filename:
+        flash("Выберите файл скана приказа.", "danger")
+        return redirect(url_for("orders.view", order_id=order.id))
+    stored = files.store_upload(upload, allowed=files.DOCUMENTS_SCAN, max_bytes=20 * files.MB,
+                                user=current_user)
+    orders.attach_scan(order, stored, current_user)
+    flash("Скан подписанного приказа приложен.", "success")
+    return redirect(url_for("orders.view", order_id=order.id))
 
 
 # --- status awards ------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Benchmarks: every module in this package exposes `run() -> dict[str, float]`."""

@@ -1,0 +1,23 @@
+"""`flask render-samples OUTDIR` writes every document kind as PDF and DOCX."""
+from __future__ import annotations
+
+from workflow_app import create_app
+from workflow_app.config import TestConfig
+from workflow_app.documents import samples
+
+from .documents_helpers import docx_open, pdf_pages
+
+
+def test_render_samples_writes_pdf_and_docx_for_every_kind(tmp_path):
+    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    config.update(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'cli.db'}",
+                  UPLOAD_DIR=str(tmp_path / "uploads"))
+    app = create_app(config, instance_path=str(tmp_path / "instance"))
+    out = tmp_path / "out"
+    result = app.test_cli_runner().invoke(args=["render-samples", str(out)])
+    assert result.exit_code == 0, result.output
+    names = sorted(samples.all_samples())
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"{n}.{ext}" for n in names for ext in ("pdf", "docx"))
+    assert "П Р И К А З" in pdf_pages((out / "order_results.pdf").read_bytes())[0]
+    assert docx_open((out / "protocol.docx").read_bytes()).paragraphs
