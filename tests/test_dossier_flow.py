@@ -14,7 +14,7 @@ from workflow_app.models import AuditEvent, Organization, User
 from workflow_app.models.base import utcnow
 from workflow_app.models.competition import Campaign, CampaignStatus, Entry, EntryStatus, EntryVersion, StageKind
 from workflow_app.services import dossier as svc
-from workflow_app.services import entry_check, richtext, uploads_entry
+from workflow_app.services import entry_check, files, richtext
 
 from .competition_factories import stage, track
 from .dossier_factories import TITLE, make_world
@@ -237,7 +237,7 @@ def test_submission_freezes_versions_that_never_change(app, client):
         v1 = svc.version(e, 1)
         assert v1.sha256 == svc.canonical_hash(v1.content) == svc.canonical_hash(svc.snapshot(e))
         v1_content, v1_sha = dict(v1.content), v1.sha256
-        v1_pdf = uploads_entry.read_bytes(v1.pdf_file)
+        v1_pdf = files.read_stored(v1.pdf_file)
         text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(v1_pdf)).pages)
         assert TITLE in text and "3.2. Мероприятия" in text and e.code in text
         assert v1.pdf_file.sha256 and v1.pdf_file.content_type == "application/pdf"
@@ -266,7 +266,7 @@ def test_submission_freezes_versions_that_never_change(app, client):
         assert e.status == EntryStatus.submitted and e.current_version == 2
         v1 = svc.version(e, 1)
         assert v1.content == v1_content and v1.sha256 == v1_sha == svc.canonical_hash(v1.content)
-        assert uploads_entry.read_bytes(v1.pdf_file) == v1_pdf
+        assert files.read_stored(v1.pdf_file) == v1_pdf
         v2 = svc.version(e, 2)
         assert v2.sha256 != v1_sha
         parts = {p["title"]: p for p in svc.diff_contents(v1.content, v2.content)}
@@ -305,7 +305,7 @@ def test_attachments_are_checked_by_content_and_served_only_to_readers(app, clie
     resp = post_form(client, url, {"file": (io.BytesIO(b"MZ\x90\x00 fake exe"), "приказ.pdf"), "title": "Приказ"},
                      form_url=f"/entries/{w.entry_id}/edit", content_type="multipart/form-data",
                      follow_redirects=True)
-    assert "Недопустимый тип файла «приказ.pdf»" in resp.get_data(as_text=True)
+    assert "Файл «приказ.pdf» отклонён: это исполняемый файл Windows" in resp.get_data(as_text=True)
     resp = post_form(client, url, {"file": (io.BytesIO(PDF_BYTES), "../../приказ.pdf"), "title": "Приказ"},
                      form_url=f"/entries/{w.entry_id}/edit", content_type="multipart/form-data",
                      follow_redirects=True)
@@ -314,18 +314,20 @@ def test_attachments_are_checked_by_content_and_served_only_to_readers(app, clie
         e = db.session.get(Entry, w.entry_id)
         (att,) = e.attachments
         assert att.file.original_name == "приказ.pdf" and att.file.content_type == "application/pdf"
-        assert uploads_entry.path_of(att.file).read_bytes() == PDF_BYTES
-        assert "static" not in str(uploads_entry.path_of(att.file))
+        assert files.read_stored(att.file) == PDF_BYTES
+        assert "static" not in str(files._path(att.file.storage_name))
         file_id = att.file_id
     got = client.get(f"/entries/{w.entry_id}/files/{file_id}")
     assert got.status_code == 200 and got.data == PDF_BYTES
     other = app.test_client()
     login(other, "appb@x.ru")
     assert other.get(f"/entries/{w.entry_id}/files/{file_id}").status_code == 403
-    assert uploads_entry.sniff(b"\x89PNG\r\n\x1a\n....") == "image/png"
-    with pytest.raises(Exception):
-        with app.app_context():
-            uploads_entry.store_upload(b"PK\x03\x04garbage", "x.docx")
+    resp = post_form(client, url, {"file": (io.BytesIO(b"PK\x03\x04not a word file"), "план.docx")},
+                     form_url=f"/entries/{w.entry_id}/edit", content_type="multipart/form-data",
+                     follow_redirects=True)
+    assert "не является файлом DOCX" in resp.get_data(as_text=True)
+    with app.app_context():
+        assert len(db.session.get(Entry, w.entry_id).attachments) == 1
 
 
 # --- withdrawal ----------------------------------------------------------------------------------

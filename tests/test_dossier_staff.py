@@ -212,5 +212,6 @@ def test_demo_seeder_is_idempotent_and_covers_several_states(app):
         demo = db.session.execute(select(Entry).join(Entry.organization).where(
             Entry.organization.has(short_name="МБОУ СОШ № 1"))).scalar_one()
         assert demo.status == EntryStatus.draft
-        campaign = db.session.execute(select(Campaign)).scalar_one()
-        assert campaign.name == "Инновационный поиск 2026"
+        (campaign_id,) = {e.campaign_id for e in db.session.execute(select(Entry)).scalars()}
+        campaign = db.session.get(Campaign, campaign_id)
+        assert campaign.name == "Инновационный поиск 2026" and campaign.status.name == "open"

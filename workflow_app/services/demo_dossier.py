@@ -16,6 +16,7 @@ from ..machines.entry import entry_lifecycle
 from ..models import Organization, User
 from ..models.base import utcnow
 from ..models.competition import Campaign, CampaignKind, CampaignStatus, Criterion, Entry, EntryStatus, Stage
+from .demo import ORGS as DEMO_ORGS
 from .demo import demo_seeder
 from .presets import preset_for
 
@@ -194,7 +195,13 @@ def seed_dossier() -> dict[str, int]:
 
     campaign = _campaign()
     staff = db.session.execute(select(User).where(User.email == "staff@iro.local")).scalar_one_or_none()
-    orgs = {o.short_name: o for o in db.session.execute(select(Organization)).scalars()}
+    # The platform's demo organisations, by short name (another area's data may reuse a short name).
+    wanted = {short: (full, code) for _t, full, short, code in DEMO_ORGS}
+    orgs = {}
+    for org in db.session.execute(select(Organization).where(
+            Organization.full_name.in_([f for f, _c in wanted.values()]))).scalars():
+        if wanted.get(org.short_name, ("", ""))[1] == org.municipality.code:
+            orgs[org.short_name] = org
     added = 0
     for short, state, theme, lead in PLAN:
         org = orgs.get(short)

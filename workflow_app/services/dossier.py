@@ -37,12 +37,15 @@ from ..models.competition import (
     Track,
 )
 from . import audit, outbox, richtext
-from . import uploads_entry as files  # swap for services.files once the shared upload service lands
+from . import files
 
 EDITABLE = (EntryStatus.draft, EntryStatus.returned)
 WITHDRAWABLE = (EntryStatus.draft, EntryStatus.submitted, EntryStatus.returned, EntryStatus.admitted,
                 EntryStatus.under_review, EntryStatus.scored, EntryStatus.shortlisted)
 MAX_ATTACHMENTS = 20
+ATTACHMENT_KINDS = files.DOCUMENTS | (files.IMAGES - {"gif"})  # PDF, DOCX, PNG, JPEG
+ATTACHMENT_MAX_BYTES = 20 * files.MB
+IMAGE_MAX_BYTES = 10 * files.MB  # scans as images are kept smaller than documents
 MAX_ROWS = 200
 TEAM_COLUMNS = ("name", "position", "role")
 
@@ -310,7 +313,8 @@ def _freeze(entry: Entry, ctx) -> None:
     now = utcnow()
     pdf = build_dossier_pdf(content, number=number, created=now.astimezone(_tz()).strftime("%d.%m.%Y %H:%M"),
                             sha256=digest)
-    stored = files.store_bytes(pdf, f"{entry.code}-v{number}.pdf", "application/pdf", user=ctx.actor)
+    stored = files.store_bytes(pdf, original_name=f"{entry.code}-v{number}.pdf", content_type="application/pdf",
+                               user=ctx.actor)
     db.session.add(EntryVersion(entry_id=entry.id, number=number, created_at=now,
                                 created_by_id=getattr(ctx.actor, "id", None), content=content, sha256=digest,
                                 pdf_file_id=stored.id))
@@ -396,12 +400,17 @@ def diff_contents(old: dict, new: dict) -> list[dict]:
 
 # --- attachments ---------------------------------------------------------------------------------
 
-def add_attachment(actor: User, entry: Entry, data: bytes, filename: str, title: str = "") -> EntryAttachment:
+def add_attachment(actor: User, entry: Entry, upload, title: str = "") -> EntryAttachment:
+    """upload: a werkzeug FileStorage (or anything with .filename and .stream)."""
     if not policy.can(actor, "entry.edit", entry):
         raise PermissionDenied("Эту заявку сейчас нельзя изменять.")
     if len(entry.attachments) >= MAX_ATTACHMENTS:
         raise ValidationFailed(f"К заявке можно приложить не более {MAX_ATTACHMENTS} файлов.")
-    stored = files.store_upload(data, filename, user=actor)
+    stored = files.store_upload(upload, allowed=ATTACHMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES, user=actor)
+    if stored.content_type.startswith("image/") and stored.size > IMAGE_MAX_BYTES:
+        # The request rolls back, and the upload service deletes the file it wrote.
+        raise ValidationFailed(f"Изображение «{stored.original_name}» больше {IMAGE_MAX_BYTES // files.MB} МБ: "
+                               f"уменьшите его или приложите PDF.")
     att = EntryAttachment(entry=entry, file=stored, title=(title or "").strip()[:300] or stored.original_name)
     db.session.add(att)
     db.session.flush()

@@ -2,8 +2,7 @@
 check; the coordinator's read-only list. Handlers stay thin: services do the work."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, flash, g, jsonify, redirect, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -20,7 +19,7 @@ from ..models.base import utcnow
 from ..models.competition import Campaign, CampaignStatus, Entry, EntryStatus, Track
 from ..services import dashboard, entry_check, richtext
 from ..services import dossier as svc
-from ..services import uploads_entry as files
+from ..services import files
 from . import authorize
 from .nav import NavItem, register_nav
 
@@ -208,9 +207,8 @@ def attach(entry_id: int):
     if not form.validate_on_submit():
         flash(" ".join(e for errs in form.errors.values() for e in errs), "danger")
         return redirect(target)
-    upload = form.file.data
     try:
-        svc.add_attachment(current_user, entry, upload.read(), upload.filename or "", form.title.data or "")
+        svc.add_attachment(current_user, entry, form.file.data, form.title.data or "")
     except DomainError as exc:
         return _fail(exc, target)
     flash("Файл приложен к заявке.", "success")
@@ -238,8 +236,7 @@ def download(entry_id: int, file_id: int):
     stored = svc.file_of_entry(entry, file_id)
     if stored is None:
         abort(404)
-    return send_file(files.path_of(stored), mimetype=stored.content_type, as_attachment=True,
-                     download_name=stored.original_name, max_age=0)
+    return files.send_stored(stored)
 
 
 @bp.route("/<int:entry_id>/versions/<int:number>.pdf")
@@ -249,8 +246,7 @@ def version_pdf(entry_id: int, number: int):
     v = svc.version(entry, number)
     if v is None or v.pdf_file is None:
         abort(404)
-    return send_file(files.path_of(v.pdf_file), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"{entry.code}-версия-{number}.pdf", max_age=0)
+    return files.send_stored(v.pdf_file)
 
 
 @bp.route("/<int:entry_id>/diff")
