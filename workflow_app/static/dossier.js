@@ -1,0 +1,174 @@
+// Dossier editor: rich text over plain textareas, editable table rows, autosave.
+// Progressive enhancement: without this file the form posts textareas and a few empty rows.
+(() => {
+  "use strict";
+  const form = document.getElementById("dossier-form");
+  if (!form) return;
+  let dirty = false;
+  let saving = false;
+  const status = document.getElementById("autosave-status");
+  const markDirty = () => { dirty = true; if (status) status.textContent = "Есть несохранённые изменения"; };
+
+  document.querySelectorAll(".js-only").forEach((el) => el.classList.add("js-ready"));
+
+  // --- rich text -----------------------------------------------------------------------------
+  const TOOLS = [
+    ["bold", "bi-type-bold", "Полужирный"],
+    ["italic", "bi-type-italic", "Курсив"],
+    ["insertUnorderedList", "bi-list-ul", "Маркированный список"],
+    ["insertOrderedList", "bi-list-ol", "Нумерованный список"],
+    ["createLink", "bi-link-45deg", "Ссылка"],
+    ["unlink", "bi-link", "Убрать ссылку"],
+    ["removeFormat", "bi-eraser", "Очистить оформление"],
+  ];
+  try { document.execCommand("defaultParagraphSeparator", false, "p"); } catch (e) { /* old browsers */ }
+
+  const editors = [];
+  form.querySelectorAll("textarea.rt-source").forEach((ta) => {
+    const wrap = document.createElement("div");
+    wrap.className = "rt-wrap";
+    const bar = document.createElement("div");
+    bar.className = "rt-toolbar btn-toolbar mb-1";
+    bar.setAttribute("role", "toolbar");
+    bar.setAttribute("aria-label", "Оформление текста");
+    const ed = document.createElement("div");
+    ed.className = "rt-editor form-control";
+    ed.contentEditable = "true";
+    ed.setAttribute("role", "textbox");
+    ed.setAttribute("aria-multiline", "true");
+    ed.id = "rt-" + ta.id;
+    const label = document.querySelector(`label[for="${ta.id}"]`);
+    if (label) { ed.setAttribute("aria-labelledby", label.id || ""); label.htmlFor = ed.id; }
+    ed.dataset.field = ta.name;
+    // The value was sanitised by the server when it was saved.
+    ed.innerHTML = ta.value;
+    TOOLS.forEach(([cmd, icon, title]) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "btn btn-sm btn-outline-secondary";
+      b.title = title;
+      b.setAttribute("aria-label", title);
+      b.dataset.cmd = cmd;
+      b.innerHTML = `<i class="bi ${icon}" aria-hidden="true"></i>`;
+      b.addEventListener("mousedown", (ev) => ev.preventDefault()); // keep the selection
+      b.addEventListener("click", () => {
+        ed.focus();
+        if (cmd === "createLink") {
+          const url = window.prompt("Адрес ссылки (https://…)", "https://");
+          if (!url || !/^(https?:\/\/|mailto:)/i.test(url)) return;
+          document.execCommand(cmd, false, url);
+        } else {
+          document.execCommand(cmd, false, null);
+        }
+        sync(ed, ta);
+      });
+      bar.appendChild(b);
+    });
+    ed.addEventListener("input", () => sync(ed, ta));
+    ed.addEventListener("keydown", (ev) => {
+      if ((ev.ctrlKey || ev.metaKey) && (ev.key === "b" || ev.key === "i")) {
+        ev.preventDefault();
+        document.execCommand(ev.key === "b" ? "bold" : "italic", false, null);
+        sync(ed, ta);
+      }
+    });
+    ta.classList.add("d-none");
+    ta.setAttribute("aria-hidden", "true");
+    ta.tabIndex = -1;
+    ta.parentNode.insertBefore(wrap, ta);
+    wrap.appendChild(bar);
+    wrap.appendChild(ed);
+    editors.push([ed, ta]);
+  });
+
+  function sync(ed, ta) {
+    const html = ed.innerHTML;
+    if (ta.value !== html) { ta.value = html; markDirty(); }
+  }
+  const syncAll = () => editors.forEach(([ed, ta]) => sync(ed, ta));
+
+  // --- table rows ----------------------------------------------------------------------------
+  form.addEventListener("click", (ev) => {
+    const add = ev.target.closest("[data-add-row]");
+    if (add) {
+      const key = add.dataset.addRow;
+      const tpl = document.getElementById("tpl-" + key);
+      const body = form.querySelector(`table[data-rows="${CSS.escape(key)}"] tbody`);
+      if (tpl && body) {
+        body.appendChild(tpl.content.cloneNode(true));
+        const inputs = body.querySelectorAll("tr:last-child input");
+        if (inputs.length) inputs[0].focus();
+        markDirty();
+      }
+      return;
+    }
+    const rm = ev.target.closest("[data-remove-row]");
+    if (rm) {
+      const tr = rm.closest("tr");
+      const body = tr.parentNode;
+      tr.remove();
+      if (!body.querySelector("tr")) {
+        const key = body.closest("table").dataset.rows;
+        const tpl = document.getElementById("tpl-" + key);
+        if (tpl) body.appendChild(tpl.content.cloneNode(true));
+      }
+      markDirty();
+    }
+  });
+  form.addEventListener("input", (ev) => { if (!ev.target.classList.contains("rt-editor")) markDirty(); });
+
+  // --- completeness panel ----------------------------------------------------------------------
+  function showMissing(missing, filled) {
+    const list = document.getElementById("missing-list");
+    const ok = document.getElementById("complete-note");
+    if (list) {
+      list.replaceChildren(...missing.map((m) => { const li = document.createElement("li"); li.textContent = m; return li; }));
+      list.hidden = missing.length === 0;
+    }
+    if (ok) ok.hidden = missing.length !== 0;
+    if (filled) {
+      document.querySelectorAll("[data-toc]").forEach((li) => li.classList.toggle("filled", filled.includes(li.dataset.toc)));
+    }
+  }
+
+  // --- autosave -------------------------------------------------------------------------------
+  const every = parseInt(form.dataset.autosave || "0", 10);
+  const version = document.getElementById("expected_version");
+  const token = form.querySelector('input[name="csrf_token"]').value;
+
+  async function autosave() {
+    if (!dirty || saving) return;
+    saving = true;
+    syncAll();
+    dirty = false;
+    const data = new FormData(form);
+    data.delete("go");
+    try {
+      const resp = await fetch(form.action, {
+        method: "POST", body: data, credentials: "same-origin",
+        headers: { "X-CSRFToken": token, "X-Requested-With": "fetch", "Accept": "application/json" },
+      });
+      const body = await resp.json().catch(() => ({}));
+      if (resp.ok && body.ok) {
+        if (version) version.value = body.version;
+        if (status) status.textContent = "Сохранено в " + body.saved_at;
+        showMissing(body.missing || [], body.filled);
+      } else {
+        dirty = true;
+        if (status) status.textContent = body.error || "Не удалось сохранить автоматически. Нажмите «Сохранить».";
+      }
+    } catch (e) {
+      dirty = true;
+      if (status) status.textContent = "Нет связи с сервером: изменения пока не сохранены.";
+    } finally {
+      saving = false;
+    }
+  }
+  if (every > 0) window.setInterval(autosave, every * 1000);
+  form.autosaveNow = autosave; // for tests and the impatient
+
+  form.addEventListener("submit", () => { syncAll(); dirty = false; });
+  window.addEventListener("beforeunload", (ev) => {
+    if (dirty) { ev.preventDefault(); ev.returnValue = ""; }
+  });
+})();

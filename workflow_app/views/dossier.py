@@ -1,0 +1,452 @@
+"""Entry pages: the applicant's campaigns, entries and dossier editor; staff lists and the technical
+check; the coordinator's read-only list. Handlers stay thin: services do the work."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from .. import policy
+from ..errors import DomainError
+from ..export import build_xlsx, xlsx_response
+from ..extensions import db
+from ..forms.dossier import (AdmitForm, AttachmentForm, BulkConfirmForm, ExtendForm, NewEntryForm, RejectForm,
+                             ReturnForm, SubmitEntryForm, WithdrawForm)
+from ..listing import apply_sort, paginate, parse_args
+from ..machines.entry import entry_lifecycle
+from ..models import Municipality, Organization, Role
+from ..models.base import utcnow
+from ..models.competition import Campaign, CampaignStatus, Entry, EntryStatus, Track
+from ..services import dashboard, entry_check, richtext
+from ..services import dossier as svc
+from ..services import files
+from . import authorize
+from .nav import NavItem, register_nav
+
+bp = Blueprint("dossier", __name__, url_prefix="/entries")
+
+register_nav(NavItem("Мои заявки", "dossier.home", "entry.apply", "file-earmark-text"))
+register_nav(NavItem("Заявки на конкурсы", "dossier.staff_index", "entry.list", "inboxes"))
+register_nav(NavItem("Заявки муниципалитета", "dossier.municipal", "entry.municipal_list", "inboxes"))
+
+
+@bp.app_template_filter("richtext")
+def _richtext(value):
+    return richtext.safe(value)
+
+
+def _entry(entry_id: int, action: str = "entry.view") -> Entry:
+    entry = db.session.get(Entry, entry_id)
+    if entry is None:
+        abort(404)
+    authorize(action, entry)
+    return entry
+
+
+def _fail(exc: DomainError, target: str):
+    """Show a refused action's reason and keep nothing of the request."""
+    db.session.rollback()
+    g.rollback_only = True
+    flash(exc.message, "danger")
+    return redirect(target)
+
+
+def _int(name: str) -> int | None:
+    raw = request.form.get(name, "")
+    return int(raw) if raw.strip().lstrip("-").isdigit() else None
+
+
+# --- applicant -----------------------------------------------------------------------------------
+
+@bp.route("/")
+@login_required
+def home():
+    authorize("entry.apply")
+    orgs = svc.applicant_orgs(current_user)
+    offers = [(o, svc.open_campaigns_for(o)) for o in orgs if policy.can(current_user, "entry.create", o)]
+    form = NewEntryForm()
+    entries = svc.org_entries({o.id for o in orgs})
+    return render_template("dossier/home.html", offers=offers, entries=entries, form=form, orgs=orgs)
+
+
+@bp.route("/new", methods=["POST"])
+@login_required
+def create():
+    authorize("entry.apply")
+    form = NewEntryForm()
+    org = db.session.get(Organization, form.org_id.data or 0) if form.validate_on_submit() else None
+    try:
+        cid, tid = (int(x) for x in (form.target.data or "").split(":", 1))
+    except ValueError:
+        cid = tid = 0
+    campaign, track = db.session.get(Campaign, cid), db.session.get(Track, tid)
+    if org is None or campaign is None or track is None:
+        flash("Выберите организацию, конкурс и направление.", "danger")
+        return redirect(url_for(".home"))
+    try:
+        entry = svc.create_entry(current_user, org, campaign, track)
+    except DomainError as exc:
+        return _fail(exc, url_for(".home"))
+    flash(f"Заявка {entry.code} создана. Заполните разделы и сохраните черновик.", "success")
+    return redirect(url_for(".edit", entry_id=entry.id))
+
+
+@bp.route("/<int:entry_id>")
+@login_required
+def show(entry_id: int):
+    entry = _entry(entry_id)
+    staff = policy.can(current_user, "entry.admit", entry)
+    vs = svc.versions(entry)
+    can_edit = policy.can(current_user, "entry.edit", entry)
+    # Readers see what was submitted (a frozen version); the applicant editing a draft sees the draft.
+    wanted = request.args.get("version", type=int)
+    shown = next((v for v in vs if v.number == wanted), None) if wanted else None
+    if shown is None and vs and not can_edit:
+        shown = vs[0]
+    ctx = dict(entry=entry, versions=vs, shown=shown, staff=staff, missing=svc.missing(entry),
+               schema=entry.campaign.dossier_schema or [], deadline=svc.effective_deadline(entry),
+               can_edit=can_edit,
+               withdraw_form=WithdrawForm(expected_version=entry.version),
+               can_withdraw=policy.can(current_user, "entry.withdraw", entry) and entry.status in svc.WITHDRAWABLE)
+    if staff:
+        ctx.update(
+            admit_form=AdmitForm(expected_version=entry.version),
+            return_form=ReturnForm(expected_version=entry.version),
+            reject_form=RejectForm(expected_version=entry.version),
+            extend_form=ExtendForm(expected_version=entry.version),
+            triggers=[t.trigger for t in entry_lifecycle.available(entry, current_user)],
+            history=entry_check.history(entry),
+            extension_reason=entry_check.last_extension_reason(entry),
+        )
+    return render_template("dossier/entry.html", **ctx)
+
+
+def _editor_context(entry: Entry) -> dict:
+    return dict(entry=entry, schema=entry.campaign.dossier_schema or [], missing=svc.missing(entry),
+                filled=svc.filled_sections(entry), deadline=svc.effective_deadline(entry),
+                attachment_form=AttachmentForm(), max_attachments=svc.MAX_ATTACHMENTS)
+
+
+@bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(entry_id: int):
+    entry = _entry(entry_id, "entry.view")
+    authorize("entry.edit", entry)
+    if request.method == "GET":
+        return render_template("dossier/editor.html", **_editor_context(entry))
+    is_fetch = request.headers.get("X-Requested-With") == "fetch"
+    try:
+        entry = svc.save_draft(current_user, entry, svc.parse_form(entry.campaign, request.form),
+                               expected_version=_int("expected_version"))
+    except DomainError as exc:
+        if is_fetch:
+            db.session.rollback()
+            g.rollback_only = True
+            return jsonify(ok=False, error=exc.message), exc.http_status
+        return _fail(exc, url_for(".edit", entry_id=entry_id))
+    saved_at = utcnow()
+    if is_fetch:
+        return jsonify(ok=True, version=entry.version, saved_at=_hhmm(saved_at), missing=svc.missing(entry),
+                       filled=sorted(svc.filled_sections(entry)))
+    if request.form.get("go") == "submit":
+        return redirect(url_for(".submit", entry_id=entry.id))
+    flash(f"Черновик сохранён в {_hhmm(saved_at)}.", "success")
+    return redirect(url_for(".edit", entry_id=entry.id))
+
+
+def _hhmm(dt) -> str:
+    from flask import current_app
+    from zoneinfo import ZoneInfo
+
+    return dt.astimezone(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).strftime("%H:%M")
+
+
+@bp.route("/<int:entry_id>/submit", methods=["GET", "POST"])
+@login_required
+def submit(entry_id: int):
+    entry = _entry(entry_id)
+    trigger = "resubmit" if entry.status == EntryStatus.returned else "submit"
+    authorize(f"entry.{trigger}", entry)
+    form = SubmitEntryForm(expected_version=entry.version)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            entry = svc.submit(current_user, entry, expected_version=form.expected_version.data)
+        except DomainError as exc:
+            return _fail(exc, url_for(".submit", entry_id=entry_id))
+        flash(f"Заявка {entry.code} подана. Зафиксирована версия № {entry.current_version}.", "success")
+        return redirect(url_for(".show", entry_id=entry.id))
+    return render_template("dossier/submit.html", entry=entry, form=form, missing=svc.missing(entry),
+                           deadline=svc.effective_deadline(entry), trigger=trigger,
+                           late=svc.deadline_problem(entry))
+
+
+@bp.route("/<int:entry_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(entry_id: int):
+    entry = _entry(entry_id)
+    authorize("entry.withdraw", entry)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        flash("Укажите причину отзыва заявки.", "danger")
+        return redirect(url_for(".show", entry_id=entry_id))
+    try:
+        svc.withdraw(current_user, entry, form.reason.data, expected_version=form.expected_version.data)
+    except DomainError as exc:
+        return _fail(exc, url_for(".show", entry_id=entry_id))
+    flash(f"Заявка {entry.code} отозвана.", "success")
+    return redirect(url_for(".show", entry_id=entry_id))
+
+
+@bp.route("/<int:entry_id>/attachments", methods=["POST"])
+@login_required
+def attach(entry_id: int):
+    entry = _entry(entry_id)
+    authorize("entry.edit", entry)
+    form = AttachmentForm()
+    target = url_for(".edit", entry_id=entry_id) + "#attachments"
+    if not form.validate_on_submit():
+        flash(" ".join(e for errs in form.errors.values() for e in errs), "danger")
+        return redirect(target)
+    try:
+        svc.add_attachment(current_user, entry, form.file.data, form.title.data or "")
+    except DomainError as exc:
+        return _fail(exc, target)
+    flash("Файл приложен к заявке.", "success")
+    return redirect(target)
+
+
+@bp.route("/<int:entry_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
+@login_required
+def detach(entry_id: int, attachment_id: int):
+    entry = _entry(entry_id)
+    authorize("entry.edit", entry)
+    target = url_for(".edit", entry_id=entry_id) + "#attachments"
+    try:
+        svc.remove_attachment(current_user, entry, attachment_id)
+    except DomainError as exc:
+        return _fail(exc, target)
+    flash("Приложение удалено.", "success")
+    return redirect(target)
+
+
+@bp.route("/<int:entry_id>/files/<int:file_id>")
+@login_required
+def download(entry_id: int, file_id: int):
+    entry = _entry(entry_id, "entry.versions")
+    stored = svc.file_of_entry(entry, file_id)
+    if stored is None:
+        abort(404)
+    return files.send_stored(stored)
+
+
+@bp.route("/<int:entry_id>/versions/<int:number>.pdf")
+@login_required
+def version_pdf(entry_id: int, number: int):
+    entry = _entry(entry_id, "entry.versions")
+    v = svc.version(entry, number)
+    if v is None or v.pdf_file is None:
+        abort(404)
+    return files.send_stored(v.pdf_file)
+
+
+@bp.route("/<int:entry_id>/diff")
+@login_required
+def diff(entry_id: int):
+    entry = _entry(entry_id)
+    authorize("entry.diff", entry)
+    vs = svc.versions(entry)
+    numbers = [v.number for v in vs]
+    a = request.args.get("a", type=int) or (numbers[1] if len(numbers) > 1 else None)
+    b = request.args.get("b", type=int) or (numbers[0] if numbers else None)
+    va, vb = (svc.version(entry, a) if a else None), (svc.version(entry, b) if b else None)
+    parts = svc.diff_contents(va.content, vb.content) if va and vb else []
+    return render_template("dossier/diff.html", entry=entry, numbers=numbers, a=a, b=b, parts=parts,
+                           va=va, vb=vb)
+
+
+# --- staff: technical check ------------------------------------------------------------------------
+
+def _staff_action(entry_id: int, action: str, form_cls, apply):
+    entry = _entry(entry_id)
+    authorize(action, entry)
+    form = form_cls()
+    back = url_for(".show", entry_id=entry_id)
+    if not form.validate_on_submit():
+        flash(" ".join(e for errs in form.errors.values() for e in errs) or "Проверьте форму.", "danger")
+        return redirect(back)
+    try:
+        message = apply(entry, form)
+    except DomainError as exc:
+        return _fail(exc, back)
+    flash(message, "success")
+    return redirect(back)
+
+
+@bp.route("/<int:entry_id>/admit", methods=["POST"])
+@login_required
+def admit(entry_id: int):
+    def apply(entry, form):
+        entry_check.admit(current_user, entry, expected_version=form.expected_version.data)
+        return f"Заявка {entry.code} допущена к экспертизе."
+    return _staff_action(entry_id, "entry.admit", AdmitForm, apply)
+
+
+@bp.route("/<int:entry_id>/return", methods=["POST"])
+@login_required
+def return_entry(entry_id: int):
+    def apply(entry, form):
+        entry_check.return_for_correction(current_user, entry, form.reason.data, form.due.data,
+                                          expected_version=form.expected_version.data)
+        return f"Заявка {entry.code} возвращена на доработку; заявитель уведомлён."
+    return _staff_action(entry_id, "entry.return_for_correction", ReturnForm, apply)
+
+
+@bp.route("/<int:entry_id>/reject", methods=["POST"])
+@login_required
+def reject(entry_id: int):
+    def apply(entry, form):
+        entry_check.reject(current_user, entry, form.reason.data, expected_version=form.expected_version.data)
+        return f"Заявка {entry.code} отклонена; заявитель уведомлён."
+    return _staff_action(entry_id, "entry.reject", RejectForm, apply)
+
+
+@bp.route("/<int:entry_id>/extend", methods=["POST"])
+@login_required
+def extend(entry_id: int):
+    def apply(entry, form):
+        entry_check.grant_extension(current_user, entry, form.until.data, form.reason.data,
+                                    expected_version=form.expected_version.data)
+        return f"Срок подачи заявки {entry.code} продлён до {form.until.data:%d.%m.%Y}."
+    return _staff_action(entry_id, "entry.extend", ExtendForm, apply)
+
+
+# --- staff: lists ----------------------------------------------------------------------------------
+
+@bp.route("/staff")
+@login_required
+def staff_index():
+    authorize("entry.list")
+    rows = db.session.execute(
+        select(Campaign, func.count(Entry.id))
+        .outerjoin(Entry, Entry.campaign_id == Campaign.id)
+        .group_by(Campaign.id).order_by(Campaign.year.desc(), Campaign.id.desc())
+    ).all()
+    return render_template("dossier/staff_index.html", rows=rows)
+
+
+def _list_args():
+    return parse_args(entry_check.FILTERS, tuple(entry_check.SORTABLE), default_sort="code")
+
+
+@bp.route("/campaign/<int:campaign_id>")
+@login_required
+def staff_list(campaign_id: int):
+    authorize("entry.list")
+    campaign = db.session.get(Campaign, campaign_id) or abort(404)
+    args = _list_args()
+    stmt = entry_check.entry_query(campaign.id, args)
+    stmt = apply_sort(stmt, args, entry_check.SORTABLE, Entry.id)
+    if request.args.get("export") == "xlsx":
+        authorize("entry.export")
+        data = build_xlsx("Заявки", entry_check.EXPORT_HEADERS, entry_check.export_rows(stmt),
+                          widths=[16, 50, 30, 26, 30, 22, 18, 18, 11, 8, 50])
+        return xlsx_response(f"заявки-{campaign.year}", data)
+    page = paginate(stmt, args)
+    municipalities = db.session.execute(select(Municipality).order_by(Municipality.name)).scalars().all()
+    return render_template("dossier/staff_list.html", campaign=campaign, page=page, args=args,
+                           municipalities=municipalities, statuses=list(EntryStatus),
+                           bulk_actions=entry_check.BULK_ACTIONS, now=utcnow())
+
+
+def _bulk_selection() -> tuple[str, dict[int, int]]:
+    action = request.form.get("action", "")
+    versions: dict[int, int] = {}
+    for raw in request.form.getlist("ids"):
+        if raw.isdigit():
+            versions[int(raw)] = request.form.get(f"v-{raw}", type=int) or 0
+    return action, versions
+
+
+@bp.route("/campaign/<int:campaign_id>/bulk", methods=["POST"])
+@login_required
+def bulk_confirm(campaign_id: int):
+    authorize("entry.bulk")
+    campaign = db.session.get(Campaign, campaign_id) or abort(404)
+    action, versions = _bulk_selection()
+    back = url_for(".staff_list", campaign_id=campaign_id)
+    if action not in entry_check.BULK_ACTIONS:
+        flash("Выберите действие.", "danger")
+        return redirect(back)
+    entries = entry_check.bulk_entries(campaign.id, list(versions))
+    if not entries:
+        flash("Отметьте заявки, к которым применить действие.", "warning")
+        return redirect(back)
+    form = BulkConfirmForm(action=action)
+    return render_template("dossier/bulk_confirm.html", campaign=campaign, entries=entries, action=action,
+                           label=entry_check.BULK_ACTIONS[action], form=form)
+
+
+@bp.route("/campaign/<int:campaign_id>/bulk/apply", methods=["POST"])
+@login_required
+def bulk_apply(campaign_id: int):
+    authorize("entry.bulk")
+    campaign = db.session.get(Campaign, campaign_id) or abort(404)
+    form = BulkConfirmForm()
+    back = url_for(".staff_list", campaign_id=campaign_id)
+    if not form.validate_on_submit():
+        flash(" ".join(e for errs in form.errors.values() for e in errs) or "Проверьте форму.", "danger")
+        return redirect(back)
+    _, versions = _bulk_selection()
+    try:
+        result = entry_check.bulk_apply(current_user, campaign.id, versions, form.action.data,
+                                        reason=form.reason.data or "", due=form.due.data)
+    except DomainError as exc:
+        return _fail(exc, back)
+    flash(f"{entry_check.BULK_ACTIONS[form.action.data]}: {result.count} заявок ({', '.join(result.codes)}).",
+          "success")
+    return redirect(back)
+
+
+# --- coordinator -------------------------------------------------------------------------------------
+
+@bp.route("/municipal")
+@login_required
+def municipal():
+    authorize("entry.municipal_list")
+    campaigns = db.session.execute(
+        select(Campaign).where(Campaign.status != CampaignStatus.draft).order_by(Campaign.year.desc(), Campaign.id)
+    ).scalars().all()
+    args = parse_args(("campaign", "status"), tuple(entry_check.SORTABLE), default_sort="code")
+    cid = int(args.filters["campaign"]) if args.filters.get("campaign", "").isdigit() else None
+    stmt = entry_check.entry_query(cid, args, municipality_ids=current_user.coordinator_municipality_ids())
+    stmt = apply_sort(stmt, args, entry_check.SORTABLE, Entry.id)
+    page = paginate(stmt, args)
+    return render_template("dossier/municipal.html", page=page, args=args, campaigns=campaigns,
+                           statuses=list(EntryStatus))
+
+
+# --- dashboard panels ----------------------------------------------------------------------------------
+
+@dashboard.panel(Role.applicant)
+def _applicant_panel(user):
+    orgs = svc.applicant_orgs(user)
+    entries = svc.org_entries({o.id for o in orgs})[:5]
+    offers = sum(len(svc.open_campaigns_for(o)) for o in orgs)
+    return dashboard.Panel(
+        title="Заявки на конкурсы",
+        lines=[f"{e.code} · {e.title or 'без темы'} — {e.status.value}" for e in entries],
+        links=[("Мои заявки", url_for("dossier.home"))],
+        stats=[("Открытых конкурсов", offers)] if offers else [],
+        empty="Открытых конкурсов сейчас нет.",
+    )
+
+
+@dashboard.panel(Role.staff)
+def _staff_panel(user):
+    waiting = db.session.execute(
+        select(func.count(Entry.id)).where(Entry.status == EntryStatus.submitted)).scalar_one()
+    overdue = db.session.execute(
+        select(func.count(Entry.id)).where(entry_check.overdue_clause())).scalar_one()
+    return dashboard.Panel(title="Техническая экспертиза заявок",
+                           stats=[("Ждут проверки", waiting), ("Просрочена доработка", overdue)],
+                           links=[("Заявки на конкурсы", url_for("dossier.staff_index"))])
