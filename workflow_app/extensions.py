@@ -36,11 +36,20 @@ def _unicode_upper(value):
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_unicode_case(dbapi_connection, connection_record):
-    """SQLite's lower()/upper() fold ASCII only; ILIKE (lower(a) LIKE lower(b)) then misses Cyrillic.
-    Replacing them with Python's Unicode-aware versions makes search behave as on PostgreSQL."""
+def _sqlite_functions(dbapi_connection, connection_record):
+    """Make SQLite answer like PostgreSQL where the app relies on it.
+
+    Its lower()/upper() fold ASCII only, so ILIKE (lower(a) LIKE lower(b)) missed Cyrillic: they are
+    replaced with Python's Unicode-aware versions."""
+    import math
     import sqlite3
 
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
         dbapi_connection.create_function("upper", 1, _unicode_upper, deterministic=True)
+        # sqrt() exists only when SQLite was built with its math functions (the ranking's z-scores).
+        try:
+            dbapi_connection.execute("SELECT sqrt(4)")
+        except sqlite3.OperationalError:
+            dbapi_connection.create_function(
+                "sqrt", 1, lambda x: None if x is None or x < 0 else math.sqrt(x), deterministic=True)

@@ -5,12 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import sqlite3
-
-from sqlalchemy import Select, String, and_, event, or_, select
-from sqlalchemy.engine import Engine
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import GenericFunction
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import contains_eager
 
 from .. import policy
@@ -205,41 +200,10 @@ def entry_query(campaign_id: int | None, args: ListArgs, municipality_ids: set[i
     if f.get("overdue"):
         stmt = stmt.where(overdue_clause())
     if args.q:
-        pat = like_pattern(args.q.lower())
-        stmt = stmt.where(or_(
-            func_lower(Entry.code).like(pat, escape="\\"), func_lower(Entry.title).like(pat, escape="\\"),
-            func_lower(Organization.short_name).like(pat, escape="\\"),
-            func_lower(Organization.full_name).like(pat, escape="\\"),
-        ))
+        pat = like_pattern(args.q)
+        stmt = stmt.where(or_(*(col.ilike(pat, escape="\\") for col in (
+            Entry.code, Entry.title, Organization.short_name, Organization.full_name))))
     return stmt
-
-
-class ulower(GenericFunction):
-    """lower() that folds Cyrillic on every backend (SQLite's own lower() only folds ASCII)."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(ulower)
-def _ulower_default(element, compiler, **kw):
-    return f"lower({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(ulower, "sqlite")
-def _ulower_sqlite(element, compiler, **kw):
-    return f"ulower({compiler.process(element.clauses, **kw)})"
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_ulower(dbapi_conn, _record):
-    if isinstance(dbapi_conn, sqlite3.Connection):
-        dbapi_conn.create_function("ulower", 1, lambda v: v.lower() if isinstance(v, str) else v,
-                                   deterministic=True)
-
-
-def func_lower(col):
-    return ulower(col)
 
 
 def export_rows(stmt: Select):

@@ -37,20 +37,17 @@ from sqlalchemy import (
     Select,
     and_,
     case,
-    event,
     exists,
     func,
     literal,
     literal_column,
     Float,
-    Numeric,
     cast,
     null,
     or_,
     select,
     type_coerce,
 )
-from sqlalchemy.engine import Engine
 
 from ..extensions import db
 from ..models import Municipality, Organization, User
@@ -74,20 +71,6 @@ RANKED_STATUSES = (EntryStatus.under_review, EntryStatus.scored, EntryStatus.sho
 # Entries the commission may still choose between.
 ELIGIBLE_STATUSES = (EntryStatus.scored, EntryStatus.shortlisted, EntryStatus.defended)
 EPSILON = literal_column("0.000000001")
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_sqrt(dbapi_connection, _record):
-    """SQLite has sqrt() only when built with math functions; give it one otherwise."""
-    import math
-    import sqlite3
-
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        try:
-            dbapi_connection.execute("SELECT sqrt(4)")
-        except sqlite3.OperationalError:
-            dbapi_connection.create_function(
-                "sqrt", 1, lambda x: None if x is None or x < 0 else math.sqrt(x), deterministic=True)
 
 
 def _dec(expr):
