@@ -26,6 +26,7 @@ run: install
 
 ## The whole suite, on SQLite and on PostgreSQL (127.0.0.1:5432), browser tests included.
 test: install browser-deps
+	$(BIN)/ruff check workflow_app tests
 	$(BIN)/python -m pytest
 
 test-fast: install
@@ -36,6 +37,9 @@ browser-deps:
 	@command -v chromium >/dev/null 2>&1 || command -v /usr/bin/chromium >/dev/null 2>&1 || \
 	  ( (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 ) || \
 	  echo "!!! chromium could not be installed: browser tests will be SKIPPED"
+
+lint: install
+	$(BIN)/ruff check workflow_app tests bench
 
 bench: install
 	$(BIN)/python -m bench

@@ -16,7 +16,7 @@ from workflow_app.models.competition import (
     StageKind,
 )
 
-from .competition_factories import make_campaign, make_entry, stage
+from .competition_factories import make_entry, stage
 from .helpers import PASSWORD, make_org
 
 _n = {"org": 0}

@@ -43,9 +43,9 @@ def _setup():
     c = make_campaign(status=CampaignStatus.decision, blind_review=True)
     org = make_org("МБОУ СОШ № 1", "krasnodar")
     other = make_org("МБОУ СОШ № 2", "sochi")
-    applicant = make_user("a@x.ru", (Role.applicant, org))
+    make_user("a@x.ru", (Role.applicant, org))
     make_user("b@x.ru", (Role.applicant, other))
-    staff = make_user("s@x.ru", Role.staff)
+    make_user("s@x.ru", Role.staff)
     expert = make_user("e@x.ru", Role.expert, name="Смирнов Андрей Викторович")
     make_user("e2@x.ru", Role.expert)
     e = make_entry(c, org, "ОО", EntryStatus.winner, title="Школа цифрового развития",

@@ -6,7 +6,6 @@ import io
 from contextlib import contextmanager
 from decimal import Decimal
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy import event, select
 

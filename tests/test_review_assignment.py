@@ -20,7 +20,7 @@ from .review_factories import accepted, make_user, admitted_entry, assignments_o
 def test_each_rule_excludes_with_its_reason_and_shortfall_is_reported(ctx):
     c = make_campaign(experts_per_entry=3)
     applicant = org("krasnodar")
-    e = admitted_entry(c, organization=applicant)
+    admitted_entry(c, organization=applicant)
     make_expert("same-org@x.ru", organization=applicant)
     make_expert("same-muni@x.ru", "krasnodar")
     conflicted = make_expert("conflict@x.ru", "sochi")
@@ -105,7 +105,7 @@ def test_preview_then_confirm_assigns_in_one_go_and_notifies(app, client):
         e1 = admitted_entry(c, title="Тема один")
         e2 = admitted_entry(c, track_code="ДОО", title="Тема два")
         x1 = make_expert("x1@x.ru", competences=("ОО", "ДОО"))
-        x2 = make_expert("x2@x.ru", "anapa", competences=("ОО",))
+        make_expert("x2@x.ru", "anapa", competences=("ОО",))
         make_user("staff@x.ru", Role.staff)
         db.session.commit()
         cid, sid, e1_id, e2_id, x1_id = c.id, review_stage(c).id, e1.id, e2.id, x1.id

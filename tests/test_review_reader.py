@@ -5,7 +5,6 @@ import uuid
 from pathlib import Path
 from urllib.parse import quote
 
-import pytest
 from sqlalchemy import event
 
 from workflow_app.extensions import db

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from workflow_app.errors import TransitionNotAllowed
 from workflow_app.extensions import db
-from workflow_app.models import AuditEvent, OutboxMessage, Role, User
+from workflow_app.models import AuditEvent, OutboxMessage, Role
 from workflow_app.models.competition import (
     AssignmentStatus,
     Criterion,

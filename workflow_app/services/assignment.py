@@ -25,7 +25,6 @@ from ..machines.base import fire
 from ..machines.entry import entry_lifecycle
 from ..machines.review import assignment_lifecycle
 from ..models import Municipality, Organization, Role, RoleGrant, User, UserStatus
-from ..models.base import utcnow
 from ..models.competition import (
     AssignmentStatus,
     Campaign,

@@ -105,3 +105,12 @@ def seed_campaigns() -> dict[str, int]:
         svc.transition(new, "open", actor=staff, check_policy=staff is None)
         added += 1
     return {"campaigns": added}
+
+
+def open_demo_campaign() -> Campaign:
+    """The open «Инновационный поиск 2026» the other demo seeders fill; seeded here if it is missing."""
+    c = _by_name(NAME_2026)
+    if c is None:
+        seed_campaigns()
+        c = _by_name(NAME_2026)
+    return c

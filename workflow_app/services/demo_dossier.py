@@ -14,11 +14,10 @@ from ..extensions import db
 from ..machines.base import fire
 from ..machines.entry import entry_lifecycle
 from ..models import Organization, User
-from ..models.base import utcnow
-from ..models.competition import Campaign, CampaignKind, CampaignStatus, Criterion, Entry, EntryStatus, Stage
+from ..models.competition import Entry, EntryStatus
 from .demo import ORGS as DEMO_ORGS
 from .demo import demo_seeder
-from .presets import preset_for
+from .demo_campaigns import open_demo_campaign
 
 CAMPAIGN_NAME = "Инновационный поиск 2026"
 
@@ -139,33 +138,6 @@ TABLES = {
 }
 
 
-def _campaign() -> Campaign:
-    c = db.session.execute(select(Campaign).where(Campaign.name == CAMPAIGN_NAME)).scalars().first()
-    if c is not None:
-        return c
-    preset = preset_for(CampaignKind.innovation_search)
-    c = Campaign(name=CAMPAIGN_NAME, year=2026, kind=CampaignKind.innovation_search, status=CampaignStatus.open,
-                 description="Образовательный конкурс «Инновационный поиск» 2026 года.",
-                 dossier_schema=preset["dossier_schema"])
-    from ..models.competition import Track
-
-    for i, t in enumerate(preset["tracks"]):
-        c.tracks.append(Track(code=t["code"], name=t["name"], org_types=t["org_types"], position=i))
-    now = utcnow()
-    offsets = [-10, 40, 60, 90, 110, 130]
-    for i, s in enumerate(preset["stages"]):
-        c.stages.append(Stage(kind=s["kind"], position=i, in_person=s["in_person"], scored=s["scored"],
-                              starts_on=date.today() + timedelta(days=offsets[i] - 20),
-                              deadline=now + timedelta(days=offsets[i])))
-    db.session.add(c)
-    db.session.flush()
-    for stage in c.stages:
-        for j, cr in enumerate(preset["criteria"].get(stage.kind, [])):
-            c.criteria.append(Criterion(stage=stage, position=j, **cr))
-    db.session.flush()
-    return c
-
-
 def _fill(entry: Entry, org: Organization, theme: str, lead: str, partial: bool) -> None:
     fmt = dict(theme=theme, org=org.short_name, muni=org.municipality.name)
     dossier = {}
@@ -193,7 +165,7 @@ def seed_dossier() -> dict[str, int]:
     from ..services import dossier as svc  # noqa: F401  (attaches the lifecycle's guards and effects)
     from ..services import entry_check  # noqa: F401
 
-    campaign = _campaign()
+    campaign = open_demo_campaign()
     staff = db.session.execute(select(User).where(User.email == "staff@iro.local")).scalar_one_or_none()
     # The platform's demo organisations, by short name (another area's data may reuse a short name).
     wanted = {short: (full, code) for _t, full, short, code in DEMO_ORGS}

@@ -2,7 +2,6 @@
 sheet and one draft for expert@iro.local. Idempotent: a second run adds nothing."""
 from __future__ import annotations
 
-from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -13,23 +12,18 @@ from ..models.base import utcnow
 from ..models.competition import (
     AssignmentStatus,
     Campaign,
-    CampaignKind,
-    CampaignStatus,
-    Criterion,
     Entry,
     EntryStatus,
     ExpertProfile,
     ReviewAssignment,
     Score,
-    Stage,
     StageKind,
-    Track,
 )
 from . import assignment as assignment_service
 from . import review as review_service
 from .demo import DEMO_PASSWORD, demo_seeder
+from .demo_campaigns import open_demo_campaign
 from .passwords import hash_password
-from .presets import preset_for
 
 # (email, full name, position, organisation short name, competences, max load)
 EXPERTS = [
@@ -60,34 +54,6 @@ FALLBACK_ENTRIES = [
     ("МБОУ СОШ № 2", "ОО", "Профильные классы в сетевой форме"),
     ("МБДОУ д/с № 12", "ДОО", "Семейный клуб «Растём вместе»"),
 ]
-
-
-def _campaign() -> Campaign:
-    """The demo campaign from the campaigns part if it exists, else a minimal one under review."""
-    for status in (CampaignStatus.review, CampaignStatus.open, CampaignStatus.defence):
-        c = db.session.execute(select(Campaign).where(Campaign.kind == CampaignKind.innovation_search,
-                                                      Campaign.status == status)
-                               .order_by(Campaign.year.desc(), Campaign.id.desc()).limit(1)).scalar_one_or_none()
-        if c is not None:
-            return c
-    preset = preset_for(CampaignKind.innovation_search)
-    year = date.today().year
-    c = Campaign(name=f"Инновационный поиск {year}", year=year, kind=CampaignKind.innovation_search,
-                 status=CampaignStatus.review, dossier_schema=preset["dossier_schema"],
-                 description="Демонстрационный конкурс")
-    for i, t in enumerate(preset["tracks"]):
-        c.tracks.append(Track(code=t["code"], name=t["name"], org_types=t["org_types"], position=i))
-    now = utcnow()
-    for i, s in enumerate(preset["stages"]):
-        c.stages.append(Stage(kind=s["kind"], position=i, in_person=s["in_person"], scored=s["scored"],
-                              starts_on=date.today(), deadline=now + timedelta(days=7 * (i + 1))))
-    db.session.add(c)
-    db.session.flush()
-    for stage in c.stages:
-        for j, cr in enumerate(preset["criteria"].get(stage.kind, [])):
-            c.criteria.append(Criterion(stage=stage, position=j, **cr))
-    db.session.flush()
-    return c
 
 
 def _experts() -> tuple[int, int]:
@@ -207,7 +173,7 @@ def _sheets(c: Campaign, staff: User | None) -> int:
 
 @demo_seeder(order=30)
 def seed_review() -> dict[str, int]:
-    c = _campaign()
+    c = open_demo_campaign()
     added_users, added_profiles = _experts()
     added_entries = _fallback_entries(c)
     staff = db.session.execute(select(User).where(User.email == "staff@iro.local")).scalar_one_or_none()
