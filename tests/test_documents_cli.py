@@ -14,10 +14,29 @@ def test_render_samples_writes_pdf_and_docx_for_every_kind(tmp_path):
                   UPLOAD_DIR=str(tmp_path / "uploads"))
     app = create_app(config, instance_path=str(tmp_path / "instance"))
     out = tmp_path / "out"
-    result = app.test_cli_runner().invoke(args=["render-samples", str(out)])
+    result = app.test_cli_runner().invoke(args=["render-samples", str(out), "--samples-only"])
     assert result.exit_code == 0, result.output
     names = sorted(samples.all_samples())
     assert sorted(p.name for p in out.iterdir()) == sorted(
         f"{n}.{ext}" for n in names for ext in ("pdf", "docx"))
     assert "П Р И К А З" in pdf_pages((out / "order_results.pdf").read_bytes())[0]
     assert docx_open((out / "protocol.docx").read_bytes()).paragraphs
+
+
+def test_render_samples_uses_the_demo_data(app, tmp_path):
+    from workflow_app.extensions import db
+    from workflow_app.services.demo import seed_demo
+
+    with app.app_context():
+        seed_demo()
+        db.session.commit()
+    out = tmp_path / "demo"
+    result = app.test_cli_runner().invoke(args=["render-samples", str(out)])
+    assert result.exit_code == 0, result.output
+    kinds = {"order_signed", "order_draft", "score_sheet", "score_sheet_blind", "rating_sheet", "protocol",
+             "certificate", "registry_extract", "letter"}
+    assert {p.stem for p in out.iterdir()} == kinds  # every kind from the database, no sample fallback
+    order = pdf_pages((out / "order_signed.pdf").read_bytes())[0]
+    assert "П Р И К А З" in order and "№ 1" in order
+    protocol = "\n".join(p.text for p in docx_open((out / "protocol.docx").read_bytes()).paragraphs)
+    assert "Лучшая методическая практика 2026" in protocol

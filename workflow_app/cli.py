@@ -74,13 +74,21 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.command("render-samples")
     @click.argument("outdir", type=click.Path(file_okay=False))
-    def render_samples(outdir):
-        """Write every document kind as PDF and DOCX from the sample data into OUTDIR."""
+    @click.option("--samples-only", is_flag=True, help="Use the built-in sample data, not the database.")
+    def render_samples(outdir, samples_only):
+        """Write every document kind as PDF and DOCX into OUTDIR, from the demo data in the database;
+        kinds the database has nothing for yet come from the built-in samples."""
         from .documents import render, samples
+        from .services.document_data import demo_documents
 
         out = Path(outdir)
         out.mkdir(parents=True, exist_ok=True)
+        docs = {} if samples_only else demo_documents()
+        have = {type(d) for d in docs.values()}
         for name, doc in samples.all_samples().items():
+            if type(doc) not in have:
+                docs[name if samples_only else f"sample_{name}"] = doc
+        for name, doc in docs.items():
             for fmt in ("pdf", "docx"):
                 path = out / f"{name}.{fmt}"
                 path.write_bytes(render.build(doc, fmt))

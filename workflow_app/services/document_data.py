@@ -203,3 +203,39 @@ def rating_sheet(campaign: Campaign, track: Track, stage_kind=None):
         institution=institution_doc(), campaign=campaign.name, track=track.name,
         experts=tuple(f"Эксперт {i}" for i in range(1, width + 1)), rows=tuple(out),
         max_points=max_total or None, threshold=round(threshold, 2) if threshold else None)
+
+
+def demo_documents() -> dict[str, object]:
+    """One document of every kind from what is in the database (the demo data after `make run`).
+
+    Kinds with nothing to show yet are left out; the caller fills them from documents.samples."""
+    from ..models.orders import Order, OrderStatus
+    from ..models.competition import AssignmentStatus
+    from .orders import to_doc
+
+    out: dict[str, object] = {}
+    first = lambda stmt: db.session.execute(stmt.limit(1)).scalars().first()  # noqa: E731
+    signed = first(select(Order).where(Order.status == OrderStatus.signed).order_by(Order.id))
+    if signed is not None:
+        out["order_signed"] = to_doc(signed)
+    draft = first(select(Order).where(Order.status == OrderStatus.draft).order_by(Order.id))
+    if draft is not None:
+        out["order_draft"] = to_doc(draft)
+    sheet = first(select(ReviewAssignment).where(ReviewAssignment.status == AssignmentStatus.submitted)
+                  .order_by(ReviewAssignment.id))
+    if sheet is not None:
+        out["score_sheet"] = score_sheet(sheet, blind=False)
+        out["score_sheet_blind"] = score_sheet(sheet, blind=True)
+        campaign = sheet.entry.campaign
+        out["rating_sheet"] = rating_sheet(campaign, sheet.entry.track)
+    meeting = first(select(CommissionMeeting).order_by(CommissionMeeting.id.desc()))
+    if meeting is not None:
+        out["protocol"] = protocol(meeting)
+    award = first(select(StatusAward).where(StatusAward.status == AwardStatus.active).order_by(StatusAward.id))
+    if award is not None:
+        out["certificate"] = certificate(award)
+        out["registry_extract"] = registry_extract(award.organization, date.today())
+    decided = first(select(Entry).where(Entry.decision.is_not(None)).order_by(Entry.id))
+    if decided is not None:
+        out["letter"] = letter(decided)
+    return out

@@ -28,36 +28,26 @@ def _get(model, ident: int, action: str):
     return obj
 
 
-def _send(kind: str, doc, name: str, fmt: str):
-    from ..documents import certificates, letters, protocols, registry, scoring
+def _send(doc, name: str, fmt: str):
+    from ..documents import render
 
-    builders = {
-        "certificate": (certificates.build_certificate_pdf, certificates.build_certificate_docx),
-        "extract": (registry.build_registry_extract_pdf, registry.build_registry_extract_docx),
-        "score_sheet": (scoring.build_score_sheet_pdf, scoring.build_score_sheet_docx),
-        "rating": (scoring.build_rating_sheet_pdf, scoring.build_rating_sheet_docx),
-        "protocol": (protocols.build_protocol_pdf, protocols.build_protocol_docx),
-        "letter": (letters.build_letter_pdf, letters.build_letter_docx),
-    }
     if fmt not in ("pdf", "docx"):
         abort(404)
-    pdf, docx = builders[kind]
-    data = pdf(doc) if fmt == "pdf" else docx(doc)
-    return send_bytes(data, f"{name}.{fmt}", PDF if fmt == "pdf" else DOCX)
+    return send_bytes(render.build(doc, fmt), f"{name}.{fmt}", PDF if fmt == "pdf" else DOCX)
 
 
 @bp.route("/award/<int:award_id>/certificate.<fmt>")
 @login_required
 def certificate(award_id: int, fmt: str):
     award = _get(StatusAward, award_id, "document.certificate")
-    return _send("certificate", document_data.certificate(award), f"Свидетельство {award.id}", fmt)
+    return _send(document_data.certificate(award), f"Свидетельство {award.id}", fmt)
 
 
 @bp.route("/organization/<int:org_id>/extract.<fmt>")
 @login_required
 def extract(org_id: int, fmt: str):
     org = _get(Organization, org_id, "org.view")
-    return _send("extract", document_data.registry_extract(org, today_local()),
+    return _send(document_data.registry_extract(org, today_local()),
                  f"Выписка из реестра — {org.short_name}", fmt)
 
 
@@ -65,14 +55,14 @@ def extract(org_id: int, fmt: str):
 @login_required
 def score_sheet(assignment_id: int, fmt: str):
     a = _get(ReviewAssignment, assignment_id, "document.score_sheet")
-    return _send("score_sheet", document_data.score_sheet(a), f"Экспертный лист {a.entry.code}", fmt)
+    return _send(document_data.score_sheet(a), f"Экспертный лист {a.entry.code}", fmt)
 
 
 @bp.route("/entry/<int:entry_id>/letter.<fmt>")
 @login_required
 def letter(entry_id: int, fmt: str):
     entry = _get(Entry, entry_id, "document.letter")
-    return _send("letter", document_data.letter(entry), f"Уведомление {entry.code}", fmt)
+    return _send(document_data.letter(entry), f"Уведомление {entry.code}", fmt)
 
 
 @bp.route("/campaign/<int:campaign_id>/rating/<int:track_id>.<fmt>")
@@ -82,7 +72,7 @@ def rating(campaign_id: int, track_id: int, fmt: str):
     track = next((t for t in campaign.tracks if t.id == track_id), None)
     if track is None:
         abort(404)
-    return _send("rating", document_data.rating_sheet(campaign, track),
+    return _send(document_data.rating_sheet(campaign, track),
                  f"Сводная ведомость — {track.code}", fmt)
 
 
@@ -115,5 +105,5 @@ def protocol_page(campaign_id: int):
 @login_required
 def protocol(meeting_id: int, fmt: str):
     meeting = _get(CommissionMeeting, meeting_id, "document.protocol")
-    return _send("protocol", document_data.protocol(meeting),
+    return _send(document_data.protocol(meeting),
                  f"Протокол {meeting.number or meeting.id} от {meeting.held_on:%d.%m.%Y}", fmt)
