@@ -81,6 +81,8 @@ def test_panel_scores_complete_the_defence(world):
     counts = results.assign_panel(c, [u.id for u in panel], actor=staff)
     # 4 shortlisted × 2 experts, minus own organisation (B) and declared conflict (C)
     assert counts == {"created": 6, "skipped": 2}
+    # Each panel sheet is born accepted: one audit row apiece, like every other assignment.
+    assert audits("assignment.panel") == 6
     defence = stage(c, StageKind.defence)
     a = db.session.execute(select(ReviewAssignment).where(
         ReviewAssignment.entry_id == entries["A"].id, ReviewAssignment.stage_id == defence.id,

@@ -251,7 +251,7 @@ def assign_panel(campaign: Campaign, expert_ids: list[int], *, actor: User) -> d
     existing = set(db.session.execute(
         select(ReviewAssignment.entry_id, ReviewAssignment.expert_id)
         .where(ReviewAssignment.stage_id == stage.id)).all())
-    created, skipped = 0, []
+    created, skipped = [], []
     for entry in entries:
         for u in experts:
             if (entry.id, u.id) in existing:
@@ -259,12 +259,19 @@ def assign_panel(campaign: Campaign, expert_ids: list[int], *, actor: User) -> d
             if u.organization_id == entry.organization_id or (u.id, entry.organization_id) in conflicts:
                 skipped.append({"entry": entry.code, "expert_id": u.id})
                 continue
-            db.session.add(ReviewAssignment(
+            a = ReviewAssignment(
                 entry_id=entry.id, stage_id=stage.id, expert_id=u.id, status=AssignmentStatus.accepted,
                 manual=True, due_at=stage.deadline,
-                explanation={"panel": True, "why": "Член комиссии очного этапа, назначен сотрудником ИРО"}))
-            created += 1
+                explanation={"panel": True, "why": "Член комиссии очного этапа, назначен сотрудником ИРО"})
+            db.session.add(a)
+            created.append(a)
     db.session.flush()
+    # Each sheet comes into being in a state (accepted), like any other assignment: one audit row each.
+    for a in created:
+        audit.record("assignment.panel", actor=actor, obj=a, to_state=a.status.name,
+                     payload={"entry_id": a.entry_id, "expert_id": a.expert_id, "stage_id": stage.id,
+                              "explanation": a.explanation})
+    created = len(created)
     for u in experts:
         outbox.notify(f"results.panel:{campaign.id}:{u.id}", user=u,
                       subject="Вы включены в комиссию очного этапа",
