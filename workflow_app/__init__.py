@@ -48,6 +48,12 @@ def create_app(config: type | dict | None = None, instance_path: str | None = No
     from .web import install
 
     install(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        # Behind nginx: the client's address (audit, login limits) and https:// links come from the proxy.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     from .cli import register_cli
 

@@ -42,6 +42,8 @@ class Config:
     PASSWORD_RESET_TTL_MINUTES = int(os.environ.get("PASSWORD_RESET_TTL_MINUTES", "60"))
     LOGIN_FAILURES_PER_MINUTE = int(os.environ.get("LOGIN_FAILURES_PER_MINUTE", "5"))
     PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "25"))
+    # How many reverse proxies in front of the app to trust for X-Forwarded-For/-Proto/-Host (0: none).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     # None: argon2-cffi's defaults (time 3, 64 MiB, 4 lanes).
     ARGON2_TIME_COST: int | None = None
     ARGON2_MEMORY_COST: int | None = None
