@@ -181,6 +181,16 @@ def _measure(url: str) -> dict[str, float]:
         scorer = app.test_client()
         _login(scorer, scorer_email)
         out["score_submit_ms_median"] = _score_submit(scorer, sheets)
+        with app.app_context():  # a redirect alone does not prove it: every sheet must be submitted
+            from sqlalchemy import func, select
+
+            from workflow_app.models.competition import AssignmentStatus, ReviewAssignment
+
+            done = db.session.execute(select(func.count()).where(
+                ReviewAssignment.id.in_(sheets), ReviewAssignment.status == AssignmentStatus.submitted,
+                ReviewAssignment.total.is_not(None))).scalar_one()
+            assert done == len(sheets), f"only {done} of {len(sheets)} sheets were submitted"
+            db.session.remove()
 
         staff_client = app.test_client()
         _login(staff_client, "bench-staff@example.org")
