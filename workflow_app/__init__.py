@@ -58,4 +58,11 @@ def create_app(config: type | dict | None = None, instance_path: str | None = No
     from .cli import register_cli
 
     register_cli(app)
+    if app.config.get("GC_FREEZE"):
+        import gc
+
+        # One app per process in production (gunicorn worker, CLI): its start-up objects live as long
+        # as the process, so the collector never needs to scan them again. See Config.GC_FREEZE.
+        gc.collect()
+        gc.freeze()
     return app

@@ -97,12 +97,12 @@ class StageCols:
 def _sheets(campaign: Campaign, stage_ids: list[int]):
     # Float arithmetic (double precision on PostgreSQL): averaging numerics is several times slower,
     # and every figure is rounded to 4 places at the end anyway.
-    a, e = ReviewAssignment, Entry
+    # The stages belong to the campaign, so their sheets are the campaign's: no join with entry
+    # (it cost a hash join over every entry of the campaign).
+    a = ReviewAssignment
     return (
         select(a.entry_id, a.stage_id, a.expert_id, cast(a.total, Float).label("total"))
-        .join(e, e.id == a.entry_id)
-        .where(e.campaign_id == campaign.id, a.stage_id.in_(stage_ids),
-               a.status == AssignmentStatus.submitted, a.total.is_not(None))
+        .where(a.stage_id.in_(stage_ids), a.status == AssignmentStatus.submitted, a.total.is_not(None))
         .cte("sheets")
     )
 
@@ -176,7 +176,8 @@ def ranking_subquery(campaign: Campaign):
     pe, mx = per_entry.c, maxes.c
     pcts = []
     for i, st in enumerate(stages):
-        raw_pct = pe[f"score{i}"] * 100 / func.nullif(cast(mx[f"max{i}"], Float), 0)
+        # float / float: without type_ SQLAlchemy casts the divisor to NUMERIC (a cast per row)
+        raw_pct = pe[f"score{i}"] * 100 / func.nullif(cast(mx[f"max{i}"], Float), 0, type_=Float)
         pcts.append((st, _round(raw_pct)))
         cols += [_dec(_round(pe[f"score{i}"])).label(f"s{i}_score"),
                  func.coalesce(pe[f"n{i}"], 0).label(f"s{i}_n"),

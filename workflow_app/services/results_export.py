@@ -1,9 +1,9 @@
 """XLSX export of the ranking: one column per criterion per expert, plus each sheet's total, the mean,
 the percentage, the final score and the place.
 
-A constant number of queries whatever the size: the criteria, the widest panel, then ONE statement that
-joins the ranking to its sheets and their score rows, ordered by track, place, sheet and criterion, and
-streamed (server-side cursor on PostgreSQL) into openpyxl's write-only workbook.
+A constant number of queries whatever the size: the criteria, the widest panel, the ranking, then ONE
+statement for the sheets of the expert stage with their points pivoted per criterion in SQL (30,000 rows
+for 300,000 scores), written row by row into openpyxl's write-only workbook.
 """
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from sqlalchemy import func, select
+from sqlalchemy import Float, case, cast, func, select
 
 from ..extensions import db
 from ..models import User
 from ..models.competition import AssignmentStatus, Campaign, Criterion, ReviewAssignment, Score
-from .ranking import proposal_of, ranking_query, ranking_with_proposal, scored_stages
+from .ranking import proposal_of, ranking_query, scored_stages
 
 
 def _columns(campaign: Campaign):
@@ -52,41 +52,27 @@ def ranking_headers(campaign: Campaign) -> tuple[list[str], dict]:
 
 
 def ranking_rows(campaign: Campaign, meta: dict) -> Iterator[list]:
-    """Two ordered statements merged: the ranking rows (one per entry) and the sheets' score rows
-    (one per criterion per sheet, joined to the same ranking for its order), streamed."""
+    """Two statements: the ranking rows (one per entry, in order) and the expert-stage sheets with
+    their criteria pivoted into columns in SQL (one row per sheet, not one per score), merged here."""
     review, criteria, slots, stages = meta["review"], meta["criteria"], meta["slots"], meta["stages"]
-    col_of = {cid: i for i, (cid, _, _) in enumerate(criteria)}
     width = len(criteria) + 2  # name, criteria…, total
     ranking = db.session.execute(ranking_query(campaign)).all()
-    rk = ranking_with_proposal(campaign).subquery("rk")
     a, s = ReviewAssignment, Score
+    points = [func.max(case((s.criterion_id == cid, cast(s.points, Float)))) for cid, _, _ in criteria]
     stmt = (
-        select(rk.c.entry_id, a.id, User.full_name, a.total, s.criterion_id, s.points)
-        .select_from(rk)
-        .join(a, (a.entry_id == rk.c.entry_id) & (a.stage_id == (review.id if review else -1))
-              & (a.status == AssignmentStatus.submitted))
+        select(a.entry_id, User.full_name, cast(a.total, Float), *points)
         .join(User, User.id == a.expert_id)
         .outerjoin(s, s.assignment_id == a.id)
-        .order_by(rk.c.track_position, rk.c.place, a.id, s.criterion_id)
-        .execution_options(yield_per=5000)
+        .where(a.stage_id == (review.id if review else -1), a.status == AssignmentStatus.submitted)
+        .group_by(a.entry_id, a.id, User.full_name, a.total)
+        .order_by(a.entry_id, a.id)
     )
-    scores = iter(db.session.execute(stmt))
-    pending = next(scores, None)
+    by_entry: dict[int, list[list]] = {}
+    for row in db.session.execute(stmt).tuples():
+        entry_id, name, total, *crit = row
+        by_entry.setdefault(entry_id, []).append([name, *crit, total])
     for r in ranking:
-        sheets: list[list] = []
-        last_sheet = None
-        while pending is not None and pending[0] == r.entry_id:
-            _, sheet_id, name, total, criterion_id, points = pending
-            if sheet_id != last_sheet:
-                cells = [None] * width
-                cells[0] = name
-                cells[-1] = float(total) if total is not None else None
-                sheets.append(cells)
-                last_sheet = sheet_id
-            if criterion_id in col_of and points is not None:
-                sheets[-1][1 + col_of[criterion_id]] = float(points)
-            pending = next(scores, None)
-        yield _line(r, sheets, slots, width, stages)
+        yield _line(r, by_entry.get(r.entry_id, ()), slots, width, stages)
 
 
 def _line(r, sheets: list, slots: int, width: int, stages) -> list:

@@ -373,7 +373,7 @@ def sheet(aid: int):
     a = _get_assignment(aid, "score.view")
     editable = policy.can(current_user, "score.edit", a)
     form = SheetForm()
-    rows = review_service.sheet_rows(a)
+    rows = None  # read only to render the page: a successful POST redirects
     status = 200
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -385,6 +385,7 @@ def sheet(aid: int):
             review_service.save_sheet(a, current_user, values, form.overall_comment.data or "",
                                       submit=submit, expected_version=expected)
         except review_service.SheetInvalid as exc:
+            rows = review_service.sheet_rows(a)
             for row in rows:
                 raw, comment = values.get(row.criterion.id, ("", ""))
                 row.points, row.comment = raw, comment
@@ -397,6 +398,8 @@ def sheet(aid: int):
     else:
         form.overall_comment.data = a.comment
     form.version.data = str(a.version)
+    if rows is None:
+        rows = review_service.sheet_rows(a)
     criteria = [r.criterion for r in rows]
     return render_template(
         "review/sheet.html", a=a, rows=rows, form=form, editable=editable,
