@@ -26,7 +26,7 @@ run: install
 
 ## The whole suite, on SQLite and on PostgreSQL (127.0.0.1:5432), browser tests included.
 test: install browser-deps
-	$(BIN)/ruff check workflow_app tests
+	$(BIN)/ruff check workflow_app tests bench
 	$(BIN)/python -m pytest
 
 test-fast: install

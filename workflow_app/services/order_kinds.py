@@ -20,6 +20,8 @@ from .orders import effect, prefill
 
 AWARD_TABLE = ["№", "Образовательная организация", "Муниципальное образование", "Тема проекта",
                "Срок реализации"]
+# Millimetres of the 180 mm text width: wide enough that «Муниципальное» and «реализации» never break.
+AWARD_WIDTHS = [10, 58, 36, 48, 28]
 
 
 def term_label(start: date, end: date) -> str:
@@ -97,7 +99,7 @@ def _results(inst: dict, campaign: Campaign, **_) -> dict:
         ],
         "annexes": [{"title": "Список образовательных организаций, которым присвоен статус краевой "
                               "инновационной площадки", "approved_word": "УТВЕРЖДЕН",
-                     "table": {"headers": AWARD_TABLE, "rows": rows}}],
+                     "table": {"headers": AWARD_TABLE, "rows": rows, "widths": AWARD_WIDTHS}}],
         "campaign_id": campaign.id,
         "effects": {"campaign_id": campaign.id, "status_type": StatusType.KIP.name,
                     "term_from": start.isoformat(), "term_to": end.isoformat(),
@@ -153,7 +155,7 @@ def _assign(inst: dict, status_type: StatusType, awards: list[dict], **_) -> dic
         "items": [{"text": f"Присвоить статус «{status_type.value}» образовательным организациям "
                            "(приложение № 1).", "subitems": []}],
         "annexes": [{"title": f"Список организаций, которым присвоен статус «{status_type.value}»",
-                     "table": {"headers": AWARD_TABLE, "rows": rows}}],
+                     "table": {"headers": AWARD_TABLE, "rows": rows, "widths": AWARD_WIDTHS}}],
         "effects": {"status_type": status_type.name, "awards": [
             {**a, "term_from": a["term_from"].isoformat(), "term_to": a["term_to"].isoformat()}
             for a in awards]},
@@ -210,7 +212,7 @@ def _status_change(verb: str, title: str, grounds: str, awards: list[StatusAward
         "title": title,
         "preamble": grounds.strip(),
         "items": [{"text": f"{verb} (приложение № 1).", "subitems": []}],
-        "annexes": [{"title": "Список организаций", "table": {"headers": AWARD_TABLE,
+        "annexes": [{"title": "Список организаций", "table": {"headers": AWARD_TABLE, "widths": AWARD_WIDTHS,
                                                              "rows": _award_rows(awards)}}],
         "effects": {"award_ids": [a.id for a in awards], "grounds": grounds.strip(), **extra},
     }

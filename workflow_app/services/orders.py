@@ -42,8 +42,10 @@ def to_doc(order: Order, inst: dict | None = None):
     for a in order.annexes or []:
         table = None
         if a.get("table") and a["table"].get("headers"):
+            widths = a["table"].get("widths")
             table = Table(headers=tuple(a["table"]["headers"]),
-                          rows=tuple(tuple(str(c) for c in r) for r in a["table"].get("rows", [])))
+                          rows=tuple(tuple(str(c) for c in r) for r in a["table"].get("rows", [])),
+                          col_widths_mm=tuple(widths) if widths else None)
         annexes.append(Annex(title=a.get("title", ""), text=a.get("text", ""), table=table,
                              approved_word=a.get("approved_word") or "УТВЕРЖДЕН"))
     return OrderDoc(
@@ -207,7 +209,7 @@ def update_draft(order: Order, actor: User, *, expected_version: int, title: str
             except ValidationFailed as exc:
                 errors.append(f"Приложение № {i}: {exc.message}")
                 rows = []
-            annex["table"] = {"headers": old["table"]["headers"], "rows": rows}
+            annex["table"] = {**old["table"], "rows": rows}
         new_annexes.append(annex)
     if errors:
         raise ValidationFailed(" ".join(errors))
