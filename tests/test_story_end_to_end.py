@@ -594,7 +594,7 @@ def test_innovation_search_from_announcement_to_signed_order(app):
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     from pypdf import PdfReader
 
-    pdf_text = " ".join(p.extract_text() for p in PdfReader(BytesIO(pdf.data)).pages)
+    pdf_text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(pdf.data)).pages)  # words, not line breaks
     assert "№ 1" in pdf_text and "Школа успеха для каждого" in pdf_text
     docx = staff.get(f"/orders/{oid}/file.docx")
     assert docx.status_code == 200 and docx.data.startswith(b"PK")
