@@ -88,3 +88,11 @@ def org(n: int, code: str = "krasnodar", **kw):
 
 def later(minutes: int):
     return utcnow() + timedelta(minutes=minutes)
+
+
+def score(a, points, actor):
+    """Send a whole score sheet with the same points on every criterion, as the expert would."""
+    from workflow_app.services import review
+
+    crit = review.criteria_for(a.stage_id, a.entry.track_id)
+    return review.save_sheet(a, actor, {c.id: (str(points), "") for c in crit}, "", submit=True)

@@ -23,10 +23,11 @@ from workflow_app.models.competition import (
     StageKind,
 )
 from workflow_app.services import results
+from workflow_app.services.review import SheetInvalid
 from workflow_app.services.ranking import full_ranking
 
 from .competition_factories import make_campaign, make_entry, stage, track
-from .results_helpers import fast_user, make_expert, org, sheet
+from .results_helpers import score, fast_user, make_expert, org, sheet
 
 
 def audits(event, object_id=None):
@@ -87,15 +88,16 @@ def test_panel_scores_complete_the_defence(world):
     a = db.session.execute(select(ReviewAssignment).where(
         ReviewAssignment.entry_id == entries["A"].id, ReviewAssignment.stage_id == defence.id,
         ReviewAssignment.expert_id == panel[0].id)).scalar_one()
-    with pytest.raises(ValidationFailed, match="от 0 до 10"):
-        results.submit_sheet(a, {c_.id: 11 for c_ in results.sheet_criteria(a)}, actor=panel[0])
-    results.submit_sheet(a, {c_.id: 9 for c_ in results.sheet_criteria(a)}, actor=panel[0])
+    with pytest.raises(SheetInvalid) as refused:
+        score(a, 11, panel[0])
+    assert set(refused.value.errors.values()) == {"Балл должен быть от 0 до 10."}
+    score(a, 9, panel[0])
     assert a.total == Decimal(27) and a.status == AssignmentStatus.submitted
     assert entries["A"].status == EntryStatus.shortlisted  # the second panel member is still to score
     b = db.session.execute(select(ReviewAssignment).where(
         ReviewAssignment.entry_id == entries["A"].id, ReviewAssignment.stage_id == defence.id,
         ReviewAssignment.expert_id == panel[1].id)).scalar_one()
-    results.submit_sheet(b, {c_.id: 6 for c_ in results.sheet_criteria(b)}, actor=panel[1])
+    score(b, 6, panel[1])
     assert entries["A"].status == EntryStatus.defended
     row = next(r for r in full_ranking(c) if r.title == "A")
     assert row.s1_n == 2 and row.s1_pct == 75.0 and row.final == 75.0
@@ -140,7 +142,7 @@ def test_decision_proposals_overrides_and_lock(world):
     a.status = AssignmentStatus.reopened  # even if it got reopened somehow, submission is refused
     db.session.flush()
     with pytest.raises(TransitionNotAllowed, match="Решение комиссии утверждено"):
-        results.submit_sheet(a, {c_.id: 1 for c_ in results.sheet_criteria(a)}, actor=xs[0])
+        score(a, 1, xs[0])
 
 
 def test_decision_waits_for_unfinished_review(world):
@@ -177,9 +179,9 @@ def test_conflicted_or_own_org_expert_cannot_submit(world):
     insider = make_expert("Свой", org=e.organization)
     a = sheet(e, insider, stage(c, StageKind.expert_review), status=AssignmentStatus.accepted)
     with pytest.raises(TransitionNotAllowed, match="своей организации"):
-        results.submit_sheet(a, {c_.id: 5 for c_ in results.sheet_criteria(a)}, actor=insider)
+        score(a, 5, insider)
     other = make_expert("С конфликтом")
     db.session.add(ExpertConflict(expert_id=other.id, organization_id=e.organization_id))
     b = sheet(e, other, stage(c, StageKind.expert_review), status=AssignmentStatus.accepted)
     with pytest.raises(TransitionNotAllowed, match="конфликт"):
-        results.submit_sheet(b, {c_.id: 5 for c_ in results.sheet_criteria(b)}, actor=other)
+        score(b, 5, other)

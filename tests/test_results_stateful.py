@@ -36,10 +36,10 @@ from workflow_app.models.competition import (
     Score,
     StageKind,
 )
-from workflow_app.services import results
+from workflow_app.services import review
 
 from .competition_factories import make_campaign, make_entry, stage
-from .results_helpers import fast_user, make_expert, org
+from .results_helpers import fast_user, make_expert, org, score
 
 ENTRY_TRIGGERS = sorted(entry_lifecycle.transitions)
 ASSIGNMENT_TRIGGERS = sorted(assignment_lifecycle.transitions)
@@ -137,10 +137,10 @@ class Lifecycles(RuleBasedStateMachine):
         key = ("review_assignment", aid)
         before = self.expected[key]
         a = db.session.get(ReviewAssignment, aid)
-        crit = results.sheet_criteria(a)
+        crit = review.criteria_for(a.stage_id, a.entry.track_id)
         expert = db.session.get(User, a.expert_id)
-        ok = self._attempt(lambda: results.submit_sheet(
-            a, {c.id: Decimal(points) for c in crit}, actor=expert))
+        entry_key = ("entry", a.entry_id)
+        ok = self._attempt(lambda: score(a, points, expert))
         a = db.session.get(ReviewAssignment, aid)
         db.session.refresh(a)
         if ok:
@@ -148,6 +148,13 @@ class Lifecycles(RuleBasedStateMachine):
             assert a.status == AssignmentStatus.submitted and a.total == sum(Decimal(points) * c.weight for c in crit)
             self.expected[key] = a.status
             self.changes[key] += 1
+            # The last sheet of a panel completes the entry's review (one more legal, audited change).
+            entry_now = db.session.execute(select(Entry.status).where(Entry.id == a.entry_id)).scalar_one()
+            if entry_now != self.expected[entry_key]:
+                assert legal(entry_lifecycle, self.expected[entry_key], "complete_review")
+                assert entry_now == entry_lifecycle.transitions["complete_review"].dest
+                self.expected[entry_key] = entry_now
+                self.changes[entry_key] += 1
         else:
             assert a.status == before
 

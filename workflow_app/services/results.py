@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
@@ -46,75 +46,7 @@ LIVE_ASSIGNMENT = (AssignmentStatus.offered, AssignmentStatus.accepted, Assignme
                    AssignmentStatus.reopened)
 
 
-# --- score sheets ------------------------------------------------------------------------------
-
-def sheet_criteria(assignment: ReviewAssignment) -> list[Criterion]:
-    """The criteria of the assignment's stage that apply to its entry's track, in order."""
-    return list(db.session.execute(
-        select(Criterion)
-        .where(Criterion.stage_id == assignment.stage_id,
-               (Criterion.track_id == assignment.entry.track_id) | Criterion.track_id.is_(None))
-        .order_by(Criterion.position, Criterion.id)
-    ).scalars())
-
-
-def sheet_total(criteria: list[Criterion], points: dict[int, Decimal]) -> Decimal:
-    """The weighted total of a sheet: Σ points × weight."""
-    return sum((points[c.id] * c.weight for c in criteria), Decimal("0"))
-
-
-def _parse_points(criteria: list[Criterion], raw: dict) -> dict[int, Decimal]:
-    out, errors = {}, []
-    for c in criteria:
-        value = raw.get(c.id, raw.get(str(c.id)))
-        if value is None or str(value).strip() == "":
-            errors.append(f"«{c.name}»: поставьте балл.")
-            continue
-        try:
-            d = Decimal(str(value).replace(",", ".").strip())
-        except InvalidOperation:
-            errors.append(f"«{c.name}»: балл должен быть числом.")
-            continue
-        if not d.is_finite() or d < 0 or d > c.max_points:
-            errors.append(f"«{c.name}»: балл должен быть от 0 до {c.max_points.normalize():f}.")
-            continue
-        out[c.id] = d
-    if errors:
-        raise ValidationFailed(" ".join(errors))
-    return out
-
-
-def submit_sheet(assignment: ReviewAssignment, points: dict, *, actor: User,
-                 comments: dict | None = None, comment: str = "") -> ReviewAssignment:
-    """Write the sheet's Score rows and its weighted total, then fire `submit` — all or nothing."""
-    comments = comments or {}
-    criteria = sheet_criteria(assignment)
-    if not criteria:
-        raise DomainError("Для этого этапа не заданы критерии оценки.")
-    parsed = _parse_points(criteria, points)
-    campaign = assignment.entry.campaign
-    if campaign.comment_required:
-        missing = [c.name for c in criteria if not (comments.get(c.id) or comments.get(str(c.id)) or "").strip()]
-        if missing:
-            raise ValidationFailed("Комментарий обязателен: " + "; ".join(f"«{m}»" for m in missing) + ".")
-    existing = {s.criterion_id: s for s in db.session.execute(
-        select(Score).where(Score.assignment_id == assignment.id)).scalars()}
-    for c in criteria:
-        text = (comments.get(c.id) or comments.get(str(c.id)) or "").strip()
-        row = existing.get(c.id)
-        if row is None:
-            db.session.add(Score(assignment_id=assignment.id, criterion_id=c.id, points=parsed[c.id],
-                                 comment=text))
-        else:
-            row.points, row.comment = parsed[c.id], text
-    assignment = fire(assignment_lifecycle, assignment, "submit", actor=actor, check_policy=False,
-                      payload={"total": str(sheet_total(criteria, parsed))})
-    assignment.total = sheet_total(criteria, parsed)
-    assignment.comment = (comment or "").strip()
-    assignment.submitted_at = utcnow()
-    db.session.flush()
-    return assignment
-
+# --- score sheets: written by services.review.save_sheet for both stages; guards live here ------
 
 def _entry_decided(obj: ReviewAssignment, ctx) -> str | None:
     """Once the commission's decision is approved, scores of the entry are frozen."""

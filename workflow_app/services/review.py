@@ -382,7 +382,8 @@ def save_sheet(a: ReviewAssignment, actor, values: dict[int, tuple[str, str]], o
     a.submitted_at = utcnow()
     fire(assignment_lifecycle, a, "submit", actor=actor,
          payload={"total": str(total), "points": points_payload})
-    review_progress(a.entry, a.stage, actor)
+    if not a.stage.in_person:  # the in-person panel completes through services.results instead
+        review_progress(a.entry, a.stage, actor)
     return a
 
 

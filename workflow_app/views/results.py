@@ -19,6 +19,7 @@ from ..models.competition import (
     ReviewAssignment,
     Stage,
 )
+from ..services import review as review_service
 from ..services import dashboard as dashboard_service
 from ..services import results as svc
 from ..services.ranking import proposal_of, ranking_query, scored_stages, strictness_query
@@ -207,15 +208,19 @@ def defence_sheet(aid: int):
     if a is None or not a.stage.in_person:
         abort(404)
     authorize("results.defence_score", a)
-    criteria = svc.sheet_criteria(a)
+    criteria = review_service.criteria_for(a.stage_id, a.entry.track_id)
     error = None
     if request.method == "POST":
-        points = {c.id: request.form.get(f"points-{c.id}", "") for c in criteria}
-        comments = {c.id: request.form.get(f"comment-{c.id}", "") for c in criteria}
+        values = {c.id: (request.form.get(f"points-{c.id}", ""), request.form.get(f"comment-{c.id}", ""))
+                  for c in criteria}
         try:
-            svc.submit_sheet(a, points, actor=current_user, comments=comments,
-                             comment=request.form.get("comment", ""))
+            review_service.save_sheet(a, current_user, values, request.form.get("comment", ""), submit=True)
+        except review_service.SheetInvalid as exc:
+            db.session.rollback()
+            names = {c.id: c.name for c in criteria}
+            error = " ".join(f"«{names[cid]}»: {msg}" for cid, msg in exc.errors.items()) or exc.message
         except ValidationFailed as exc:
+            db.session.rollback()
             error = exc.message
         else:
             flash(f"Оценка защиты проекта {a.entry.code} отправлена.", "success")
