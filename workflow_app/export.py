@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from urllib.parse import quote
 
 from flask import Response, current_app
@@ -16,25 +17,30 @@ from zoneinfo import ZoneInfo
 FORMULA_START = ("=", "+", "-", "@")
 
 
+_PLAIN = (int, float, Decimal, type(None))
+
+
 def _cell_value(value, tz):
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, str):
+        # User-typed text must never become a live formula in the staff's Excel.
+        return "'" + value if value[:1] in FORMULA_START else value
     if isinstance(value, datetime):
         return value.astimezone(tz).replace(tzinfo=None) if value.tzinfo else value
     if hasattr(value, "value") and hasattr(value, "name"):  # Enum: its Russian label
         return value.value
-    if isinstance(value, str) and value[:1] in FORMULA_START:
-        # User-typed text must never become a live formula in the staff's Excel.
-        return "'" + value
     return value
 
 
 def build_xlsx(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence],
-               widths: Sequence[int] | None = None) -> bytes:
+               widths: Sequence[int] | None = None, freeze: str = "A2") -> bytes:
     tz = ZoneInfo(current_app.config.get("DISPLAY_TIMEZONE", "Europe/Moscow"))
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=sheet_title[:31])
     for i, width in enumerate(widths or [max(12, min(60, len(h) + 4)) for h in headers]):
         ws.column_dimensions[_col(i)].width = width
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = freeze
     bold = Font(bold=True)
     header_cells = []
     for h in headers:

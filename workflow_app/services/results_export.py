@@ -7,15 +7,12 @@ for 300,000 scores), written row by row into openpyxl's write-only workbook.
 """
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from sqlalchemy import Float, case, cast, func, select
 
+from ..export import build_xlsx
 from ..extensions import db
 from ..models import User
 from ..models.competition import AssignmentStatus, Campaign, Criterion, ReviewAssignment, Score
@@ -88,20 +85,5 @@ def _line(r, sheets: list, slots: int, width: int, stages) -> list:
 
 
 def ranking_xlsx(campaign: Campaign) -> bytes:
-    """Rows are plain numbers and strings already, so they go to openpyxl without per-cell conversion."""
     headers, meta = ranking_headers(campaign)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title="Рейтинг")
-    ws.freeze_panes = "C2"
-    bold = Font(bold=True)
-    cells = []
-    for h in headers:
-        cell = WriteOnlyCell(ws, value=h)
-        cell.font = bold
-        cells.append(cell)
-    ws.append(cells)
-    for line in ranking_rows(campaign, meta):
-        ws.append(line)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return build_xlsx("Рейтинг", headers, ranking_rows(campaign, meta), freeze="C2")
