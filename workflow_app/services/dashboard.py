@@ -16,7 +16,8 @@ class Panel:
     lines: list[str] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)  # (label, url)
     empty: str = ""  # shown when there is nothing to do: says what to do next
-    stats: list[tuple[str, int]] = field(default_factory=list)
+    # (label, count) or (label, count, url): a count with a url links to the list of that work
+    stats: list[tuple] = field(default_factory=list)
 
 
 PanelBuilder = Callable[[User], Panel | None]
@@ -87,8 +88,11 @@ def _staff(user: User) -> Panel:
             OutboxMessage.channel == Channel.email, OutboxMessage.sent_at.is_(None),
             OutboxMessage.failed.is_(False))
     ).scalar_one()
+    from flask import url_for
+
     return Panel(title="Работа ЦНИ и ИД",
-                 stats=[("Организаций", orgs), ("Пользователей", users), ("Писем в очереди", pending)])
+                 stats=[("Организаций", orgs, url_for("orgs.index")), ("Пользователей", users, url_for("users.index")),
+                        ("Писем в очереди", pending, url_for("outbox.index", state="pending"))])
 
 
 @panel(Role.admin)

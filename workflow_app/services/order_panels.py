@@ -34,8 +34,8 @@ def _orders(user: User) -> Panel | None:
             Order.status == OrderStatus.approval)).scalar_one()
     return Panel(
         title="Приказы",
-        stats=[("Проекты", counts.get(OrderStatus.draft, 0)),
-               ("На согласовании", counts.get(OrderStatus.approval, 0)),
-               ("Ждут подписи", counts.get(OrderStatus.approved, 0)),
-               ("Ждут вашей визы", visas)],
+        stats=[("Проекты", counts.get(OrderStatus.draft, 0), url_for("orders.register", status="draft")),
+               ("На согласовании", counts.get(OrderStatus.approval, 0), url_for("orders.register", status="approval")),
+               ("Ждут подписи", counts.get(OrderStatus.approved, 0), url_for("orders.register", status="approved")),
+               ("Ждут вашей визы", visas, url_for("orders.register", status="approval") if visas else None)],
         links=[("Реестр приказов", url_for("orders.register"))])

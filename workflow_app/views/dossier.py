@@ -17,7 +17,7 @@ from ..machines.entry import entry_lifecycle
 from ..models import Municipality, Organization, Role
 from ..models.base import utcnow
 from ..models.competition import Campaign, CampaignStatus, Entry, EntryStatus, Track
-from ..services import dashboard, entry_check, richtext
+from ..services import audit, dashboard, entry_check, richtext
 from ..services import dossier as svc
 from ..services import files
 from . import authorize
@@ -115,7 +115,7 @@ def show(entry_id: int):
             reject_form=RejectForm(expected_version=entry.version),
             extend_form=ExtendForm(expected_version=entry.version),
             triggers=[t.trigger for t in entry_lifecycle.available(entry, current_user)],
-            history=entry_check.history(entry),
+            history=entry_check.history(entry), describe=audit.describe,
             extension_reason=entry_check.last_extension_reason(entry),
         )
     return render_template("dossier/entry.html", **ctx)
@@ -432,10 +432,21 @@ def _applicant_panel(user):
     orgs = svc.applicant_orgs(user)
     entries = svc.org_entries({o.id for o in orgs})[:5]
     offers = sum(len(svc.open_campaigns_for(o)) for o in orgs)
+    from ..services.campaigns import display_tz
+
+    lines, todo = [], []
+    for e in entries:
+        line = f"{e.code} · {e.title or 'без темы'} — {e.status.value}"
+        if e.status in (EntryStatus.draft, EntryStatus.returned):
+            due = svc.effective_deadline(e)
+            if due is not None:
+                line += f"; подать до {due.astimezone(display_tz()):%d.%m.%Y %H:%M} (МСК)"
+            todo.append((f"Продолжить заполнение {e.code}", url_for("dossier.edit", entry_id=e.id)))
+        lines.append(line)
     return dashboard.Panel(
         title="Заявки на конкурсы",
-        lines=[f"{e.code} · {e.title or 'без темы'} — {e.status.value}" for e in entries],
-        links=[("Мои заявки", url_for("dossier.home"))],
+        lines=lines,
+        links=todo + [("Мои заявки", url_for("dossier.home"))],
         stats=[("Открытых конкурсов", offers)] if offers else [],
         empty="Открытых конкурсов сейчас нет.",
     )
@@ -447,6 +458,13 @@ def _staff_panel(user):
         select(func.count(Entry.id)).where(Entry.status == EntryStatus.submitted)).scalar_one()
     overdue = db.session.execute(
         select(func.count(Entry.id)).where(entry_check.overdue_clause())).scalar_one()
+    per_campaign = db.session.execute(
+        select(Campaign.id, Campaign.name, func.count(Entry.id))
+        .join(Entry, Entry.campaign_id == Campaign.id).where(Entry.status == EntryStatus.submitted)
+        .group_by(Campaign.id, Campaign.name).order_by(Campaign.name)).all()
+    # What to do next: one button per campaign with entries waiting for the check.
+    links = [(f"Проверить: {name} ({n})", url_for("dossier.staff_list", campaign_id=cid, status="submitted"))
+             for cid, name, n in per_campaign]
     return dashboard.Panel(title="Техническая экспертиза заявок",
                            stats=[("Ждут проверки", waiting), ("Просрочена доработка", overdue)],
-                           links=[("Заявки на конкурсы", url_for("dossier.staff_index"))])
+                           links=links + [("Заявки на конкурсы", url_for("dossier.staff_index"))])

@@ -1,4 +1,9 @@
-"""Navigation per role: each item shows only if the policy allows its action."""
+"""Navigation per role: each item shows only if the policy allows its action.
+
+Staff and admins see a dozen sections; as a flat bar they overflow even a 1366 px screen. When a user sees
+more than MAX_FLAT items, the items of each section below are folded into one dropdown (a section with a
+single visible item stays a plain link). Items of no section stay at the top level.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,16 +25,41 @@ ITEMS: list[NavItem] = [
     NavItem("Главная", "main.dashboard", "dashboard.view", "house"),
 ]
 
+MAX_FLAT = 6
+
+# (section label, icon, endpoints in display order)
+SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("Конкурсы", "trophy", ("campaigns.index", "dossier.staff_index", "review.assign_index", "review.pool",
+                            "results.index")),
+    ("Документы", "file-earmark-text", ("orders.register", "orders.awards")),
+    ("Справочники", "building", ("orgs.index", "users.index")),
+    ("Администрирование", "gear", ("audit.index", "outbox.index", "orders.institution_settings")),
+]
+
 
 def register_nav(item: NavItem) -> None:
     if item not in ITEMS:
         ITEMS.append(item)
 
 
+def _entry(item: NavItem) -> dict:
+    return {"label": item.label, "url": url_for(item.endpoint), "icon": item.icon, "endpoint": item.endpoint}
+
+
 def navigation(user) -> list[dict]:
-    out = []
-    for item in ITEMS:
-        if policy.can(user, item.action):
-            out.append({"label": item.label, "url": url_for(item.endpoint), "icon": item.icon,
-                        "endpoint": item.endpoint})
+    """Top-level entries; a dropdown is {"label", "icon", "children": [...], "endpoints": [...]}."""
+    visible = [i for i in ITEMS if policy.can(user, i.action)]
+    if len(visible) <= MAX_FLAT:
+        return [_entry(i) for i in visible]
+    by_endpoint = {i.endpoint: i for i in visible}
+    section_of = {ep: n for n, (_, _, eps) in enumerate(SECTIONS) for ep in eps}
+    # The user's own items (home, my entries, my reviews) first, then the sections in a fixed order.
+    out: list[dict] = [_entry(i) for i in visible if i.endpoint not in section_of]
+    for label, icon, eps in SECTIONS:
+        children = [_entry(by_endpoint[ep]) for ep in eps if ep in by_endpoint]
+        if len(children) == 1:
+            out.append(children[0])
+        elif children:
+            out.append({"label": label, "icon": icon, "children": children,
+                        "endpoints": [c["endpoint"] for c in children]})
     return out

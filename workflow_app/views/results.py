@@ -28,7 +28,7 @@ from . import authorize
 from .nav import NavItem, register_nav
 
 bp = Blueprint("results", __name__, url_prefix="/results")
-register_nav(NavItem("Результаты", "results.index", "results.view", "trophy"))
+register_nav(NavItem("Результаты", "results.index", "results.view", "bar-chart"))
 
 VISIBLE = (CampaignStatus.review, CampaignStatus.defence, CampaignStatus.decision, CampaignStatus.closed)
 

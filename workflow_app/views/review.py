@@ -42,9 +42,19 @@ register_nav(NavItem("Назначение экспертов", "review.assign_i
 @dashboard_service.panel(Role.expert)
 def _expert_panel(user) -> dashboard_service.Panel:
     counts = review_service.expert_counts(user)
-    stats = [(s.value, counts.get(s.name, 0)) for s in review_service.READABLE if counts.get(s.name)]
+    stats = [(s.value, counts.get(s.name, 0), url_for("review.dashboard", status=s.name))
+             for s in review_service.READABLE if counts.get(s.name)]
+    # Say what to do next: answer the offers, then fill in and send the sheets.
+    lines = []
+    if counts.get("offered"):
+        lines.append(f"Ответьте на предложения экспертизы: {counts['offered']} (принять или отказаться).")
+    to_score = counts.get("accepted", 0) + counts.get("reopened", 0)
+    if to_score:
+        lines.append(f"Заполните и отправьте листы оценки: {to_score}.")
+    if stats and not lines:
+        lines.append("Все листы оценки отправлены. Новые назначения придут уведомлением.")
     return dashboard_service.Panel(
-        title="Экспертиза", stats=stats,
+        title="Экспертиза", stats=stats, lines=lines,
         links=[("Мои заявки на экспертизу", url_for("review.dashboard"))] if stats else [],
         empty="Назначенных вам заявок пока нет. Вы получите уведомление, когда они появятся.")
 
