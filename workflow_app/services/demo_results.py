@@ -25,7 +25,6 @@ from ..models.competition import (
     ReviewAssignment,
     StageKind,
 )
-from ..models.base import utcnow
 from . import assignment as assignment_service
 from . import campaigns as campaign_service
 from . import results as results_service
@@ -67,6 +66,11 @@ def _campaign(staff: User) -> Campaign:
 
 
 def _entries(c: Campaign, staff: User) -> list[Entry]:
+    """Filled dossiers submitted (a frozen version with its PDF each) and admitted, as in a real campaign."""
+    from ..machines.entry import entry_lifecycle
+    from . import dossier  # noqa: F401  (attaches the submit guards and the version freezing)
+    from .demo_dossier import _fill
+
     tracks = {t.code: t for t in c.tracks}
     orgs = {o.short_name: o for o in db.session.execute(
         select(Organization).where(Organization.short_name.in_([e[0] for e in ENTRIES]))).scalars()}
@@ -76,12 +80,13 @@ def _entries(c: Campaign, staff: User) -> list[Entry]:
         if org is None:
             continue
         e = Entry(campaign=c, track=tracks[code], organization=org, code=f"{c.code_prefix}-{c.year}-{n:04d}",
-                  title=title, lead_name=org.head_name or "Руководитель проекта",
-                  status=EntryStatus.admitted, submitted_at=utcnow() - timedelta(days=30),
-                  dossier={"1.1": f"<p>Практика «{title}» апробирована в {org.municipality.name}.</p>"})
+                  status=EntryStatus.draft)
         db.session.add(e)
+        _fill(e, org, title, f"{org.head_name or 'Руководитель проекта'}, директор", partial=False)
+        db.session.flush()
+        fire(entry_lifecycle, e, "submit", actor=staff, check_policy=False)
+        fire(entry_lifecycle, e, "admit", actor=staff, check_policy=False)
         out.append(e)
-    db.session.flush()
     return out
 
 

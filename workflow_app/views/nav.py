@@ -30,7 +30,7 @@ MAX_FLAT = 6
 # (section label, icon, endpoints in display order)
 SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("Конкурсы", "trophy", ("campaigns.index", "dossier.staff_index", "review.assign_index", "review.pool",
-                            "results.index")),
+                            "results.index", "results.defence_list")),
     ("Документы", "file-earmark-text", ("orders.register", "orders.awards")),
     ("Справочники", "building", ("orgs.index", "users.index")),
     ("Администрирование", "gear", ("audit.index", "outbox.index", "orders.institution_settings")),

@@ -29,6 +29,7 @@ from .nav import NavItem, register_nav
 
 bp = Blueprint("results", __name__, url_prefix="/results")
 register_nav(NavItem("Результаты", "results.index", "results.view", "bar-chart"))
+register_nav(NavItem("Очный этап", "results.defence_list", "results.defence_list", "easel"))
 
 VISIBLE = (CampaignStatus.review, CampaignStatus.defence, CampaignStatus.decision, CampaignStatus.closed)
 
