@@ -24,6 +24,11 @@ AWARD_TABLE = ["№", "Образовательная организация", "
 AWARD_WIDTHS = [10, 58, 36, 48, 28]
 
 
+def in_year(campaign: Campaign) -> str:
+    """« в 2026 году» unless the campaign's name already says the year («… 2026»)."""
+    return "" if str(campaign.year) in campaign.name else f" в {campaign.year} году"
+
+
 def term_label(start: date, end: date) -> str:
     return f"{start.year}–{end.year} гг."
 
@@ -40,12 +45,12 @@ def _conduct(inst: dict, campaign: Campaign, **_) -> dict:
         rows.append([str(n), s.kind.value, f"{start} – {end}".strip(" –")])
     tracks = "; ".join(t.name for t in campaign.tracks)
     return {
-        "title": f"О проведении образовательного конкурса «{campaign.name}» в {campaign.year} году",
+        "title": f"О проведении образовательного конкурса «{campaign.name}»{in_year(campaign)}",
         "preamble": (f"В целях выявления и поддержки инновационных проектов образовательных организаций "
                      f"Краснодарского края, в соответствии с планом работы {inst['short_name']} на "
                      f"{campaign.year} год"),
         "items": [
-            {"text": f"Провести образовательный конкурс «{campaign.name}» в {campaign.year} году "
+            {"text": f"Провести образовательный конкурс «{campaign.name}»{in_year(campaign)} "
                      f"по направлениям: {tracks}.", "subitems": []},
             {"text": "Утвердить сроки проведения этапов конкурса (приложение № 1).", "subitems": []},
             {"text": "Утвердить состав конкурсной комиссии (приложение № 2).", "subitems": []},
@@ -87,11 +92,11 @@ def _results(inst: dict, campaign: Campaign, **_) -> dict:
     rows = [[str(n), e.organization.full_name, e.organization.municipality.name, e.title,
              term_label(start, end)] for n, e in enumerate(won, start=1)]
     return {
-        "title": f"Об утверждении итогов образовательного конкурса «{campaign.name}» в {campaign.year} году",
+        "title": f"Об утверждении итогов образовательного конкурса «{campaign.name}»{in_year(campaign)}",
         "preamble": (f"На основании протокола заседания конкурсной комиссии и в соответствии с положением "
                      f"о конкурсе «{campaign.name}»"),
         "items": [
-            {"text": f"Утвердить итоги конкурса «{campaign.name}» в {campaign.year} году.", "subitems": []},
+            {"text": f"Утвердить итоги конкурса «{campaign.name}»{in_year(campaign)}.", "subitems": []},
             {"text": "Присвоить статус краевой инновационной площадки образовательным организациям — "
                      "победителям конкурса (приложение № 1).", "subitems": []},
             {"text": "Центру научно-методического и инновационного развития обеспечить научно-методическое "
