@@ -140,3 +140,11 @@ def test_staff_reading_a_sheet_goes_back_to_the_entrys_experts_not_to_a_forbidde
         assert 'href="/expert/"' not in crumbs  # «Моя экспертиза» is the expert's own page: 403 for staff
         assert f'href="/expert/entries/{entry_id}/assignments"' in crumbs
     assert client.get("/expert/").status_code == 403
+
+
+def test_number_filter_shows_points_and_weights_the_russian_way(app):
+    num = app.jinja_env.filters["num"]
+    from decimal import Decimal
+
+    assert [num(Decimal("1.500")), num(Decimal("10.00")), num(Decimal("0.125")), num(None)] == \
+        ["1,5", "10", "0,125", ""]

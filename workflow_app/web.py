@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, flash, g, redirect, render_template, request, url_for
@@ -102,6 +103,13 @@ def install(app: Flask) -> None:
         if isinstance(value, datetime):
             value = value.astimezone(tz)
         return value.strftime("%d.%m.%Y")
+
+    @app.template_filter("num")
+    def format_number(value) -> str:
+        """Points and weights the Russian way, exact: «1,5», «0,125», «10»."""
+        if value is None or value == "":
+            return ""
+        return format(Decimal(str(value)).normalize(), "f").replace(".", ",")
 
     @app.context_processor
     def inject_helpers():
