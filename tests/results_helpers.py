@@ -1,6 +1,6 @@
 """Helpers for results tests: experts and submitted score sheets written straight into the database.
 
-`sheet()` plays the review engineer's part: it writes the Score rows and the sheet's weighted total
+`sheet()` stands in for an expert's submitted sheet: it writes the Score rows and the sheet's weighted total
 (Σ points × weight), or only the total when no per-criterion points are given.
 """
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """Demo entries for «Инновационный поиск 2026»: a dozen organisations in several states, with
 dossiers that read like real ones. Idempotent: organisations that already have an entry are skipped.
 
-The campaign itself belongs to the campaigns part (its seeder runs first, order=10); if it is not
-there (any merge order), it is created here from the preset.
+The campaign comes from services.demo_campaigns (its seeder runs first, order=10).
 """
 from __future__ import annotations
 
