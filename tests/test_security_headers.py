@@ -140,3 +140,27 @@ def test_500_page_reveals_nothing_and_rolls_back(app, crashing_app):
     with app.app_context():
         assert db.session.execute(
             select(AuditEvent).where(AuditEvent.event == "test.before_crash")).first() is None
+
+
+def test_a_conflict_found_only_at_commit_keeps_nothing_and_says_so(app):
+    """Two rows that break a unique rule only when committed (a race with another request)."""
+    from sqlalchemy import func, select
+
+    from workflow_app.models import Municipality, Organization, OrgType
+
+    racing = create_app(dict(app.config), instance_path=app.instance_path)
+
+    @racing.route("/__test/commit-conflict")
+    def _commit_conflict():
+        muni = db.session.execute(select(Municipality).limit(1)).scalar_one()
+        for _ in range(2):
+            db.session.add(Organization(org_type=OrgType.OO, full_name="Одинаковая школа", short_name="ОШ",
+                                        municipality_id=muni.id))
+        return "ok"
+
+    resp = racing.test_client().get("/__test/commit-conflict")
+    assert resp.status_code == 409
+    assert "одновременно изменил другой пользователь" in resp.get_data(as_text=True)
+    assert resp.headers["X-Frame-Options"] == "DENY"
+    with app.app_context():
+        assert db.session.execute(select(func.count(Organization.id))).scalar_one() == 0

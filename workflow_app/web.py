@@ -5,14 +5,18 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from flask import Flask, flash, g, redirect, render_template, request, url_for
+from flask import Flask, flash, g, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
 
 from . import policy
 from .errors import DomainError
 from .extensions import db, login_manager
+
+COMMIT_CONFLICT = ("Изменения не сохранены: эти данные одновременно изменил другой пользователь "
+                   "или такая запись уже существует. Обновите страницу и повторите действие.")
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -47,7 +51,13 @@ def install(app: Flask) -> None:
     def commit_and_harden(response):
         # The one place a request's work is committed; a 4xx/5xx response keeps nothing.
         if response.status_code < 400 and not g.get("rollback_only"):
-            db.session.commit()
+            try:
+                db.session.commit()
+            except (IntegrityError, StaleDataError):
+                # A race the request could not see (someone else saved the same thing first):
+                # nothing of this request is kept, and the user is told so in plain words.
+                db.session.rollback()
+                response = make_response(render_template("errors/domain.html", message=COMMIT_CONFLICT), 409)
         else:
             db.session.rollback()
         h = response.headers
