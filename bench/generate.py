@@ -27,11 +27,9 @@ from workflow_app.models.competition import (
     EntryStatus,
     ReviewAssignment,
     Score,
-    Stage,
     StageKind,
-    Track,
 )
-from workflow_app.services.presets import preset_for
+from workflow_app.services.campaigns import campaign_from_preset
 
 TRACK_ORG_TYPE = {"ДОО": OrgType.DOO, "ОО": OrgType.OO, "ОДОД": OrgType.ODOD, "СОО_ПОО": OrgType.POO,
                   "МОУО_ТМС": OrgType.TMS}
@@ -42,26 +40,19 @@ def _next_id(model) -> int:
 
 
 def make_campaign(year: int, n_criteria: int) -> Campaign:
-    preset = preset_for(CampaignKind.innovation_search)
-    c = Campaign(name=f"Инновационный поиск {year} (генератор)", year=year,
-                 kind=CampaignKind.innovation_search, status=CampaignStatus.review,
-                 dossier_schema=preset["dossier_schema"], code_prefix="ГЕН")
-    for i, t in enumerate(preset["tracks"]):
-        c.tracks.append(Track(code=t["code"], name=t["name"], org_types=t["org_types"], position=i))
+    c = campaign_from_preset(CampaignKind.innovation_search, name=f"Инновационный поиск {year} (генератор)",
+                             year=year, status=CampaignStatus.review, code_prefix="ГЕН")
     now = utcnow()
-    for i, s in enumerate(preset["stages"]):
-        c.stages.append(Stage(kind=s["kind"], position=i, in_person=s["in_person"], scored=s["scored"],
-                              starts_on=date.today(), deadline=now + timedelta(days=10 * (i + 1))))
+    for i, st in enumerate(c.stages):
+        st.starts_on, st.deadline = date.today(), now + timedelta(days=10 * (i + 1))
+    review = next(st for st in c.stages if st.kind == StageKind.expert_review)
+    crit = [cr for cr in c.criteria if cr.stage is review]
+    for cr in crit[n_criteria:]:
+        c.criteria.remove(cr)
+    for j in range(len(crit), n_criteria):
+        c.criteria.append(Criterion(stage=review, position=j, name=f"Критерий {j + 1}",
+                                    max_points=Decimal(10), weight=Decimal(1)))
     db.session.add(c)
-    db.session.flush()
-    for st in c.stages:
-        crit = list(preset["criteria"].get(st.kind, []))
-        if st.kind == StageKind.expert_review:
-            while len(crit) < n_criteria:
-                crit.append({"name": f"Критерий {len(crit) + 1}", "max_points": Decimal(10), "weight": Decimal(1)})
-            crit = crit[:n_criteria]
-        for j, cr in enumerate(crit):
-            c.criteria.append(Criterion(stage=st, position=j, **cr))
     db.session.flush()
     return c
 

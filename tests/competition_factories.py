@@ -11,33 +11,24 @@ from workflow_app.models.competition import (
     Campaign,
     CampaignKind,
     CampaignStatus,
-    Criterion,
     Entry,
     EntryStatus,
     Stage,
     StageKind,
     Track,
 )
-from workflow_app.services.presets import preset_for
+from workflow_app.services.campaigns import campaign_from_preset
 
 
 def make_campaign(name: str = "Инновационный поиск 2026", year: int = 2026,
                   status: CampaignStatus = CampaignStatus.open, **settings) -> Campaign:
     """A campaign with the preset's tracks, stages (deadlines in the future) and criteria."""
-    preset = preset_for(CampaignKind.innovation_search)
-    c = Campaign(name=name, year=year, kind=CampaignKind.innovation_search, status=status,
-                 dossier_schema=preset["dossier_schema"], **settings)
-    for i, t in enumerate(preset["tracks"]):
-        c.tracks.append(Track(code=t["code"], name=t["name"], org_types=t["org_types"], position=i))
+    settings.setdefault("code_prefix", "ИП")
+    c = campaign_from_preset(CampaignKind.innovation_search, name=name, year=year, status=status, **settings)
     now = utcnow()
-    for i, s in enumerate(preset["stages"]):
-        c.stages.append(Stage(kind=s["kind"], position=i, in_person=s["in_person"], scored=s["scored"],
-                              starts_on=date.today(), deadline=now + timedelta(days=10 * (i + 1))))
+    for i, s in enumerate(c.stages):
+        s.starts_on, s.deadline = date.today(), now + timedelta(days=10 * (i + 1))
     db.session.add(c)
-    db.session.flush()
-    for stage in c.stages:
-        for j, cr in enumerate(preset["criteria"].get(stage.kind, [])):
-            c.criteria.append(Criterion(stage=stage, position=j, **cr))
     db.session.flush()
     return c
 

@@ -204,28 +204,35 @@ def validate_header(name: str, year: Any, errors: list[str]) -> tuple[str, int |
     return name, y
 
 
+def campaign_from_preset(kind: CampaignKind, **fields) -> Campaign:
+    """A new, unsaved campaign with the kind's preset: tracks, stages (no dates yet), criteria, dossier form.
+
+    `fields` are Campaign columns (name, year, status, settings…); the caller adds it to the session."""
+    preset = preset_for(kind)
+    fields.setdefault("status", S.draft)
+    fields.setdefault("code_prefix", default_code_prefix(kind))
+    c = Campaign(kind=kind, dossier_schema=copy.deepcopy(preset["dossier_schema"]), **fields)
+    for i, t in enumerate(preset["tracks"]):
+        c.tracks.append(Track(code=t["code"], name=t["name"], org_types=list(t["org_types"]), position=i))
+    for i, s in enumerate(preset["stages"]):
+        stage = Stage(kind=s["kind"], position=i, in_person=s["in_person"], scored=s["scored"])
+        c.stages.append(stage)
+        for j, cr in enumerate(preset["criteria"].get(stage.kind, [])):
+            c.criteria.append(Criterion(stage=stage, position=j, name=cr["name"],
+                                        description=cr.get("description", ""),
+                                        max_points=cr["max_points"], weight=cr["weight"]))
+    return c
+
+
 def create_campaign(*, name: str, year: int, kind: CampaignKind, description: str = "", actor) -> Campaign:
-    """A new draft campaign with the kind's preset: tracks, stages (no dates yet), criteria, dossier form."""
+    """A new draft campaign with the kind's preset (see campaign_from_preset), audited."""
     errors: list[str] = []
     name, year = validate_header(name, year, errors)
     if not isinstance(kind, CampaignKind):
         errors.append("Выберите вид конкурса.")
     _fail(errors)
-    preset = preset_for(kind)
-    c = Campaign(name=name, year=year, kind=kind, description=(description or "").strip(),
-                 status=S.draft, dossier_schema=copy.deepcopy(preset["dossier_schema"]),
-                 code_prefix=default_code_prefix(kind))
-    for i, t in enumerate(preset["tracks"]):
-        c.tracks.append(Track(code=t["code"], name=t["name"], org_types=list(t["org_types"]), position=i))
-    for i, s in enumerate(preset["stages"]):
-        c.stages.append(Stage(kind=s["kind"], position=i, in_person=s["in_person"], scored=s["scored"]))
+    c = campaign_from_preset(kind, name=name, year=year, description=(description or "").strip())
     db.session.add(c)
-    db.session.flush()
-    for stage in c.stages:
-        for j, cr in enumerate(preset["criteria"].get(stage.kind, [])):
-            c.criteria.append(Criterion(stage=stage, position=j, name=cr["name"],
-                                        description=cr.get("description", ""),
-                                        max_points=cr["max_points"], weight=cr["weight"]))
     db.session.flush()
     audit.record("campaign.created", actor=actor, obj=c, to_state=c.status.name,
                  payload={"kind": kind.name, "year": year, "preset": kind.name})
