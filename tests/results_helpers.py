@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
 
 from workflow_app.extensions import db
 from workflow_app.models import Role
@@ -27,26 +26,9 @@ from .helpers import PASSWORD, make_org, make_user  # noqa: F401
 _seq = {"n": 0}
 
 
-_hash: dict = {}
-
-
 def fast_user(email: str, *roles, org=None, name: str = "Иванов Иван Иванович"):
-    """make_user with the password hashed once per run (argon2 is deliberately slow)."""
-    from workflow_app.models import RoleGrant, User
-    from workflow_app.services.passwords import hash_password
-
-    if "h" not in _hash:
-        _hash["h"] = hash_password(PASSWORD)
-    user = User(email=email, full_name=name, organization=org, password_hash=_hash["h"])
-    for r in roles:
-        if isinstance(r, tuple):
-            grant = RoleGrant(role=r[0], organization=r[1])
-        else:
-            grant = RoleGrant(role=r)
-        user.grants.append(grant)
-    db.session.add(user)
-    db.session.flush()
-    return user
+    """make_user (the test config makes argon2 cheap)."""
+    return make_user(email, *roles, org=org, name=name)
 
 
 def make_expert(name: str = "Эксперт", org=None):
@@ -55,10 +37,9 @@ def make_expert(name: str = "Эксперт", org=None):
 
 
 def criteria_of(stage: Stage, entry: Entry) -> list[Criterion]:
-    return list(db.session.execute(
-        select(Criterion).where(Criterion.stage_id == stage.id,
-                                (Criterion.track_id == entry.track_id) | Criterion.track_id.is_(None))
-        .order_by(Criterion.position, Criterion.id)).scalars())
+    from workflow_app.services.review import criteria_for
+
+    return criteria_for(stage.id, entry.track_id)
 
 
 def sheet(entry: Entry, expert, stage: Stage, total=None, points: list | None = None,

@@ -11,7 +11,6 @@ from ..models import Organization
 from ..models.commission import CommissionMeeting
 from ..models.competition import (
     Campaign,
-    Criterion,
     Decision,
     Entry,
     ReviewAssignment,
@@ -19,7 +18,7 @@ from ..models.competition import (
     Track,
 )
 from ..models.status_award import AwardStatus, StatusAward
-from . import settings
+from . import campaigns, review, settings
 
 
 def institution_doc(inst: dict | None = None):
@@ -80,13 +79,6 @@ def registry_extract(org: Organization, as_of: date):
         as_of=as_of, signatory=signatory_doc(inst))
 
 
-def criteria_for(entry: Entry, stage_id: int) -> list[Criterion]:
-    return list(db.session.execute(
-        select(Criterion).where(Criterion.stage_id == stage_id,
-                                (Criterion.track_id == entry.track_id) | Criterion.track_id.is_(None))
-        .order_by(Criterion.position, Criterion.id)).scalars())
-
-
 def score_sheet(a: ReviewAssignment, blind: bool | None = None):
     from ..documents.model import ScoreRow, ScoreSheetDoc
 
@@ -95,7 +87,7 @@ def score_sheet(a: ReviewAssignment, blind: bool | None = None):
     scores = {s.criterion_id: s for s in db.session.execute(
         select(Score).where(Score.assignment_id == a.id)).scalars()}
     rows = []
-    for n, c in enumerate(criteria_for(entry, a.stage_id), start=1):
+    for n, c in enumerate(review.criteria_for(a.stage_id, entry.track_id), start=1):
         s = scores.get(c.id)
         rows.append(ScoreRow(number=str(n), criterion=c.name, max_points=c.max_points,
                              points=s.points if s else None, comment=s.comment if s else ""))
@@ -166,7 +158,6 @@ def letter(entry: Entry):
 
 def rating_sheet(campaign: Campaign, track: Track, stage_kind=None):
     """Summary rating sheet of one track at the expert stage: one query over the stored sheet totals."""
-    from decimal import Decimal
 
     from ..documents.model import RatingRow, RatingSheetDoc
     from ..models.competition import AssignmentStatus, StageKind
@@ -187,8 +178,7 @@ def rating_sheet(campaign: Campaign, track: Track, stage_kind=None):
     for eid, code, title, org, total in rows:
         e = per_entry.setdefault(eid, {"code": code, "label": f"{code}. {title} ({org})", "totals": []})
         e["totals"].append(total)
-    max_total = sum((c.max_points * c.weight for c in campaign.criteria
-                     if c.stage_id == stage.id and c.track_id in (None, track.id)), Decimal(0))
+    max_total = campaigns.max_total(campaign, stage, track)
     threshold = max_total * campaign.shortlist_pct / 100 if max_total else None
     ranked = sorted(per_entry.values(),
                     key=lambda e: (-sum(e["totals"]) / len(e["totals"]), e["code"]))
