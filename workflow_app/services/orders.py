@@ -14,11 +14,11 @@ from flask import current_app
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
-from ..errors import DomainError, TransitionNotAllowed, ValidationFailed
+from ..errors import ConcurrentChange, DomainError, TransitionNotAllowed, ValidationFailed
 from ..extensions import db
 from ..machines.base import FireContext, fire
 from ..machines.order import order_lifecycle
-from ..models import Role, User
+from ..models import User
 from ..models.base import utcnow
 from ..models.orders import Order, OrderApproval, OrderCounter, OrderKind, OrderStatus, VisaStatus
 from . import audit, files, outbox, settings
@@ -188,8 +188,6 @@ def update_draft(order: Order, actor: User, *, expected_version: int, title: str
     if order.status != OrderStatus.draft:
         raise TransitionNotAllowed("Изменять можно только проект приказа.")
     if order.version != expected_version:
-        from ..errors import ConcurrentChange
-
         raise ConcurrentChange()
     errors = []
     if not title.strip():
@@ -213,7 +211,7 @@ def update_draft(order: Order, actor: User, *, expected_version: int, title: str
         new_annexes.append(annex)
     if errors:
         raise ValidationFailed(" ".join(errors))
-    before = {"title": order.title, "items": order.items}
+    before_title = order.title
     order.title = title.strip()
     order.preamble = preamble.strip()
     order.items = parsed_items
@@ -221,7 +219,7 @@ def update_draft(order: Order, actor: User, *, expected_version: int, title: str
     order.signatory_position = signatory_position.strip()
     order.signatory_name = signatory_name.strip()
     order.annexes = new_annexes
-    audit.record("order.updated", actor=actor, obj=order, payload={"before_title": before["title"]})
+    audit.record("order.updated", actor=actor, obj=order, payload={"before_title": before_title})
     db.session.flush()
     return order
 
@@ -388,14 +386,6 @@ def _refuse_changes_to_signed_orders(session, flush_context, instances):
 def _forget_signing(session, transaction):
     if transaction.parent is None:
         session.info.pop("orders_being_signed", None)
-
-
-def signatories() -> list[User]:
-    from ..models import RoleGrant
-
-    return list(db.session.execute(
-        select(User).join(RoleGrant).where(RoleGrant.role == Role.signatory).distinct()
-    ).scalars())
 
 
 from . import order_kinds  # noqa: E402,F401  (registers every kind's prefill and effects)
