@@ -316,3 +316,29 @@ def test_scan_of_the_signed_order_is_attached_and_checked_by_content(app, client
         assert o.status == OrderStatus.signed and o.number == "1"
         fid = o.scan_file_id
     assert client.get(f"/files/{fid}").data == pdf_bytes
+
+
+def test_editing_a_draft_checks_rows_and_versions(ctx):
+    staff, _, _ = _people()
+    c, *_ = _campaign_with_winners()
+    order = orders.create_draft(OrderKind.approve_results, staff, campaign=c)
+    db.session.commit()
+    v = order.version
+    fields = dict(title="Об утверждении итогов", preamble="", items="Утвердить итоги.\n- подпункт",
+                  control="Контроль оставляю за собой.", signatory_position="Ректор",
+                  signatory_name="Т.А. Гайдук")
+    with pytest.raises(ValidationFailed, match="Строка 1 таблицы приложения: ожидается 4 столбцов"):
+        orders.update_draft(order, staff, expected_version=v, annexes=[
+            {"title": "Список", "text": "", "rows_text": "только | два"}], **fields)
+    db.session.rollback()
+    order = db.session.get(Order, order.id)
+    assert order.title.startswith("Об утверждении итогов образовательного конкурса")
+    orders.update_draft(order, staff, expected_version=v, annexes=[
+        {"title": "Список", "text": "", "rows_text": "Школа | Краснодар | Тема | 2027–2029 гг."}], **fields)
+    assert order.items == [{"text": "Утвердить итоги.", "subitems": ["подпункт"]}]
+    assert order.annexes[0]["table"]["rows"] == [["1", "Школа", "Краснодар", "Тема", "2027–2029 гг."]]
+    assert order.annexes[0]["table"]["widths"]  # column widths survive editing
+    from workflow_app.errors import ConcurrentChange
+
+    with pytest.raises(ConcurrentChange):
+        orders.update_draft(order, staff, expected_version=v, annexes=[], **fields)
