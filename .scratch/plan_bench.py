@@ -10,7 +10,7 @@ if os.path.exists("/work/wt/review/.scratch/plan_bench.sqlite3"): os.remove("/wo
 app = create_app(cfg, instance_path="/work/wt/review/.scratch/plan_bench_inst")
 with app.app_context():
     db.create_all()
-    from workflow_app.services.reference import load_municipalities
+    from workflow_app.services.platform.reference import load_municipalities
     load_municipalities()
     from workflow_app.models import Municipality, Organization, OrgType, User, RoleGrant, Role
     from workflow_app.models.competition import *
@@ -32,7 +32,7 @@ with app.app_context():
     db.session.execute(insert(ExpertProfile), [dict(user_id=u, competences=rnd.sample(codes, 2), active=True) for u in uids])
     db.session.execute(insert(ExpertConflict), [dict(expert_id=rnd.choice(uids), organization_id=rnd.choice(org_ids), reason="") for _ in range(200)])
     db.session.flush()
-    from workflow_app.services import assignment as svc
+    from workflow_app.services.competition import assignment as svc
     t = time.perf_counter(); tc = time.process_time()
     plan = svc.build_plan(c, stage(c, StageKind.expert_review))
     print("plan seconds", round(time.perf_counter() - t, 2), "cpu", round(time.process_time() - tc, 2), "picks", len(plan.picks), "short", len(plan.shortfalls))

@@ -29,7 +29,7 @@ from workflow_app.models.competition import (
     Score,
     StageKind,
 )
-from workflow_app.services.campaigns import campaign_from_preset
+from workflow_app.services.competition.campaigns import campaign_from_preset
 
 TRACK_ORG_TYPE = {"ДОО": OrgType.DOO, "ОО": OrgType.OO, "ОДОД": OrgType.ODOD, "СОО_ПОО": OrgType.POO,
                   "МОУО_ТМС": OrgType.TMS}

@@ -17,7 +17,7 @@ from workflow_app.models.competition import (
     StageKind,
     Track,
 )
-from workflow_app.services.campaigns import campaign_from_preset
+from workflow_app.services.competition.campaigns import campaign_from_preset
 
 
 def make_campaign(name: str = "Инновационный поиск 2026", year: int = 2026,

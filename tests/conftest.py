@@ -121,7 +121,7 @@ def _migrated_app(backend, tmp_path_factory):
     from workflow_app import create_app
     from workflow_app.config import TestConfig
     from workflow_app.extensions import db
-    from workflow_app.services.reference import load_municipalities
+    from workflow_app.services.platform.reference import load_municipalities
 
     name, url = backend
     instance = tmp_path_factory.mktemp(f"instance-{name}")

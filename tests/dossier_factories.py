@@ -16,7 +16,7 @@ _HASH: list[str] = []
 def make_user(email: str, *roles, org=None, name: str = "Иванов Иван Иванович"):
     """tests.helpers.make_user with the password hash computed once per run (argon2 is slow on purpose)."""
     from workflow_app.models import Organization, RoleGrant, User
-    from workflow_app.services.passwords import hash_password
+    from workflow_app.services.platform.passwords import hash_password
 
     if not _HASH:
         _HASH.append(hash_password(PASSWORD))

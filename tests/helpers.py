@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from workflow_app.extensions import db
 from workflow_app.models import Municipality, Organization, OrgType, Role, RoleGrant, User
-from workflow_app.services.passwords import hash_password
+from workflow_app.services.platform.passwords import hash_password
 
 PASSWORD = "secret-pass-1"
 _CSRF = re.compile(r'name="csrf_token"[^>]*? value="([^"]+)"')

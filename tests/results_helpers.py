@@ -37,7 +37,7 @@ def make_expert(name: str = "Эксперт", org=None):
 
 
 def criteria_of(stage: Stage, entry: Entry) -> list[Criterion]:
-    from workflow_app.services.review import criteria_for
+    from workflow_app.services.competition.review import criteria_for
 
     return criteria_for(stage.id, entry.track_id)
 
@@ -73,7 +73,7 @@ def later(minutes: int):
 
 def score(a, points, actor):
     """Send a whole score sheet with the same points on every criterion, as the expert would."""
-    from workflow_app.services import review
+    from workflow_app.services.competition import review
 
     crit = review.criteria_for(a.stage_id, a.entry.track_id)
     return review.save_sheet(a, actor, {c.id: (str(points), "") for c in crit}, "", submit=True)

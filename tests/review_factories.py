@@ -26,7 +26,7 @@ _HASH: dict[str, str] = {}
 def make_user(email: str, *roles, org=None, name: str = "Иванов Иван Иванович"):
     """Like helpers.make_user, but the argon2 hash of the test password is computed once (~0.5 s each)."""
     from workflow_app.models import RoleGrant, User
-    from workflow_app.services.passwords import hash_password
+    from workflow_app.services.platform.passwords import hash_password
 
     if "h" not in _HASH:
         _HASH["h"] = hash_password(PASSWORD)
@@ -73,7 +73,7 @@ def assignments_of(entry_id: int, stage_id: int | None = None) -> list[ReviewAss
 
 
 def criteria(campaign, entry) -> list[Criterion]:
-    from workflow_app.services.review import criteria_for
+    from workflow_app.services.competition.review import criteria_for
 
     return criteria_for(review_stage(campaign).id, entry.track_id)
 

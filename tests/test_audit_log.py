@@ -12,7 +12,7 @@ from workflow_app.machines.account import user_lifecycle
 from workflow_app.machines.base import fire
 from workflow_app.models import AuditEvent, Role, User
 from workflow_app.models.audit import AuditLogIsAppendOnly
-from workflow_app.services import audit
+from workflow_app import audit
 
 from .helpers import login, make_user
 

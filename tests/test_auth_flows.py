@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from workflow_app.extensions import db
 from workflow_app.models import AuditEvent, Role, User, UserStatus
-from workflow_app.services.passwords import verify_password
+from workflow_app.services.platform.passwords import verify_password
 
 from .helpers import PASSWORD, csrf_token, login, make_user, post_form
 
@@ -193,7 +193,7 @@ def test_rate_limit_window_is_one_minute(app, client, monkeypatch):
     for _ in range(5):
         login(client, "u@x.ru", "wrong-password-1")
     assert login(client, "u@x.ru", PASSWORD).status_code == 429
-    from workflow_app.services import accounts
+    from workflow_app.services.platform import accounts
 
     later = accounts.utcnow() + timedelta(seconds=61)
     monkeypatch.setattr(accounts, "utcnow", lambda: later)  # a minute on: the failures are old

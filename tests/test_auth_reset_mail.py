@@ -10,8 +10,8 @@ from workflow_app.extensions import db
 from workflow_app.models import AuditEvent, Channel, OutboxMessage, PasswordResetToken, Role, User
 from workflow_app.models.base import utcnow
 from workflow_app.notifications.dispatch import MAX_ATTEMPTS, dispatch_pending
-from workflow_app.services import outbox
-from workflow_app.services.passwords import verify_password
+from workflow_app.services.platform import outbox
+from workflow_app.services.platform.passwords import verify_password
 
 from .helpers import PASSWORD, login, make_user, post_form
 

@@ -20,7 +20,7 @@ from workflow_app.models.competition import (
     Score,
     StageKind,
 )
-from workflow_app.services import campaigns as svc
+from workflow_app.services.competition import campaigns as svc
 
 from .competition_factories import make_campaign, make_entry, stage, track
 from .helpers import make_org, make_user

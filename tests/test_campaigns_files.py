@@ -12,8 +12,8 @@ from workflow_app.extensions import db
 from workflow_app.models import Role
 from workflow_app.models.competition import CampaignStatus
 from workflow_app.models.files import StoredFile
-from workflow_app.services import campaigns as svc
-from workflow_app.services.files import MB, read_stored, store_upload
+from workflow_app.services.competition import campaigns as svc
+from workflow_app.services.platform.files import MB, read_stored, store_upload
 
 from .campaign_helpers import EXE, HTML, docx_bytes, pdf_bytes, png_bytes, upload
 from .competition_factories import make_campaign

@@ -8,7 +8,7 @@ from workflow_app.extensions import db
 from workflow_app.models import AuditEvent, Role
 from workflow_app.models.base import utcnow
 from workflow_app.models.competition import Campaign, CampaignKind, CampaignStatus, StageKind
-from workflow_app.services import campaigns as svc
+from workflow_app.services.competition import campaigns as svc
 
 from .competition_factories import make_campaign, stage
 from .helpers import login, make_org, make_user, post_form
@@ -194,7 +194,7 @@ def test_copy_through_the_web(app, client):
 
 
 def test_demo_campaigns_are_seeded_once(app):
-    from workflow_app.services.demo import seed_demo
+    from workflow_app.demo import seed_demo
 
     with app.app_context():
         seed_demo()
@@ -211,7 +211,7 @@ def test_demo_campaigns_are_seeded_once(app):
         assert sub.deadline > utcnow() and sub.deadline.year == 2026
         assert stage(new, StageKind.expert_review).deadline.date() > date(2026, 12, 15)
         assert new.regulation_file.original_name == "Положение Инновационный поиск 2026.docx"
-        from workflow_app.services.files import read_stored, sniff
+        from workflow_app.services.platform.files import read_stored, sniff
 
         assert sniff(read_stored(new.regulation_file)) == "docx"
         opened = db.session.execute(select(AuditEvent).where(AuditEvent.event == "campaign.open")).scalars().all()

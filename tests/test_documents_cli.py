@@ -25,7 +25,7 @@ def test_render_samples_writes_pdf_and_docx_for_every_kind(tmp_path):
 
 def test_render_samples_uses_the_demo_data(app, tmp_path):
     from workflow_app.extensions import db
-    from workflow_app.services.demo import seed_demo
+    from workflow_app.demo import seed_demo
 
     with app.app_context():
         seed_demo()

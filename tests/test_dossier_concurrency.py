@@ -9,8 +9,8 @@ from workflow_app.errors import ConcurrentChange
 from workflow_app.extensions import db
 from workflow_app.models import AuditEvent, OutboxMessage, User
 from workflow_app.models.competition import Entry, EntryStatus
-from workflow_app.services import dossier as svc
-from workflow_app.services import entry_check
+from workflow_app.services.competition import dossier as svc
+from workflow_app.services.competition import entry_check
 
 from .dossier_factories import make_world
 

@@ -13,8 +13,10 @@ from workflow_app.extensions import db
 from workflow_app.models import AuditEvent, Organization, User
 from workflow_app.models.base import utcnow
 from workflow_app.models.competition import Campaign, CampaignStatus, Entry, EntryStatus, EntryVersion, StageKind
-from workflow_app.services import dossier as svc
-from workflow_app.services import entry_check, files, richtext
+from workflow_app.services.competition import dossier as svc
+from workflow_app.services.competition import entry_check
+from workflow_app.services.platform import files
+from workflow_app.services.competition import richtext
 
 from .competition_factories import stage, track
 from .dossier_factories import TITLE, make_world

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from workflow_app.extensions import db
 from workflow_app.models import User
 from workflow_app.models.competition import Entry, EntryStatus
-from workflow_app.services import dossier as svc
+from workflow_app.services.competition import dossier as svc
 
 from .dossier_factories import TITLE, make_world
 from .helpers import login, post_form

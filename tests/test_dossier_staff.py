@@ -12,8 +12,8 @@ from workflow_app.machines.entry import entry_lifecycle
 from workflow_app.models import AuditEvent, Channel, OrgType, OutboxMessage, User
 from workflow_app.models.base import utcnow
 from workflow_app.models.competition import Campaign, Entry, EntryStatus
-from workflow_app.services import dossier as svc
-from workflow_app.services import entry_check
+from workflow_app.services.competition import dossier as svc
+from workflow_app.services.competition import entry_check
 
 from .competition_factories import make_entry
 from .dossier_factories import TITLE, fill, make_world
@@ -198,7 +198,7 @@ def test_staff_list_filters_search_overdue_and_export(app, client):
 
 
 def test_demo_seeder_is_idempotent_and_covers_several_states(app):
-    from workflow_app.services.demo import seed_demo
+    from workflow_app.demo import seed_demo
 
     with app.app_context():
         first = seed_demo()

@@ -5,7 +5,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from workflow_app.extensions import db
-from workflow_app.services.reference import load_municipalities
+from workflow_app.services.platform.reference import load_municipalities
 
 
 def _diff():

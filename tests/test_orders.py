@@ -15,7 +15,9 @@ from workflow_app.models import AuditEvent, Role
 from workflow_app.models.competition import CampaignStatus, Decision, EntryStatus
 from workflow_app.models.orders import Order, OrderKind, OrderStatus
 from workflow_app.models.status_award import AwardStatus, StatusAward, StatusType
-from workflow_app.services import files, orders, settings
+from workflow_app.services.platform import files
+from workflow_app.services import orders
+from workflow_app.services.platform import settings
 
 from .competition_factories import make_campaign, make_entry
 from .helpers import login, make_org, make_user, post_form

@@ -8,8 +8,15 @@ from sqlalchemy import func, select
 
 from workflow_app.extensions import db
 from workflow_app.models import AuditEvent, Channel, Organization, OrgType, OutboxMessage, Role, User
-from workflow_app.services.org_import import (MalformedFile, MunicipalityIndex, OrgReference, UserReference,
-                                              read_table, validate_orgs, validate_users)
+from workflow_app.services.platform.org_import import (
+    MalformedFile,
+    MunicipalityIndex,
+    OrgReference,
+    UserReference,
+    read_table,
+    validate_orgs,
+    validate_users,
+)
 
 from .helpers import csrf_token, login, make_org, make_user, municipality
 
@@ -283,7 +290,7 @@ def test_templates_have_the_expected_headers(app, staff):
 
 def test_intranet_local_addresses_are_accepted():
     """Institutions (and the demo accounts) use …@iro.local mail; other special-use names stay refused."""
-    from workflow_app.services.validation import email_error
+    from workflow_app.services.platform.validation import email_error
 
     assert email_error("staff@iro.local") is None
     assert email_error("someone@example.invalid") is not None

@@ -10,7 +10,7 @@ from workflow_app.extensions import db
 from workflow_app.models import AuditEvent, OutboxMessage, Role, User
 from workflow_app.models.base import utcnow
 from workflow_app.notifications.dispatch import dispatch_pending
-from workflow_app.services import outbox
+from workflow_app.services.platform import outbox
 
 from .helpers import csrf_token, login, make_user, post_form
 

@@ -22,9 +22,9 @@ from workflow_app.models.competition import (
     ReviewAssignment,
     StageKind,
 )
-from workflow_app.services import results
-from workflow_app.services.review import SheetInvalid
-from workflow_app.services.ranking import full_ranking
+from workflow_app.services.competition import results
+from workflow_app.services.competition.review import SheetInvalid
+from workflow_app.services.competition.ranking import full_ranking
 
 from .competition_factories import make_campaign, make_entry, stage, track
 from .results_helpers import score, fast_user, make_expert, org, sheet

@@ -11,7 +11,7 @@ import pytest
 from workflow_app.extensions import db
 from workflow_app.models.base import utcnow
 from workflow_app.models.competition import EntryStatus, FinalScoreMode, StageKind
-from workflow_app.services.ranking import full_ranking, strictness_query
+from workflow_app.services.competition.ranking import full_ranking, strictness_query
 
 from .competition_factories import make_campaign, make_entry, stage, track
 from .results_helpers import make_expert, org, sheet

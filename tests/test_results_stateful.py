@@ -36,7 +36,7 @@ from workflow_app.models.competition import (
     Score,
     StageKind,
 )
-from workflow_app.services import review
+from workflow_app.services.competition import review
 
 from .competition_factories import make_campaign, make_entry, stage
 from .results_helpers import fast_user, make_expert, org, score

@@ -168,7 +168,7 @@ def test_applicant_sees_anonymous_result_only_after_decision(app, client):
     assert client.get(f"/results/campaigns/{cid}").status_code == 403  # the ranking is staff-only
     with app.app_context():
         from workflow_app.models import User
-        from workflow_app.services import results
+        from workflow_app.services.competition import results
 
         results.approve_decision(db.session.get(Campaign, cid), actor=db.session.get(User, staff_id))
         db.session.commit()

@@ -10,7 +10,7 @@ from workflow_app.models.competition import (
     ExpertConflict,
     ReviewAssignment,
 )
-from workflow_app.services import assignment as svc
+from workflow_app.services.competition import assignment as svc
 
 from .competition_factories import make_campaign
 from .helpers import login, post_form
@@ -235,7 +235,7 @@ def test_revoking_the_last_open_sheet_completes_the_review(ctx):
     """Staff revoke an expert who never scored; the panel that remains has all submitted → scored."""
     from decimal import Decimal
 
-    from workflow_app.services import review as rsvc
+    from workflow_app.services.competition import review as rsvc
 
     c = make_campaign(experts_per_entry=1)
     s = review_stage(c)

@@ -4,8 +4,8 @@ from sqlalchemy import func, select
 from workflow_app.extensions import db
 from workflow_app.models import User
 from workflow_app.models.competition import AssignmentStatus, ExpertProfile, ReviewAssignment, Score
-from workflow_app.services import review
-from workflow_app.services.demo import seed_demo
+from workflow_app.services.competition import review
+from workflow_app.demo import seed_demo
 
 
 def test_demo_review_data_is_useful_and_idempotent(app):

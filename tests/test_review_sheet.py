@@ -16,7 +16,7 @@ from workflow_app.models.competition import (
     ReviewAssignment,
     Score,
 )
-from workflow_app.services import review as svc
+from workflow_app.services.competition import review as svc
 
 from .competition_factories import make_campaign
 from .helpers import login, post_form
@@ -169,7 +169,7 @@ def test_divergence_adds_one_extra_expert_then_completes(ctx):
     assert svc.review_progress(e, s, xs[2]) == "waiting"
     assert len([r for r in assignments_of(e.id) if r.is_extra]) == 1
 
-    from workflow_app.services import assignment as asvc
+    from workflow_app.services.competition import assignment as asvc
 
     asvc.respond(extra[0], "accept", extra_expert)
     _submit(extra[0], extra_expert, 5)

@@ -8,7 +8,7 @@ from workflow_app import docs_gen
 from workflow_app.extensions import db
 from workflow_app.models import OutboxMessage
 from workflow_app.scheduler import runner
-from workflow_app.services import outbox
+from workflow_app.services.platform import outbox
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,8 @@ from sqlalchemy import select
 from workflow_app import create_app
 from workflow_app.extensions import db
 from workflow_app.models import AuditEvent, Role
-from workflow_app.services import audit, passwords
+from workflow_app import audit
+from workflow_app.services.platform import passwords
 
 from .helpers import login, make_org, make_user
 

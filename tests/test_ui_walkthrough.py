@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from workflow_app.extensions import db
 from workflow_app.models.competition import Campaign, CampaignStatus, Entry, EntryStatus
-from workflow_app.services.demo import DEMO_PASSWORD, seed_demo
+from workflow_app.demo import DEMO_PASSWORD, seed_demo
 
 from .helpers import login
 

@@ -30,7 +30,7 @@ def create_app(config: type | dict | None = None, instance_path: str | None = No
             "SECRET_KEY is not set (or shorter than 32 characters): refusing to start in production. "
             "Generate one with: python -c 'import secrets; print(secrets.token_hex(32))'"
         )
-    from .services import passwords
+    from .services.platform import passwords
 
     passwords.configure(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("load-reference")
     def load_reference():
         """Load the krai's municipalities (idempotent)."""
-        from .services.reference import load_municipalities
+        from .services.platform.reference import load_municipalities
 
         added = load_municipalities()
         db.session.commit()
@@ -22,7 +22,7 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo():
         """Load demo organisations and one user per role (idempotent)."""
-        from .services.demo import seed_demo as run
+        from .demo import seed_demo as run
 
         counts = run()
         db.session.commit()
@@ -37,8 +37,8 @@ def register_cli(app: Flask) -> None:
     def create_user(email, full_name, roles, password):
         """Create a user with global roles."""
         from .models import Role, RoleGrant, User
-        from .services.accounts import normalize_email
-        from .services.passwords import check_strength, hash_password
+        from .services.platform.accounts import normalize_email
+        from .services.platform.passwords import check_strength, hash_password
 
         check_strength(password)
         user = User(email=normalize_email(email), full_name=full_name,
@@ -79,7 +79,7 @@ def register_cli(app: Flask) -> None:
         """Write every document kind as PDF and DOCX into OUTDIR, from the demo data in the database;
         kinds the database has nothing for yet come from the built-in samples."""
         from .documents import render, samples
-        from .services.document_data import demo_documents
+        from .services.documents.data import demo_documents
 
         out = Path(outdir)
         out.mkdir(parents=True, exist_ok=True)

@@ -123,7 +123,7 @@ def install(app: Flask) -> None:
 
     @app.context_processor
     def inject_helpers():
-        from .services.notices import unread_count
+        from .services.platform.notices import unread_count
         from .views.nav import navigation
 
         signed_in = current_user.is_authenticated

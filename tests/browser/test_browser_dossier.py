@@ -23,8 +23,8 @@ def _applicant_with_draft(app) -> int:
     from workflow_app.extensions import db
     from workflow_app.models import Municipality, Organization, OrgType, Role, RoleGrant, User
     from workflow_app.models.competition import Campaign
-    from workflow_app.services import dossier as svc
-    from workflow_app.services.passwords import hash_password
+    from workflow_app.services.competition import dossier as svc
+    from workflow_app.services.platform.passwords import hash_password
 
     with app.app_context():
         campaign = db.session.execute(

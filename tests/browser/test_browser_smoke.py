@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from workflow_app.models import Role
-from workflow_app.services.demo import DEMO_PASSWORD, USERS
+from workflow_app.demo import DEMO_PASSWORD, USERS
 
 from .conftest import MOBILE, login, screenshot
 

@@ -19,7 +19,7 @@ from transitions import Machine
 from .. import policy
 from ..errors import ConcurrentChange, PermissionDenied, TransitionNotAllowed
 from ..extensions import db
-from ..services import audit
+from .. import audit
 
 # A guard returns None when the transition may go ahead, else a reason the user can read.
 Guard = Callable[[Any, "FireContext"], str | None]

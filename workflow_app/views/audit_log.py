@@ -4,7 +4,7 @@ from flask_login import login_required
 
 from ..export import build_xlsx, xlsx_response
 from ..listing import paginate, parse_args
-from ..services import audit
+from ..services.platform import audit_journal as audit
 from . import authorize
 from .nav import NavItem, register_nav
 

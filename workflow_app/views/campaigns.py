@@ -28,8 +28,8 @@ from ..machines.campaign import campaign_lifecycle
 from ..models import OrgType
 from ..models.competition import Campaign, CampaignKind, CampaignStatus, Criterion, Stage, StageKind, Track
 from ..policies.campaigns import regulation_is_public
-from ..services import campaigns as svc
-from ..services.files import describe, send_stored
+from ..services.competition import campaigns as svc
+from ..services.platform.files import describe, send_stored
 from . import authorize
 from .nav import NavItem, register_nav
 

@@ -13,7 +13,8 @@ from ..models import Organization
 from ..models.commission import CommissionMeeting
 from ..models.competition import Campaign, Entry, ReviewAssignment
 from ..models.status_award import StatusAward
-from ..services import commission, document_data
+from ..services.competition import commission
+from ..services.documents import data as document_data
 from ..services.orders import DOCX, PDF, today_local
 from . import authorize
 

@@ -17,9 +17,12 @@ from ..machines.entry import entry_lifecycle
 from ..models import Municipality, Organization, Role
 from ..models.base import utcnow
 from ..models.competition import Campaign, CampaignStatus, Entry, EntryStatus, Track
-from ..services import audit, dashboard, entry_check, richtext
-from ..services import dossier as svc
-from ..services import files
+from ..services.platform import audit_journal as audit
+from ..services.platform import dashboard
+from ..services.competition import entry_check
+from ..services.competition import richtext
+from ..services.competition import dossier as svc
+from ..services.platform import files
 from . import authorize
 from .nav import NavItem, register_nav
 
@@ -432,7 +435,7 @@ def _applicant_panel(user):
     orgs = svc.applicant_orgs(user)
     entries = svc.org_entries({o.id for o in orgs})[:5]
     offers = sum(len(svc.open_campaigns_for(o)) for o in orgs)
-    from ..services.campaigns import display_tz
+    from ..services.competition.campaigns import display_tz
 
     lines, todo = [], []
     for e in entries:

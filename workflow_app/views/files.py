@@ -4,7 +4,7 @@ from flask_login import login_required
 
 from ..extensions import db
 from ..models.files import StoredFile
-from ..services.files import send_stored
+from ..services.platform.files import send_stored
 from . import authorize
 
 bp = Blueprint("files", __name__)

@@ -8,8 +8,8 @@ from ..errors import ConcurrentChange
 from ..export import xlsx_response
 from ..extensions import db
 from ..forms.staff import ConfirmForm, ImportForm
-from ..services import imports as service
-from ..services.org_import import ORG_COLUMNS, USER_COLUMNS, MalformedFile, template_xlsx
+from ..services.platform import imports as service
+from ..services.platform.org_import import ORG_COLUMNS, USER_COLUMNS, MalformedFile, template_xlsx
 from . import authorize
 from .staff_common import set_password_link
 

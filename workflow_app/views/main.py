@@ -3,8 +3,8 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from ..listing import paginate, parse_args
-from ..services import dashboard as dashboard_service
-from ..services import notices as notice_service
+from ..services.platform import dashboard as dashboard_service
+from ..services.platform import notices as notice_service
 from . import authorize
 
 bp = Blueprint("main", __name__)

@@ -15,7 +15,11 @@ from ..models import Organization, Role, RoleGrant, User
 from ..models.competition import Campaign
 from ..models.orders import Order, OrderKind, OrderStatus
 from ..models.status_award import AwardStatus, StatusAward, StatusType
-from ..services import files, order_kinds, order_panels, orders, settings  # noqa: F401
+from ..services.platform import files
+from ..services.orders import kinds as order_kinds
+from ..services.orders import panels as order_panels  # noqa: F401  (registers dashboard panels)
+from ..services import orders
+from ..services.platform import settings  # noqa: F401
 from ..machines.base import fire
 from . import authorize
 from .nav import NavItem, register_nav

@@ -11,9 +11,9 @@ from ..forms.staff import OrgForm, ReasonForm, choices
 from ..listing import paginate, parse_args
 from ..machines import organization_lifecycle
 from ..models import Organization, OrgStatus, OrgType
-from ..services import orgs as service
-from ..services import people_panels  # noqa: F401  (registers dashboard panels)
-from ..services.validation import FieldErrors
+from ..services.platform import orgs as service
+from ..services.platform import people_panels  # noqa: F401  (registers dashboard panels)
+from ..services.platform.validation import FieldErrors
 from . import authorize
 from .nav import NavItem, register_nav
 from .staff_common import get_or_404, int_or_none, show_field_errors

@@ -6,7 +6,7 @@ from ..export import build_xlsx, xlsx_response
 from ..extensions import db
 from ..listing import paginate, parse_args
 from ..models import OutboxMessage
-from ..services import outbox
+from ..services.platform import outbox
 from . import authorize
 from .nav import NavItem, register_nav
 

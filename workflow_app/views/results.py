@@ -19,11 +19,11 @@ from ..models.competition import (
     ReviewAssignment,
     Stage,
 )
-from ..services import review as review_service
-from ..services import dashboard as dashboard_service
-from ..services import results as svc
-from ..services.ranking import proposal_of, ranking_query, scored_stages, strictness_query
-from ..services.results_export import ranking_xlsx
+from ..services.competition import review as review_service
+from ..services.platform import dashboard as dashboard_service
+from ..services.competition import results as svc
+from ..services.competition.ranking import proposal_of, ranking_query, scored_stages, strictness_query
+from ..services.competition.results_export import ranking_xlsx
 from . import authorize
 from .nav import NavItem, register_nav
 

@@ -25,10 +25,10 @@ from ..models.competition import (
     Stage,
     StageKind,
 )
-from ..services import assignment as assignment_service
-from ..services import dashboard as dashboard_service
-from ..services import expert_pool
-from ..services import review as review_service
+from ..services.competition import assignment as assignment_service
+from ..services.platform import dashboard as dashboard_service
+from ..services.competition import expert_pool
+from ..services.competition import review as review_service
 from . import authorize
 from .nav import NavItem, register_nav
 

@@ -5,7 +5,7 @@ from flask import abort, url_for
 from wtforms import Form
 
 from ..extensions import db
-from ..services.validation import FieldErrors
+from ..services.platform.validation import FieldErrors
 
 
 def get_or_404(model, ident: int):

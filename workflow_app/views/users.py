@@ -14,9 +14,9 @@ from ..forms.staff import ReasonForm, UserForm, choices
 from ..listing import paginate, parse_args
 from ..machines import user_lifecycle
 from ..models import AuditEvent, Municipality, Organization, OrgStatus, Role, User, UserStatus
-from ..services import users as service
-from ..services.orgs import visible_municipalities
-from ..services.validation import FieldErrors
+from ..services.platform import users as service
+from ..services.platform.orgs import visible_municipalities
+from ..services.platform.validation import FieldErrors
 from . import authorize
 from .nav import NavItem, register_nav
 from .staff_common import get_or_404, int_or_none, set_password_link, show_field_errors

@@ -1,0 +1,141 @@
+"""A demo campaign that went all the way to the commission's decision: «Лучшая методическая практика 2026».
+
+It is run through the real services (assignment, score sheets, ranking, decision), so the staff can draft the
+results order from it in the demo and see the winners' statuses appear once it is signed. Idempotent.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from ..errors import DomainError
+from ..extensions import db
+from ..machines.base import fire
+from ..machines.campaign import campaign_lifecycle
+from ..models import Organization, User
+from ..models.commission import CommissionMeeting
+from ..models.competition import (
+    AssignmentStatus,
+    Campaign,
+    CampaignKind,
+    Entry,
+    EntryStatus,
+    ReviewAssignment,
+    StageKind,
+)
+from ..services.competition import assignment as assignment_service
+from ..services.competition import campaigns as campaign_service
+from ..services.competition import results as results_service
+from ..services.competition import review as review_service
+from . import demo_seeder
+
+NAME = "Лучшая методическая практика 2026"
+
+# (organisation short name, track code, project theme, base points out of 10)
+ENTRIES = [
+    ("МБОУ СОШ № 5", "ОО", "Сетевой проект «Читающая школа»", 9),
+    ("МБОУ гимназия № 14", "ОО", "Наставничество «ученик — ученик» в основной школе", 8),
+    ("МБОУ СОШ № 30", "ОО", "Проектная неделя как форма итоговой аттестации", 6),
+    ("МАДОУ д/с № 3", "ДОО", "Театр в детском саду: практика развития речи", 9),
+    ("МБДОУ д/с № 9", "ДОО", "Утренний круг как инструмент социализации", 7),
+    ("МБДОУ д/с № 21", "ДОО", "Игровые технологии в ранней профориентации", 5),
+]
+
+
+def _staff() -> User | None:
+    return db.session.execute(select(User).where(User.email == "staff@iro.local")).scalar_one_or_none()
+
+
+def _campaign(staff: User) -> Campaign:
+    c = campaign_service.create_campaign(
+        name=NAME, year=2026, kind=CampaignKind.best_practice, actor=staff,
+        description="Открытый региональный конкурс методических практик ТМС и образовательных организаций.")
+    c.experts_per_entry = 2
+    c.shortlist_pct = Decimal("60")
+    for stage in list(c.stages):
+        if stage.kind == StageKind.defence:  # this competition has no in-person stage
+            campaign_service.remove_stage(stage, actor=staff, expected_version=None)
+    today = date.today()
+    for s in c.stages:
+        s.starts_on = today - timedelta(days=60)
+        s.deadline = campaign_service.deadline_utc(today + timedelta(days=5 + 5 * s.position))
+    fire(campaign_lifecycle, c, "open", actor=staff, check_policy=False)
+    return c
+
+
+def _entries(c: Campaign, staff: User) -> list[Entry]:
+    """Filled dossiers submitted (a frozen version with its PDF each) and admitted, as in a real campaign."""
+    from ..machines.entry import entry_lifecycle
+    from ..services.competition import dossier  # noqa: F401  (attaches the submit guards and the version freezing)
+    from .dossier import _fill
+
+    tracks = {t.code: t for t in c.tracks}
+    orgs = {o.short_name: o for o in db.session.execute(
+        select(Organization).where(Organization.short_name.in_([e[0] for e in ENTRIES]))).scalars()}
+    out = []
+    for n, (short, code, title, _) in enumerate(ENTRIES, start=1):
+        org = orgs.get(short)
+        if org is None:
+            continue
+        e = Entry(campaign=c, track=tracks[code], organization=org, code=f"{c.code_prefix}-{c.year}-{n:04d}",
+                  status=EntryStatus.draft)
+        db.session.add(e)
+        _fill(e, org, title, f"{org.head_name or 'Руководитель проекта'}, директор", partial=False)
+        db.session.flush()
+        fire(entry_lifecycle, e, "submit", actor=staff, check_policy=False)
+        fire(entry_lifecycle, e, "admit", actor=staff, check_policy=False)
+        out.append(e)
+    return out
+
+
+def _score(c: Campaign, entries: list[Entry], staff: User) -> int:
+    stage = next(s for s in c.stages if s.kind == StageKind.expert_review)
+    fire(campaign_lifecycle, c, "start_review", actor=staff, check_policy=False)
+    assignment_service.apply_plan(c, stage, staff)
+    base = {e.id: pts for e, (_, _, _, pts) in zip(entries, ENTRIES, strict=False)}
+    sheets = 0
+    for a in db.session.execute(select(ReviewAssignment).where(
+            ReviewAssignment.entry_id.in_([e.id for e in entries])).order_by(ReviewAssignment.id)).scalars():
+        if a.status != AssignmentStatus.offered:
+            continue
+        assignment_service.respond(a, "accept", a.expert)
+        crits = review_service.criteria_for(a.stage_id, a.entry.track_id)
+        pts = base[a.entry_id]
+        values = {cr.id: (str(max(0, min(int(cr.max_points), pts - (k % 2)))), "") for k, cr in enumerate(crits)}
+        review_service.save_sheet(a, a.expert, values, "Практика описана полно, результаты подтверждены.",
+                                  submit=True)
+        sheets += 1
+    return sheets
+
+
+@demo_seeder(order=40)
+def seed_results() -> dict[str, int]:
+    staff = _staff()
+    if staff is None or db.session.execute(select(Campaign.id).where(Campaign.name == NAME)).first():
+        return {}
+    c = _campaign(staff)
+    entries = _entries(c, staff)
+    sheets = _score(c, entries, staff)
+    try:
+        record = results_service.approve_decision(c, actor=staff)
+    except DomainError:
+        return {"decision_campaign_sheets": sheets}  # left in review: staff can finish it by hand
+    _meeting(c, staff)
+    return {"decision_campaign_sheets": sheets, "decision_winners": record.winners}
+
+
+def _meeting(c: Campaign, staff: User) -> None:
+    """The commission's meeting that approved the decision, so its protocol can be downloaded."""
+    db.session.add(CommissionMeeting(
+        campaign_id=c.id, number="2", held_on=date.today(), place="г. Краснодар, ул. Сормовская, 167, ауд. 301",
+        chair={"name": "Гайдук Татьяна Алексеевна", "position": "ректор ГБОУ ИРО Краснодарского края"},
+        secretary={"name": "Ковалёва Ирина Петровна", "position": "специалист ЦНИ и ИД"},
+        members_present=[{"name": "Проректорова Елена Викторовна", "position": "первый проректор"},
+                         {"name": "Смирнов Андрей Викторович", "position": "доцент ФГБОУ ВО КубГУ"}],
+        members_total=5, agenda=f"Об итогах конкурса «{c.name}».",
+        heard="Ковалёву И.П. — о результатах экспертизы конкурсных материалов и рейтинге участников.",
+        decided="Утвердить рейтинг участников и признать победителями конкурса следующие организации:",
+        vote_yes=4, created_by_id=staff.id))
+    db.session.flush()

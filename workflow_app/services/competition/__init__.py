@@ -1,0 +1,1 @@
+"""Competitions: campaign setup, dossiers, the technical check, expert assignment, review, ranking, results."""

@@ -1,0 +1,477 @@
+"""The applicant's side of an entry: creating it, the dossier draft, completeness, attachments,
+submission with its deadline, frozen versions (snapshot + SHA-256 + PDF), their diff, withdrawal.
+
+Guards and effects of the entry lifecycle that belong here are attached at import time, so every
+`fire(entry_lifecycle, e, "submit")`, wherever it comes from, checks completeness and the deadline and
+freezes a version.
+"""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from datetime import date, datetime, time, timedelta
+from itertools import zip_longest
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from ... import policy
+from ...errors import ConcurrentChange, PermissionDenied, TransitionNotAllowed, ValidationFailed
+from ...extensions import db
+from ...machines.base import fire, lock
+from ...machines.entry import entry_lifecycle
+from ...models import Organization, OrgStatus, Role, RoleGrant, User, UserStatus
+from ...models.base import utcnow
+from ...models.competition import (
+    Campaign,
+    CampaignStatus,
+    Entry,
+    EntryAttachment,
+    EntryStatus,
+    EntryVersion,
+    Stage,
+    StageKind,
+    Track,
+)
+from ... import audit
+from ..platform import outbox
+from . import richtext
+from ..platform import files
+
+EDITABLE = (EntryStatus.draft, EntryStatus.returned)
+WITHDRAWABLE = (EntryStatus.draft, EntryStatus.submitted, EntryStatus.returned, EntryStatus.admitted,
+                EntryStatus.under_review, EntryStatus.scored, EntryStatus.shortlisted)
+MAX_ATTACHMENTS = 20
+ATTACHMENT_KINDS = files.DOCUMENTS | (files.IMAGES - {"gif"})  # PDF, DOCX, PNG, JPEG
+ATTACHMENT_MAX_BYTES = 20 * files.MB
+IMAGE_MAX_BYTES = 10 * files.MB  # scans as images are kept smaller than documents
+MAX_ROWS = 200
+TEAM_COLUMNS = ("name", "position", "role")
+
+
+# --- time helpers -------------------------------------------------------------------------------
+
+def _tz() -> ZoneInfo:
+    name = current_app.config.get("DISPLAY_TIMEZONE", "Europe/Moscow") if has_app_context() else "Europe/Moscow"
+    return ZoneInfo(name)
+
+
+def end_of_day(d: date) -> datetime:
+    """A date picked in the UI means «until the end of that day, Moscow time»."""
+    return datetime.combine(d, time(23, 59, 59), tzinfo=_tz()).astimezone(ZoneInfo("UTC"))
+
+
+def local_date(dt: datetime | None) -> date | None:
+    return dt.astimezone(_tz()).date() if dt else None
+
+
+# --- campaigns an applicant may enter -----------------------------------------------------------
+
+def stage_of(campaign: Campaign, kind: StageKind) -> Stage | None:
+    return next((s for s in campaign.stages if s.kind == kind), None)
+
+
+def submission_deadline(campaign: Campaign) -> datetime | None:
+    s = stage_of(campaign, StageKind.submission)
+    return s.deadline if s else None
+
+
+def applicant_orgs(user: User) -> list[Organization]:
+    orgs = [g.organization for g in user.grants if g.role == Role.applicant and g.organization]
+    return sorted({o.id: o for o in orgs}.values(), key=lambda o: o.short_name)
+
+
+def allowed_tracks(campaign: Campaign, org: Organization) -> list[Track]:
+    return [t for t in campaign.tracks if org.org_type.name in (t.org_types or [])]
+
+
+def open_campaigns_for(org: Organization) -> list[tuple[Campaign, list[Track]]]:
+    """Open campaigns still taking entries, with the tracks this organisation's type may enter."""
+    now = utcnow()
+    rows = db.session.execute(
+        select(Campaign).where(Campaign.status == CampaignStatus.open).order_by(Campaign.year.desc(), Campaign.id)
+    ).scalars().all()
+    out = []
+    for c in rows:
+        deadline = submission_deadline(c)
+        if deadline is not None and deadline < now:
+            continue
+        tracks = allowed_tracks(c, org)
+        if tracks:
+            out.append((c, tracks))
+    return out
+
+
+def org_entries(org_ids: set[int]) -> list[Entry]:
+    if not org_ids:
+        return []
+    return list(db.session.execute(
+        select(Entry).where(Entry.organization_id.in_(org_ids))
+        .options(joinedload(Entry.campaign), joinedload(Entry.track), joinedload(Entry.organization))
+        .order_by(Entry.created_at.desc(), Entry.id.desc())
+    ).scalars())
+
+
+def create_entry(actor: User, org: Organization, campaign: Campaign, track: Track) -> Entry:
+    if not policy.can(actor, "entry.create", org):
+        raise PermissionDenied()
+    campaign = lock(campaign)  # serialises entry numbering and the per-organisation limit
+    if campaign.status != CampaignStatus.open:
+        raise ValidationFailed(f"Приём заявок на конкурс «{campaign.name}» не ведётся.")
+    deadline = submission_deadline(campaign)
+    if deadline is not None and deadline < utcnow():
+        raise ValidationFailed(f"Срок подачи заявок на конкурс «{campaign.name}» истёк.")
+    if track.campaign_id != campaign.id:
+        raise ValidationFailed("Выбранное направление не относится к этому конкурсу.")
+    if org.status != OrgStatus.active:
+        raise ValidationFailed("Организация деактивирована и не может подавать заявки.")
+    if org.org_type.name not in (track.org_types or []):
+        raise ValidationFailed(
+            f"Организации типа «{org.org_type.value}» не могут участвовать в направлении «{track.name}».")
+    taken = db.session.execute(
+        select(func.count(Entry.id)).where(Entry.campaign_id == campaign.id, Entry.organization_id == org.id,
+                                           Entry.status != EntryStatus.withdrawn)
+    ).scalar_one()
+    if taken >= (campaign.entries_per_org or 1):
+        raise ValidationFailed(
+            f"Организация уже подала допустимое число заявок на этот конкурс ({campaign.entries_per_org}).")
+    # Entries are never deleted, so the count is a safe sequence under the campaign lock.
+    n = db.session.execute(select(func.count(Entry.id)).where(Entry.campaign_id == campaign.id)).scalar_one()
+    entry = Entry(campaign=campaign, track=track, organization=org, status=EntryStatus.draft,
+                  code=f"{campaign.code_prefix or 'ИП'}-{campaign.year}-{n + 1:04d}", title="",
+                  created_by_id=actor.id, dossier={}, team=[], lead_name="")
+    db.session.add(entry)
+    db.session.flush()
+    audit.record("entry.create", actor=actor, obj=entry, to_state=entry.status.name,
+                 payload={"campaign_id": campaign.id, "track": track.code, "code": entry.code})
+    return entry
+
+
+# --- the draft ---------------------------------------------------------------------------------
+
+def _rows(lists: list[list[str]], width: int) -> list[list[str]]:
+    rows = []
+    for cells in zip_longest(*lists, fillvalue=""):
+        row = [(c or "").strip()[:2000] for c in cells][:width]
+        row += [""] * (width - len(row))
+        if any(row):  # empty rows are dropped on save
+            rows.append(row)
+    return rows[:MAX_ROWS]
+
+
+def parse_form(campaign: Campaign, form) -> dict:
+    """The editor's POST (werkzeug MultiDict) → clean values; rich text sanitised, empty rows dropped."""
+    dossier: dict = {}
+    for sec in campaign.dossier_schema or []:
+        key = sec["key"]
+        if sec.get("kind") == "table":
+            cols = sec.get("columns") or []
+            dossier[key] = _rows([form.getlist(f"tbl-{key}-{i}") for i in range(len(cols))], len(cols))
+        else:
+            dossier[key] = richtext.sanitize(form.get(f"sec-{key}", ""))
+    team = [dict(zip(TEAM_COLUMNS, r)) for r in
+            _rows([form.getlist(f"team-{c}") for c in TEAM_COLUMNS], len(TEAM_COLUMNS))]
+    return {
+        "title": " ".join((form.get("title") or "").split())[:500],
+        "lead_name": " ".join((form.get("lead_name") or "").split())[:200],
+        "team": team,
+        "dossier": dossier,
+    }
+
+
+def save_draft(actor: User, entry: Entry, data: dict, expected_version: int | None = None) -> Entry:
+    if not policy.can(actor, "entry.edit", entry):
+        raise PermissionDenied("Эту заявку сейчас нельзя изменять.")
+    entry = lock(entry)
+    if expected_version is not None and entry.version != expected_version:
+        raise ConcurrentChange()
+    if entry.status not in EDITABLE:
+        raise TransitionNotAllowed(f"Заявку в состоянии «{entry.status.value}» изменить нельзя.")
+    # New objects for JSON columns: in-place mutation would not be noticed by the ORM.
+    if entry.title != data["title"]:
+        entry.title = data["title"]
+    if entry.lead_name != data["lead_name"]:
+        entry.lead_name = data["lead_name"]
+    if (entry.team or []) != data["team"]:
+        entry.team = list(data["team"])
+    if (entry.dossier or {}) != data["dossier"]:
+        entry.dossier = dict(data["dossier"])
+    db.session.flush()
+    return entry
+
+
+def _section_filled(sec: dict, value) -> bool:
+    if sec.get("kind") == "table":
+        return bool(value) and any(any(c for c in row) for row in value)
+    return bool(richtext.to_text(value or ""))
+
+
+def missing(entry: Entry) -> list[str]:
+    """What still stops submission, in the order of the form."""
+    out = []
+    if not (entry.title or "").strip():
+        out.append("Не указана тема проекта.")
+    if not (entry.lead_name or "").strip():
+        out.append("Не указан руководитель проекта.")
+    if not entry.team:
+        out.append("Не указан состав команды проекта.")
+    dossier = entry.dossier or {}
+    for sec in entry.campaign.dossier_schema or []:
+        if sec.get("required", True) and not _section_filled(sec, dossier.get(sec["key"])):
+            out.append(f"Не заполнен раздел «{sec['title']}».")
+    return out
+
+
+def filled_sections(entry: Entry) -> set[str]:
+    dossier = entry.dossier or {}
+    return {s["key"] for s in entry.campaign.dossier_schema or [] if _section_filled(s, dossier.get(s["key"]))}
+
+
+# --- deadlines ---------------------------------------------------------------------------------
+
+def base_deadline(entry: Entry) -> datetime | None:
+    """Submission deadline; for a returned entry its correction due date (or the correction stage's)."""
+    if entry.status == EntryStatus.returned:
+        if entry.correction_due:
+            return entry.correction_due
+        s = stage_of(entry.campaign, StageKind.correction)
+        if s and s.deadline:
+            return s.deadline
+    return submission_deadline(entry.campaign)
+
+
+def effective_deadline(entry: Entry) -> datetime | None:
+    base = base_deadline(entry)
+    if entry.extension_until and (base is None or entry.extension_until > base):
+        return entry.extension_until
+    return base
+
+
+def _guard_complete(entry: Entry, ctx) -> str | None:
+    gaps = missing(entry)
+    if gaps:
+        return "Заявка заполнена не полностью: " + " ".join(gaps)
+    return None
+
+
+def _guard_deadline(entry: Entry, ctx) -> str | None:
+    deadline = effective_deadline(entry)
+    if deadline is not None and utcnow() > deadline:
+        local = deadline.astimezone(_tz()).strftime("%d.%m.%Y %H:%M")
+        return (f"Срок подачи истёк {local} (МСК). Подать заявку можно только если сотрудники ИРО "
+                f"продлят срок для этой заявки.")
+    return None
+
+
+# --- frozen versions -----------------------------------------------------------------------------
+
+def snapshot(entry: Entry) -> dict:
+    """Everything a reader of the submitted dossier sees, with the form's section titles at that moment."""
+    dossier = entry.dossier or {}
+    sections = []
+    for sec in entry.campaign.dossier_schema or []:
+        item = {"key": sec["key"], "title": sec["title"], "kind": sec.get("kind", "text")}
+        if item["kind"] == "table":
+            item["columns"] = list(sec.get("columns") or [])
+            item["rows"] = [list(r) for r in dossier.get(sec["key"]) or []]
+        else:
+            item["html"] = dossier.get(sec["key"]) or ""
+        sections.append(item)
+    return {
+        "format": 1,
+        "code": entry.code,
+        "campaign": entry.campaign.name,
+        "track": entry.track.name,
+        "organization": entry.organization.full_name,
+        "municipality": entry.organization.municipality.name,
+        "title": entry.title or "",
+        "lead_name": entry.lead_name or "",
+        "team": [dict(m) for m in entry.team or []],
+        "sections": sections,
+        "attachments": [
+            {"title": a.title, "name": a.file.original_name, "content_type": a.file.content_type,
+             "size": a.file.size, "sha256": a.file.sha256, "file_id": a.file_id}
+            for a in entry.attachments
+        ],
+    }
+
+
+def canonical_hash(content: dict) -> str:
+    raw = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def _freeze(entry: Entry, ctx) -> None:
+    from ...documents.dossier import build_dossier_pdf
+
+    last = db.session.execute(
+        select(func.max(EntryVersion.number)).where(EntryVersion.entry_id == entry.id)).scalar_one() or 0
+    number = last + 1
+    content = snapshot(entry)
+    digest = canonical_hash(content)
+    now = utcnow()
+    pdf = build_dossier_pdf(content, number=number, created=now.astimezone(_tz()).strftime("%d.%m.%Y %H:%M"),
+                            sha256=digest)
+    stored = files.store_bytes(pdf, original_name=f"{entry.code}-v{number}.pdf", content_type="application/pdf",
+                               user=ctx.actor)
+    db.session.add(EntryVersion(entry_id=entry.id, number=number, created_at=now,
+                                created_by_id=getattr(ctx.actor, "id", None), content=content, sha256=digest,
+                                pdf_file_id=stored.id))
+    entry.current_version = number
+    entry.submitted_at = now
+    ctx.payload.update(version=number, sha256=digest)
+
+
+for _trigger in ("submit", "resubmit"):
+    entry_lifecycle.add_guard(_trigger, _guard_complete)
+    entry_lifecycle.add_guard(_trigger, _guard_deadline)
+    entry_lifecycle.add_effect(_trigger, _freeze)
+
+
+def submit(actor: User, entry: Entry, expected_version: int | None = None) -> Entry:
+    trigger = "resubmit" if entry.status == EntryStatus.returned else "submit"
+    return fire(entry_lifecycle, entry, trigger, actor=actor, expected_version=expected_version)
+
+
+def withdraw(actor: User, entry: Entry, reason: str, expected_version: int | None = None) -> Entry:
+    return fire(entry_lifecycle, entry, "withdraw", actor=actor, reason=reason, expected_version=expected_version)
+
+
+def versions(entry: Entry) -> list[EntryVersion]:
+    return list(db.session.execute(
+        select(EntryVersion).where(EntryVersion.entry_id == entry.id).order_by(EntryVersion.number.desc())
+    ).scalars())
+
+
+def version(entry: Entry, number: int) -> EntryVersion | None:
+    return db.session.execute(
+        select(EntryVersion).where(EntryVersion.entry_id == entry.id, EntryVersion.number == number)
+    ).scalar_one_or_none()
+
+
+# --- diff between two versions -------------------------------------------------------------------
+
+def _line_diff(a: list[str], b: list[str]) -> list[tuple[str, str]]:
+    """[(op, text)], op in ' ', '-', '+'."""
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out += [(" ", x) for x in a[i1:i2]]
+        else:
+            out += [("-", x) for x in a[i1:i2]]
+            out += [("+", x) for x in b[j1:j2]]
+    return out
+
+
+def _row_text(row) -> str:
+    return " | ".join(str(c) for c in row)
+
+
+def diff_contents(old: dict, new: dict) -> list[dict]:
+    """Per part of the dossier: {"title", "changed", "lines": [(op, text)]}; text sections compared
+    line by line with the HTML stripped, tables row by row."""
+    parts = []
+
+    def add(title, a_lines, b_lines):
+        lines = _line_diff(a_lines, b_lines)
+        parts.append({"title": title, "changed": any(op != " " for op, _ in lines), "lines": lines})
+
+    add("Тема проекта", [old.get("title", "")], [new.get("title", "")])
+    add("Руководитель проекта", [old.get("lead_name", "")], [new.get("lead_name", "")])
+    team = lambda c: [_row_text([m.get(k, "") for k in TEAM_COLUMNS]) for m in c.get("team") or []]  # noqa: E731
+    add("Команда проекта", team(old), team(new))
+    old_secs = {s["key"]: s for s in old.get("sections", [])}
+    new_secs = {s["key"]: s for s in new.get("sections", [])}
+    keys = [s["key"] for s in new.get("sections", [])] + [k for k in old_secs if k not in new_secs]
+    for key in keys:
+        a, b = old_secs.get(key, {}), new_secs.get(key, {})
+        title = (b or a).get("title", key)
+        if (b or a).get("kind") == "table":
+            add(title, [_row_text(r) for r in a.get("rows") or []], [_row_text(r) for r in b.get("rows") or []])
+        else:
+            add(title, richtext.to_text(a.get("html", "")).split("\n") if a.get("html") else [],
+                richtext.to_text(b.get("html", "")).split("\n") if b.get("html") else [])
+    att = lambda c: [f"{x.get('title') or x.get('name')} ({x.get('name')}, {x.get('sha256', '')[:12]})"  # noqa: E731
+                     for x in c.get("attachments") or []]
+    add("Приложения", att(old), att(new))
+    return parts
+
+
+# --- attachments ---------------------------------------------------------------------------------
+
+def add_attachment(actor: User, entry: Entry, upload, title: str = "") -> EntryAttachment:
+    """upload: a werkzeug FileStorage (or anything with .filename and .stream)."""
+    if not policy.can(actor, "entry.edit", entry):
+        raise PermissionDenied("Эту заявку сейчас нельзя изменять.")
+    if len(entry.attachments) >= MAX_ATTACHMENTS:
+        raise ValidationFailed(f"К заявке можно приложить не более {MAX_ATTACHMENTS} файлов.")
+    stored = files.store_upload(upload, allowed=ATTACHMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES, user=actor)
+    if stored.content_type.startswith("image/") and stored.size > IMAGE_MAX_BYTES:
+        # The request rolls back, and the upload service deletes the file it wrote.
+        raise ValidationFailed(f"Изображение «{stored.original_name}» больше {IMAGE_MAX_BYTES // files.MB} МБ: "
+                               f"уменьшите его или приложите PDF.")
+    att = EntryAttachment(entry=entry, file=stored, title=(title or "").strip()[:300] or stored.original_name)
+    db.session.add(att)
+    db.session.flush()
+    audit.record("entry.attachment_added", actor=actor, obj=entry,
+                 payload={"file": stored.original_name, "sha256": stored.sha256, "size": stored.size})
+    return att
+
+
+def remove_attachment(actor: User, entry: Entry, attachment_id: int) -> None:
+    if not policy.can(actor, "entry.edit", entry):
+        raise PermissionDenied("Эту заявку сейчас нельзя изменять.")
+    att = next((a for a in entry.attachments if a.id == attachment_id), None)
+    if att is None:
+        raise ValidationFailed("Такого приложения у заявки нет.")
+    # The stored file stays: frozen versions may refer to it by id and hash.
+    entry.attachments.remove(att)
+    db.session.flush()
+    audit.record("entry.attachment_removed", actor=actor, obj=entry,
+                 payload={"file": att.file.original_name, "sha256": att.file.sha256})
+
+
+def file_of_entry(entry: Entry, file_id: int):
+    """A stored file readable through this entry: a current attachment, one a version froze, or a PDF."""
+    from ...models.files import StoredFile
+
+    if any(a.file_id == file_id for a in entry.attachments):
+        return db.session.get(StoredFile, file_id)
+    for v in versions(entry):
+        if v.pdf_file_id == file_id or any(a.get("file_id") == file_id for a in v.content.get("attachments", [])):
+            return db.session.get(StoredFile, file_id)
+    return None
+
+
+# --- people to notify ----------------------------------------------------------------------------
+
+def applicant_users(org_id: int) -> list[User]:
+    return list(db.session.execute(
+        select(User).join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.role == Role.applicant, RoleGrant.organization_id == org_id,
+               User.status == UserStatus.active)
+        .order_by(User.id)
+    ).unique().scalars())
+
+
+def notify_applicants(entry: Entry, key: str, subject: str, body: str) -> None:
+    for user in applicant_users(entry.organization_id):
+        outbox.notify(f"entry:{entry.id}:{key}:{user.id}", user=user, subject=subject, body=body)
+
+
+def deadline_text(entry: Entry) -> str:
+    d = effective_deadline(entry)
+    return d.astimezone(_tz()).strftime("%d.%m.%Y %H:%M") if d else "—"
+
+
+def days_left(entry: Entry) -> int | None:
+    d = effective_deadline(entry)
+    return (d - utcnow()) // timedelta(days=1) if d else None
+
+
+def deadline_problem(entry: Entry) -> str | None:
+    """Why submitting now would be refused for lateness, or None."""
+    return _guard_deadline(entry, None)

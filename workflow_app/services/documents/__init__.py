@@ -1,0 +1,1 @@
+"""From models to the documents' input data (the builders in workflow_app.documents stay pure)."""

@@ -1,0 +1,93 @@
+"""Queueing notices. Rows are written in the caller's transaction; the dispatcher sends them later."""
+from __future__ import annotations
+
+from sqlalchemy import Select, or_, select
+
+from ...errors import DomainError
+from ...extensions import db
+from ...models import Channel, OutboxMessage, User
+from ...models.base import utcnow
+from ... import audit
+
+
+def _queue(channel: Channel, dedup_key: str, *, subject: str, body: str,
+           email: str = "", user: User | None = None) -> OutboxMessage:
+    existing = db.session.execute(
+        select(OutboxMessage).where(OutboxMessage.dedup_key == dedup_key)
+    ).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    row = OutboxMessage(
+        dedup_key=dedup_key,
+        channel=channel,
+        recipient_email=email or (user.email if user else ""),
+        recipient_id=user.id if user else None,
+        subject=subject,
+        body=body,
+    )
+    db.session.add(row)
+    return row
+
+
+def queue_email(dedup_key: str, *, subject: str, body: str, email: str = "",
+                user: User | None = None) -> OutboxMessage:
+    return _queue(Channel.email, f"email:{dedup_key}", subject=subject, body=body, email=email, user=user)
+
+
+def queue_notice(dedup_key: str, *, user: User, subject: str, body: str) -> OutboxMessage:
+    """An in-app notice: it shows in the user's notice list at once (no sending step)."""
+    return _queue(Channel.inapp, f"inapp:{dedup_key}", subject=subject, body=body, user=user)
+
+
+def notify(dedup_key: str, *, user: User, subject: str, body: str) -> None:
+    """Both channels: a notice in the app and an e-mail."""
+    queue_notice(dedup_key, user=user, subject=subject, body=body)
+    queue_email(dedup_key, user=user, subject=subject, body=body)
+
+
+# --- the staff queue page -----------------------------------------------------------------------
+
+QUEUE_STATES = {"pending": "В очереди", "sent": "Отправлено", "failed": "Отправка прекращена"}
+
+
+def state_of(row: OutboxMessage) -> str:
+    if row.sent_at is not None:
+        return "sent"
+    return "failed" if row.failed else "pending"
+
+
+def queue_query(state: str = "", q: str = "") -> Select:
+    """E-mails (in-app notices are not sent, so they never queue), newest first."""
+    from ...listing import like_pattern
+
+    stmt = select(OutboxMessage).where(OutboxMessage.channel == Channel.email)
+    if state == "pending":
+        stmt = stmt.where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed.is_(False))
+    elif state == "sent":
+        stmt = stmt.where(OutboxMessage.sent_at.is_not(None))
+    elif state == "failed":
+        stmt = stmt.where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed.is_(True))
+    if q:
+        pattern = like_pattern(q)
+        stmt = stmt.where(or_(OutboxMessage.recipient_email.ilike(pattern, escape="\\"),
+                              OutboxMessage.subject.ilike(pattern, escape="\\")))
+    return stmt.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+
+
+def retry(message_id: int, *, actor: User) -> OutboxMessage:
+    """Put a message whose sending was given up back into the queue (with a fresh set of attempts)."""
+    row = db.session.execute(
+        select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update()
+    ).scalar_one_or_none()
+    if row is None:
+        raise DomainError("Письмо не найдено.")
+    if state_of(row) != "failed":
+        raise DomainError("Повторить можно только письмо, отправка которого прекращена.")
+    audit.record("outbox.retry", actor=actor, obj=row,
+                 payload={"attempts": row.attempts, "last_error": row.last_error,
+                          "recipient": row.recipient_email})
+    row.failed = False
+    row.attempts = 0
+    row.next_attempt_at = utcnow()
+    db.session.flush()
+    return row
