@@ -46,19 +46,19 @@ def sheet(entry: Entry, expert, stage: Stage, total=None, points: list | None = 
           status: AssignmentStatus = AssignmentStatus.submitted, comments: list | None = None,
           when=None) -> ReviewAssignment:
     """An assignment of `expert` on `entry` at `stage`; submitted with `total` or per-criterion `points`."""
-    a = ReviewAssignment(entry_id=entry.id, stage_id=stage.id, expert_id=expert.id, status=status)
-    db.session.add(a)
-    db.session.flush()
+    crit = criteria_of(stage, entry) if points is not None else []
     if points is not None:
-        crit = criteria_of(stage, entry)
         assert len(points) == len(crit)
-        for i, (c, p) in enumerate(zip(crit, points)):
-            db.session.add(Score(assignment_id=a.id, criterion_id=c.id, points=Decimal(str(p)),
-                                 comment=(comments[i] if comments else "")))
         total = sum(Decimal(str(p)) * c.weight for c, p in zip(crit, points))
-    if status == AssignmentStatus.submitted:
+    a = ReviewAssignment(entry_id=entry.id, stage_id=stage.id, expert_id=expert.id, status=status)
+    if status == AssignmentStatus.submitted:  # a submitted sheet always has its total
         a.total = Decimal(str(total))
         a.submitted_at = when or utcnow()
+    db.session.add(a)
+    db.session.flush()
+    for i, (c, p) in enumerate(zip(crit, points or [])):
+        db.session.add(Score(assignment_id=a.id, criterion_id=c.id, points=Decimal(str(p)),
+                             comment=(comments[i] if comments else "")))
     db.session.flush()
     return a
 

@@ -2,12 +2,14 @@
 the dashboard costs a constant number of SQL statements whatever the page size."""
 import hashlib
 import uuid
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
 from sqlalchemy import event
 
 from workflow_app.extensions import db
+from workflow_app.models.base import utcnow
 from workflow_app.models.competition import AssignmentStatus, EntryAttachment, EntryStatus
 from workflow_app.models.files import StoredFile
 
@@ -110,8 +112,9 @@ def _add_assignments(app, n: int, start: int) -> None:
         for i in range(n):
             e = admitted_entry(c, title=f"Тема {start + i}")
             e.status = EntryStatus.under_review
-            accepted(e, s, x, status=[AssignmentStatus.offered, AssignmentStatus.accepted,
-                                      AssignmentStatus.submitted][i % 3])
+            status = [AssignmentStatus.offered, AssignmentStatus.accepted, AssignmentStatus.submitted][i % 3]
+            sent = {"total": Decimal("5"), "submitted_at": utcnow()} if status == AssignmentStatus.submitted else {}
+            accepted(e, s, x, status=status, **sent)
         db.session.commit()
 
 

@@ -1,6 +1,7 @@
-"""Shared column helpers: UTC timestamps and the optimistic-lock version."""
+"""Shared column helpers: UTC timestamps, the optimistic-lock version, Enum columns the database checks."""
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -29,6 +30,15 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+
+def checked_enum(states: type[enum.Enum], column: str, length: int) -> sa.Enum:
+    """A column type holding an Enum member's name in a VARCHAR; the database refuses any other value.
+
+    The CHECK it creates is named after the column through the naming convention: `checked_enum(S,
+    "status", 16)` on table `entry` is `ck_entry_status`. Pass the column's own name.
+    """
+    return sa.Enum(states, native_enum=False, length=length, create_constraint=True, name=column)
 
 
 class TimestampMixin:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import TimestampMixin, UTCDateTime, VersionedMixin, utcnow
+from .base import TimestampMixin, UTCDateTime, VersionedMixin, checked_enum, utcnow
 from .files import StoredFile
 from .org import Organization
 from .user import User
@@ -49,10 +49,10 @@ class Campaign(TimestampMixin, VersionedMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(300))
     year: Mapped[int] = mapped_column(sa.Integer, index=True)
-    kind: Mapped[CampaignKind] = mapped_column(sa.Enum(CampaignKind, native_enum=False, length=32))
+    kind: Mapped[CampaignKind] = mapped_column(checked_enum(CampaignKind, "kind", 32))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[CampaignStatus] = mapped_column(
-        sa.Enum(CampaignStatus, native_enum=False, length=16), default=CampaignStatus.draft, index=True)
+        checked_enum(CampaignStatus, "status", 16), default=CampaignStatus.draft, index=True)
     regulation_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=True)
     experts_per_entry: Mapped[int] = mapped_column(sa.Integer, default=3)
     expert_load_cap: Mapped[int] = mapped_column(sa.Integer, default=15)
@@ -63,7 +63,7 @@ class Campaign(TimestampMixin, VersionedMixin, db.Model):
     comment_required: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     normalize_scores: Mapped[bool] = mapped_column(sa.Boolean, default=False)  # per-expert z-score
     final_score_mode: Mapped[FinalScoreMode] = mapped_column(
-        sa.Enum(FinalScoreMode, native_enum=False, length=24), default=FinalScoreMode.last_stage)
+        checked_enum(FinalScoreMode, "final_score_mode", 24), default=FinalScoreMode.last_stage)
     # The dossier form: [{"key", "title", "kind": "text"|"table"|"list", "columns": [...], "required": bool}]
     dossier_schema: Mapped[list] = mapped_column(sa.JSON, default=list)
     criteria_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -115,7 +115,7 @@ class Stage(db.Model):
     __table_args__ = (sa.UniqueConstraint("campaign_id", "kind", name="uq_stage_campaign_kind"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[StageKind] = mapped_column(sa.Enum(StageKind, native_enum=False, length=16))
+    kind: Mapped[StageKind] = mapped_column(checked_enum(StageKind, "kind", 16))
     position: Mapped[int] = mapped_column(sa.Integer, default=0)
     starts_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -176,6 +176,10 @@ class Entry(TimestampMixin, VersionedMixin, db.Model):
         sa.Index("ix_entry_campaign_track_status", "campaign_id", "track_id", "status"),
         sa.Index("ix_entry_campaign_status", "campaign_id", "status"),
         sa.UniqueConstraint("campaign_id", "code", name="uq_entry_campaign_code"),
+        sa.CheckConstraint("status <> 'returned' OR correction_due IS NOT NULL",
+                           name="returned_has_correction_due"),
+        # The decision is written in the transaction that moves the entry to winner / not_selected.
+        sa.CheckConstraint("decision IS NULL OR decision = status", name="decision_matches_status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"))
@@ -184,7 +188,7 @@ class Entry(TimestampMixin, VersionedMixin, db.Model):
     code: Mapped[str] = mapped_column(sa.String(32))  # shown instead of the applicant in blind review
     title: Mapped[str] = mapped_column(sa.String(500), default="")  # project theme
     status: Mapped[EntryStatus] = mapped_column(
-        sa.Enum(EntryStatus, native_enum=False, length=16), default=EntryStatus.draft)
+        checked_enum(EntryStatus, "status", 16), default=EntryStatus.draft)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), nullable=True)
     lead_name: Mapped[str] = mapped_column(sa.String(200), default="")
     team: Mapped[list] = mapped_column(sa.JSON, default=list)  # [{"name", "position", "role"}]
@@ -199,7 +203,7 @@ class Entry(TimestampMixin, VersionedMixin, db.Model):
     final_score: Mapped[Decimal | None] = mapped_column(sa.Numeric(10, 4), nullable=True)
     final_rank: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
     decision: Mapped[Decision | None] = mapped_column(
-        sa.Enum(Decision, native_enum=False, length=16), nullable=True)
+        checked_enum(Decision, "decision", 16), nullable=True)
     decision_reason: Mapped[str] = mapped_column(sa.Text, default="")
 
     campaign: Mapped[Campaign] = relationship()
@@ -288,13 +292,15 @@ class ReviewAssignment(TimestampMixin, VersionedMixin, db.Model):
         sa.UniqueConstraint("entry_id", "stage_id", "expert_id", name="uq_assignment_entry_stage_expert"),
         sa.Index("ix_assignment_expert_status", "expert_id", "status"),
         sa.Index("ix_assignment_stage_status", "stage_id", "status", "entry_id"),
+        sa.CheckConstraint("status <> 'submitted' OR (total IS NOT NULL AND submitted_at IS NOT NULL)",
+                           name="submitted_has_total"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id", ondelete="CASCADE"), index=True)
     stage_id: Mapped[int] = mapped_column(sa.ForeignKey("stage.id"))
     expert_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
     status: Mapped[AssignmentStatus] = mapped_column(
-        sa.Enum(AssignmentStatus, native_enum=False, length=16), default=AssignmentStatus.offered)
+        checked_enum(AssignmentStatus, "status", 16), default=AssignmentStatus.offered)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     is_extra: Mapped[bool] = mapped_column(sa.Boolean, default=False)  # added for divergence
     manual: Mapped[bool] = mapped_column(sa.Boolean, default=False)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import UTCDateTime, checked_enum, utcnow
 
 
 class Channel(enum.Enum):
@@ -18,11 +18,14 @@ class Channel(enum.Enum):
 
 class OutboxMessage(db.Model):
     __tablename__ = "outbox"
-    __table_args__ = (sa.Index("ix_outbox_pending", "sent_at", "next_attempt_at"),)
+    __table_args__ = (
+        sa.Index("ix_outbox_pending", "sent_at", "next_attempt_at"),
+        sa.CheckConstraint("NOT failed OR sent_at IS NULL", name="sent_is_not_failed"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     # Unique per notice: writing the same notice twice is a no-op, so a retried cause never sends twice.
     dedup_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
-    channel: Mapped[Channel] = mapped_column(sa.Enum(Channel, native_enum=False, length=10))
+    channel: Mapped[Channel] = mapped_column(checked_enum(Channel, "channel", 10))
     recipient_email: Mapped[str] = mapped_column(sa.String(254), default="")
     recipient_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id"), nullable=True, index=True

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import TimestampMixin, UTCDateTime, VersionedMixin
+from .base import TimestampMixin, UTCDateTime, VersionedMixin, checked_enum
 from .files import StoredFile
 from .user import User
 
@@ -40,11 +40,15 @@ class Order(TimestampMixin, VersionedMixin, db.Model):
     __table_args__ = (
         sa.UniqueConstraint("year", "seq", name="uq_order_year_seq"),
         sa.Index("ix_order_year_status", "year", "status"),
+        # A signed order keeps its registry number and signing time after a later order amends or
+        # cancels it; an unsigned one has neither.
+        sa.CheckConstraint("(status IN ('signed', 'amended', 'cancelled')) = "
+                           "(number IS NOT NULL AND signed_at IS NOT NULL)", name="number_iff_signed"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[OrderKind] = mapped_column(sa.Enum(OrderKind, native_enum=False, length=24))
+    kind: Mapped[OrderKind] = mapped_column(checked_enum(OrderKind, "kind", 24))
     status: Mapped[OrderStatus] = mapped_column(
-        sa.Enum(OrderStatus, native_enum=False, length=16), default=OrderStatus.draft)
+        checked_enum(OrderStatus, "status", 16), default=OrderStatus.draft)
     title: Mapped[str] = mapped_column(sa.String(500))
     preamble: Mapped[str] = mapped_column(sa.Text, default="")
     items: Mapped[list] = mapped_column(sa.JSON, default=list)  # [{"text", "subitems": [..]}]
@@ -91,14 +95,18 @@ class OrderApproval(db.Model):
     """One visa in the approval round of an order."""
 
     __tablename__ = "order_approval"
-    __table_args__ = (sa.Index("ix_order_approval_approver_status", "approver_id", "status"),)
+    __table_args__ = (
+        sa.Index("ix_order_approval_approver_status", "approver_id", "status"),
+        sa.CheckConstraint("(status = 'pending') = (decided_at IS NULL)", name="decided_at_iff_decided"),
+        sa.CheckConstraint("status <> 'returned' OR remark <> ''", name="returned_has_remark"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("order_doc.id", ondelete="CASCADE"), index=True)
     approver_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
     position: Mapped[int] = mapped_column(sa.Integer, default=0)
     round: Mapped[int] = mapped_column(sa.Integer, default=1)
     status: Mapped[VisaStatus] = mapped_column(
-        sa.Enum(VisaStatus, native_enum=False, length=16), default=VisaStatus.pending)
+        checked_enum(VisaStatus, "status", 16), default=VisaStatus.pending)
     remark: Mapped[str] = mapped_column(sa.Text, default="")
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import TimestampMixin, VersionedMixin
+from .base import TimestampMixin, VersionedMixin, checked_enum
 
 
 class MunicipalityKind(enum.Enum):
@@ -61,7 +61,7 @@ class Organization(TimestampMixin, VersionedMixin, db.Model):
         sa.UniqueConstraint("municipality_id", "full_name", name="uq_organization_municipality_name"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    org_type: Mapped[OrgType] = mapped_column(sa.Enum(OrgType, native_enum=False, length=16))
+    org_type: Mapped[OrgType] = mapped_column(checked_enum(OrgType, "org_type", 16))
     full_name: Mapped[str] = mapped_column(sa.String(500))
     short_name: Mapped[str] = mapped_column(sa.String(200))
     municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
@@ -71,7 +71,7 @@ class Organization(TimestampMixin, VersionedMixin, db.Model):
     phone: Mapped[str] = mapped_column(sa.String(60), default="")
     inn: Mapped[str | None] = mapped_column(sa.String(12), nullable=True)
     status: Mapped[OrgStatus] = mapped_column(
-        sa.Enum(OrgStatus, native_enum=False, length=16), default=OrgStatus.active, index=True
+        checked_enum(OrgStatus, "status", 16), default=OrgStatus.active, index=True
     )
 
     municipality: Mapped[Municipality] = relationship(lazy="joined")

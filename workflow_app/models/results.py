@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import UTCDateTime, checked_enum, utcnow
 from .competition import Decision, Entry
 from .user import User
 
@@ -23,7 +23,7 @@ class DecisionOverride(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id", ondelete="CASCADE"), unique=True)
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
-    decision: Mapped[Decision] = mapped_column(sa.Enum(Decision, native_enum=False, length=16))
+    decision: Mapped[Decision] = mapped_column(checked_enum(Decision, "decision", 16))
     reason: Mapped[str] = mapped_column(sa.Text)
     changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), nullable=True)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

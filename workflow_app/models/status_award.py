@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import TimestampMixin, VersionedMixin
+from .base import TimestampMixin, VersionedMixin, checked_enum
 from .org import Organization
 
 
@@ -41,12 +41,12 @@ class StatusAward(TimestampMixin, VersionedMixin, db.Model):
     __table_args__ = (sa.Index("ix_status_award_type_status", "status_type", "status"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
-    status_type: Mapped[StatusType] = mapped_column(sa.Enum(StatusType, native_enum=False, length=16))
+    status_type: Mapped[StatusType] = mapped_column(checked_enum(StatusType, "status_type", 16))
     theme: Mapped[str] = mapped_column(sa.String(500), default="")
     term_from: Mapped[date] = mapped_column(sa.Date)
     term_to: Mapped[date] = mapped_column(sa.Date)
     status: Mapped[AwardStatus] = mapped_column(
-        sa.Enum(AwardStatus, native_enum=False, length=16), default=AwardStatus.proposed)
+        checked_enum(AwardStatus, "status", 16), default=AwardStatus.proposed)
     granted_by_order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("order_doc.id"), nullable=True)
     ended_by_order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("order_doc.id"), nullable=True)
     entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("entry.id"), nullable=True, index=True)

@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import TimestampMixin, UTCDateTime, VersionedMixin
+from .base import TimestampMixin, UTCDateTime, VersionedMixin, checked_enum
 from .org import Municipality, Organization
 
 
@@ -43,7 +43,7 @@ class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
         sa.ForeignKey("organization.id"), nullable=True, index=True
     )
     status: Mapped[UserStatus] = mapped_column(
-        sa.Enum(UserStatus, native_enum=False, length=16), default=UserStatus.active
+        checked_enum(UserStatus, "status", 16), default=UserStatus.active
     )
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # Bumped on password change: invalidates remember-me cookies and other sessions.
@@ -94,7 +94,7 @@ class RoleGrant(db.Model):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    role: Mapped[Role] = mapped_column(sa.Enum(Role, native_enum=False, length=16))
+    role: Mapped[Role] = mapped_column(checked_enum(Role, "role", 16))
     organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization.id"), nullable=True)
     municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipality.id"), nullable=True)
 

@@ -328,12 +328,15 @@ def _number_and_freeze(order: Order, ctx: FireContext) -> None:
     # The machine has already set status=signed; until this transaction ends the order may still be
     # written (number, files, effects): the immutability guard lets this one signing through.
     db.session.info.setdefault("orders_being_signed", set()).add(order.id)
-    inst = settings.institution()
-    order.order_date = today_local()
-    order.year = order.order_date.year
-    order.seq = next_number(order.year)
-    order.number = settings.format_number(inst["order_number_format"], order.seq)
-    order.signed_at = utcnow()
+    # No flush until the number is set: the database refuses a signed order without one
+    # (ck_order_doc_number_iff_signed), and reading the settings or the counter would autoflush.
+    with db.session.no_autoflush:
+        inst = settings.institution()
+        order.order_date = today_local()
+        order.year = order.order_date.year
+        order.seq = next_number(order.year)
+        order.number = settings.format_number(inst["order_number_format"], order.seq)
+        order.signed_at = utcnow()
     order.signatory_id = ctx.actor.id
     pdf = render(order, "pdf")
     docx = render(order, "docx")
