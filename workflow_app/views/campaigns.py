@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 
 from .. import listing, policy
 from ..errors import ConcurrentChange, DomainError
+from ..downloads import send_stored
 from ..export import build_xlsx, xlsx_response
 from ..extensions import db
 from ..forms.campaigns import (
@@ -29,7 +30,7 @@ from ..models import OrgType
 from ..models.competition import Campaign, CampaignKind, CampaignStatus, Criterion, Stage, StageKind, Track
 from ..policies.campaigns import regulation_is_public
 from ..services.competition import campaigns as svc
-from ..services.platform.files import describe, send_stored
+from ..services.platform.files import describe
 from . import authorize
 from .nav import NavItem, register_nav
 

@@ -85,11 +85,12 @@ def protocol_page(campaign_id: int):
                                  .order_by(CommissionMeeting.id.desc())).scalars().first()
     form = MeetingForm(obj=None)
     if request.method == "GET":
-        commission.fill_form(form, meeting, campaign)
+        for name, value in commission.form_values(meeting, campaign).items():
+            getattr(form, name).data = value
     elif form.validate_on_submit():
         authorize("commission.edit", campaign)
         try:
-            meeting = commission.save_meeting(campaign, meeting, form, current_user)
+            meeting = commission.save_meeting(campaign, meeting, form.data, current_user)
         except ValidationFailed as exc:
             db.session.rollback()
             flash(exc.message, "danger")

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from .. import policy
 from ..errors import DomainError
+from ..downloads import send_stored
 from ..export import build_xlsx, xlsx_response
 from ..extensions import db
 from ..forms.dossier import (AdmitForm, AttachmentForm, BulkConfirmForm, ExtendForm, NewEntryForm, RejectForm,
@@ -18,12 +19,10 @@ from ..models import Municipality, Organization, Role
 from ..models.base import utcnow
 from ..models.competition import Campaign, CampaignStatus, Entry, EntryStatus, Track
 from ..services.platform import audit_journal as audit
-from ..services.platform import dashboard
 from ..services.competition import entry_check
 from ..services.competition import richtext
 from ..services.competition import dossier as svc
-from ..services.platform import files
-from . import authorize
+from . import authorize, dashboard
 from .nav import NavItem, register_nav
 
 bp = Blueprint("dossier", __name__, url_prefix="/entries")
@@ -239,7 +238,7 @@ def download(entry_id: int, file_id: int):
     stored = svc.file_of_entry(entry, file_id)
     if stored is None:
         abort(404)
-    return files.send_stored(stored)
+    return send_stored(stored)
 
 
 @bp.route("/<int:entry_id>/versions/<int:number>.pdf")
@@ -249,7 +248,7 @@ def version_pdf(entry_id: int, number: int):
     v = svc.version(entry, number)
     if v is None or v.pdf_file is None:
         abort(404)
-    return files.send_stored(v.pdf_file)
+    return send_stored(v.pdf_file)
 
 
 @bp.route("/<int:entry_id>/diff")

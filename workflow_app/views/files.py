@@ -2,9 +2,9 @@
 from flask import Blueprint, abort
 from flask_login import login_required
 
+from ..downloads import send_stored
 from ..extensions import db
 from ..models.files import StoredFile
-from ..services.platform.files import send_stored
 from . import authorize
 
 bp = Blueprint("files", __name__)

@@ -10,11 +10,11 @@ from ..export import build_xlsx, xlsx_response
 from ..forms.staff import OrgForm, ReasonForm, choices
 from ..listing import paginate, parse_args
 from ..machines import organization_lifecycle
-from ..models import Organization, OrgStatus, OrgType
+from ..models import Organization, OrgStatus, OrgType, Role, User
 from ..services.platform import orgs as service
-from ..services.platform import people_panels  # noqa: F401  (registers dashboard panels)
 from ..services.platform.validation import FieldErrors
 from . import authorize
+from .dashboard import Panel, panel
 from .nav import NavItem, register_nav
 from .staff_common import get_or_404, int_or_none, show_field_errors
 
@@ -134,3 +134,24 @@ def change_status(org_id: int, trigger: str):
     label = organization_lifecycle.transitions[trigger].label
     flash(f"Выполнено: {label.lower()} — «{org.short_name}».", "success")
     return redirect(url_for("orgs.view", org_id=org_id))
+
+
+# --- dashboard shortcuts to the organisation and user screens ----------------------------------
+
+@panel(Role.staff)
+def _staff_directory(user: User) -> Panel:
+    return Panel(title="Организации и пользователи", links=[
+        ("Организации", url_for("orgs.index")), ("Пользователи", url_for("users.index")),
+        ("Импорт организаций", url_for("imports.upload", kind="orgs")),
+        ("Импорт пользователей", url_for("imports.upload", kind="users")),
+    ])
+
+
+@panel(Role.coordinator)
+def _coordinator_orgs(user: User) -> Panel:
+    return Panel(title="Организации муниципалитета", links=[("Открыть список", url_for("orgs.index"))])
+
+
+@panel(Role.admin)
+def _admin_directory(user: User) -> Panel | None:
+    return None if user.has_role(Role.staff) else _staff_directory(user)  # shown once per person

@@ -20,11 +20,11 @@ from ..models.competition import (
     Stage,
 )
 from ..services.competition import review as review_service
-from ..services.platform import dashboard as dashboard_service
 from ..services.competition import results as svc
 from ..services.competition.ranking import proposal_of, ranking_query, scored_stages, strictness_query
 from ..services.competition.results_export import ranking_xlsx
 from . import authorize
+from . import dashboard
 from .nav import NavItem, register_nav
 
 bp = Blueprint("results", __name__, url_prefix="/results")
@@ -230,7 +230,7 @@ def defence_sheet(aid: int):
                            form=request.form), (422 if error else 200)
 
 
-@dashboard_service.panel(Role.applicant)
+@dashboard.panel(Role.applicant)
 def _applicant_results(user):
     org_ids = user.applicant_org_ids()
     if not org_ids:
@@ -241,13 +241,13 @@ def _applicant_results(user):
         .order_by(Entry.id.desc()).limit(10)).all()
     if not rows:
         return None
-    return dashboard_service.Panel(
+    return dashboard.Panel(
         title="Результаты конкурсов",
         lines=[f"{r.code} «{r.title}»: {r.decision.value}" for r in rows],
         links=[(f"Результат {r.code}", url_for("results.entry_result", entry_id=r.id)) for r in rows])
 
 
-@dashboard_service.panel(Role.expert)
+@dashboard.panel(Role.expert)
 def _expert_defence(user):
     n = db.session.execute(
         select(ReviewAssignment.id).join(Stage, Stage.id == ReviewAssignment.stage_id)
@@ -256,5 +256,5 @@ def _expert_defence(user):
         .limit(1)).first()
     if n is None:
         return None
-    return dashboard_service.Panel(title="Очный этап", lines=["Есть защиты проектов, ожидающие вашей оценки."],
+    return dashboard.Panel(title="Очный этап", lines=["Есть защиты проектов, ожидающие вашей оценки."],
                                    links=[("Оценить защиты", url_for("results.defence_list"))])

@@ -26,10 +26,10 @@ from ..models.competition import (
     StageKind,
 )
 from ..services.competition import assignment as assignment_service
-from ..services.platform import dashboard as dashboard_service
 from ..services.competition import expert_pool
 from ..services.competition import review as review_service
 from . import authorize
+from .dashboard import Panel, panel
 from .nav import NavItem, register_nav
 
 bp = Blueprint("review", __name__, url_prefix="/expert")
@@ -39,8 +39,8 @@ register_nav(NavItem("Эксперты", "review.pool", "expert.list", "people")
 register_nav(NavItem("Назначение экспертов", "review.assign_index", "assignment.plan", "diagram-3"))
 
 
-@dashboard_service.panel(Role.expert)
-def _expert_panel(user) -> dashboard_service.Panel:
+@panel(Role.expert)
+def _expert_panel(user) -> Panel:
     counts = review_service.expert_counts(user)
     stats = [(s.value, counts.get(s.name, 0), url_for("review.dashboard", status=s.name))
              for s in review_service.READABLE if counts.get(s.name)]
@@ -53,7 +53,7 @@ def _expert_panel(user) -> dashboard_service.Panel:
         lines.append(f"Заполните и отправьте листы оценки: {to_score}.")
     if stats and not lines:
         lines.append("Все листы оценки отправлены. Новые назначения придут уведомлением.")
-    return dashboard_service.Panel(
+    return Panel(
         title="Экспертиза", stats=stats, lines=lines,
         links=[("Мои заявки на экспертизу", url_for("review.dashboard"))] if stats else [],
         empty="Назначенных вам заявок пока нет. Вы получите уведомление, когда они появятся.")
