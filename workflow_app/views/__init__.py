@@ -58,14 +58,14 @@ class Refusal:
 
 
 @contextmanager
-def refusal(form=None, field: str | None = None, *, on_form: bool = False, show: bool = True,
+def refusal(form=None, field: str | Callable[[DomainError], str | None] | None = None, *, on_form: bool = False, show: bool = True,
             catch: type[DomainError] | tuple[type[DomainError], ...] = DomainError) -> Iterator[Refusal]:
     """Run service calls; if one refuses (raises `catch`), nothing of the request is kept and the
     user is told why, in the error's Russian words:
 
     - a service's field errors (`FieldErrors.errors`) go next to the fields of `form`;
-    - with `field`, the message goes under that field of `form` (a ConcurrentChange is flashed: it
-      concerns the whole page);
+    - with `field` (a name, or a function of the error giving one or None), the message goes under
+      that field of `form` (a ConcurrentChange is flashed: it concerns the whole page);
     - with `on_form=True`, it goes to the form's own errors;
     - otherwise it is flashed (`show=False`: not shown at all; the caller uses `.message`).
 
@@ -88,7 +88,9 @@ def refusal(form=None, field: str | None = None, *, on_form: bool = False, show:
             _show(exc, form, field, on_form)
 
 
-def _show(exc: DomainError, form, field: str | None, on_form: bool) -> None:
+def _show(exc: DomainError, form, field, on_form: bool) -> None:
+    if callable(field):
+        field = field(exc)
     if form is not None and isinstance(exc, FieldErrors):
         for name, message in exc.errors.items():
             _add_error(form, name, message)

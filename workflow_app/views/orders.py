@@ -20,7 +20,7 @@ from ..services.orders import queries as order_queries
 from ..services.platform import queries as platform_queries
 from ..services.platform import settings  # noqa: F401
 from ..machines.base import fire
-from . import authorize, get_or_404
+from . import authorize, get_or_404, refusal
 from .dashboard import Panel, panel
 from .nav import NavItem, register_nav
 
@@ -70,12 +70,10 @@ def new():
         form.campaign_id.data = request.args.get("campaign_id", 0, type=int)
     if form.validate_on_submit():
         kind = OrderKind[form.kind.data]
-        try:
+        with refusal(catch=ValidationFailed) as refused:
             sources = order_kinds.sources_from_form(kind, form.data)
             order = orders.create_draft(kind, current_user, **sources)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
+        if refused:
             return render_template("orders/new.html", form=form), 422
         flash("Проект приказа создан. Проверьте текст и направьте на согласование.", "success")
         return redirect(url_for("orders.edit", order_id=order.id))
@@ -114,15 +112,13 @@ def edit(order_id: int):
             form.annexes.append_entry({"title": a.get("title", ""), "text": a.get("text", ""),
                                        "rows_text": orders.table_text(a.get("table"))})
     elif form.validate_on_submit():
-        try:
+        with refusal(catch=ValidationFailed) as refused:
             orders.update_draft(
                 order, current_user, expected_version=int(form.version.data or 0), title=form.title.data,
                 preamble=form.preamble.data or "", items=form.items.data, control=form.control.data or "",
                 signatory_position=form.signatory_position.data, signatory_name=form.signatory_name.data,
                 annexes=[a.data for a in form.annexes])
-        except ValidationFailed as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
+        if refused:
             return render_template("orders/edit.html", form=form, order=order), 422
         flash("Проект приказа сохранён.", "success")
         return redirect(url_for("orders.view", order_id=order.id))
