@@ -9,6 +9,7 @@ from ..extensions import db
 from ..forms.auth import ChangePasswordForm, LoginForm, NewPasswordForm, ResetRequestForm
 from ..services.platform import accounts
 from .. import audit
+from . import refusal
 
 bp = Blueprint("auth", __name__)
 
@@ -35,7 +36,8 @@ def login():
         try:
             user = accounts.authenticate(form.email.data, form.password.data, request.remote_addr or "")
         except DomainError as exc:
-            # A refused login must still leave its audit row: commit it, then show the form again.
+            # Not `refusal()`, which keeps nothing: a refused login must still leave its audit row,
+            # so it is committed, then the form is shown again.
             db.session.commit()
             form.password.errors = list(form.password.errors) + [exc.message]
             return render_template("auth/login.html", form=form), exc.http_status
@@ -58,11 +60,10 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusal(form, "current") as refused:
             accounts.change_password(current_user, form.current.data, form.password.data,
                                      form.repeat.data)
-        except DomainError as exc:
-            form.current.errors = list(form.current.errors) + [exc.message]
+        if refused:
             return render_template("auth/change_password.html", form=form), 422
         # Keep this session (and its remember-me cookie, if any) on the new epoch; others are out.
         remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
@@ -91,10 +92,9 @@ def reset_password(token: str):
     accounts.find_reset_token(token)  # a dead link shows the error page, not a form
     form = NewPasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusal(form, "password") as refused:
             accounts.reset_password(token, form.password.data, form.repeat.data)
-        except DomainError as exc:
-            form.password.errors = list(form.password.errors) + [exc.message]
+        if refused:
             return render_template("auth/reset_password.html", form=form), 422
         flash("Пароль сохранён. Войдите с новым паролем.", "success")
         return redirect(url_for("auth.login"))

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
 
 from .. import listing, policy
-from ..errors import ConcurrentChange, DomainError
+from ..downloads import send_stored
 from ..export import build_xlsx, xlsx_response
 from ..extensions import db
 from ..forms.campaigns import (
@@ -29,8 +28,9 @@ from ..models import OrgType
 from ..models.competition import Campaign, CampaignKind, CampaignStatus, Criterion, Stage, StageKind, Track
 from ..policies.campaigns import regulation_is_public
 from ..services.competition import campaigns as svc
-from ..services.platform.files import describe, send_stored
-from . import authorize
+from ..services.competition import queries
+from ..services.platform.files import describe
+from . import authorize, get_or_404, refusal
 from .nav import NavItem, register_nav
 
 bp = Blueprint("campaigns", __name__)
@@ -43,18 +43,9 @@ def org_type_label(name: str) -> str:
     return member.value if member else name
 
 
-def _campaign_or_404(campaign_id: int) -> Campaign:
-    c = db.session.get(Campaign, campaign_id)
-    if c is None:
-        abort(404)
-    return c
-
-
-def _child_or_404(model, child_id: int, campaign: Campaign):
-    obj = db.session.get(model, child_id)
-    if obj is None or obj.campaign_id != campaign.id:
-        abort(404)
-    return obj
+def _of(c: Campaign):
+    """For get_or_404: a track, stage or criterion of another campaign is not found here."""
+    return lambda obj: obj.campaign_id == c.id
 
 
 def _version(form) -> int | None:
@@ -64,41 +55,10 @@ def _version(form) -> int | None:
         return None
 
 
-def _form_error(form, exc: DomainError, field: str | None = None) -> int:
-    """Show a service's refusal on the form itself; returns the HTTP status for the re-rendered page."""
-    db.session.rollback()
-    if isinstance(exc, ConcurrentChange):
-        flash(exc.message, "danger")
-    elif field and hasattr(form, field):
-        getattr(form, field).errors = list(getattr(form, field).errors) + [exc.message]
-    else:
-        flash(exc.message, "danger")
-    return exc.http_status
-
-
 # --- list --------------------------------------------------------------------------------------
 
-SORTABLE = {"name": Campaign.name, "year": Campaign.year, "status": Campaign.status, "kind": Campaign.kind,
-            "updated": Campaign.updated_at}
-
-
-def _list_stmt(args: listing.ListArgs):
-    stmt = select(Campaign)
-    if args.q:
-        pat = listing.like_pattern(args.q)
-        stmt = stmt.where(or_(Campaign.name.ilike(pat, escape="\\"), Campaign.description.ilike(pat, escape="\\")))
-    f = args.filters
-    if f.get("year", "").isdigit():
-        stmt = stmt.where(Campaign.year == int(f["year"]))
-    if f.get("kind") in CampaignKind.__members__:
-        stmt = stmt.where(Campaign.kind == CampaignKind[f["kind"]])
-    if f.get("status") in CampaignStatus.__members__:
-        stmt = stmt.where(Campaign.status == CampaignStatus[f["status"]])
-    return listing.apply_sort(stmt, args, SORTABLE, Campaign.id.desc())
-
-
 def _list_args():
-    return listing.parse_args(("year", "kind", "status"), tuple(SORTABLE), "year", True)
+    return listing.parse_args(("year", "kind", "status"), tuple(queries.CAMPAIGN_SORTS), "year", True)
 
 
 @bp.route("/campaigns")
@@ -106,8 +66,8 @@ def _list_args():
 def index():
     authorize("campaign.list")
     args = _list_args()
-    page = listing.paginate(_list_stmt(args), args)
-    years = db.session.execute(select(Campaign.year).distinct().order_by(Campaign.year.desc())).scalars().all()
+    page = listing.paginate(queries.campaign_list(args), args)
+    years = queries.campaign_years()
     return render_template("campaigns/index.html", page=page, args=args, years=years,
                            kinds=kind_filter_choices(), statuses=status_choices())
 
@@ -117,7 +77,7 @@ def index():
 def export():
     authorize("campaign.export")
     args = _list_args()
-    rows = db.session.execute(_list_stmt(args)).scalars()
+    rows = db.session.execute(queries.campaign_list(args)).scalars()
     data = build_xlsx("Конкурсы", ["Название", "Год", "Вид", "Состояние", "Направлений", "Изменён"],
                       ([c.name, c.year, c.kind, c.status, len(c.tracks), c.updated_at] for c in rows),
                       widths=[50, 8, 30, 20, 14, 18])
@@ -134,12 +94,11 @@ def create():
     if request.method == "GET":
         form.year.data = form.year.data or svc.utcnow().year
     if form.validate_on_submit():
-        try:
+        with refusal(form, "name") as refused:
             c = svc.create_campaign(name=form.name.data, year=form.year.data, kind=CampaignKind[form.kind.data],
                                     description=form.description.data or "", actor=current_user)
-        except DomainError as exc:
-            status = _form_error(form, exc, "name")
-            return render_template("campaigns/create.html", form=form), status
+        if refused:
+            return render_template("campaigns/create.html", form=form), refused.status
         flash("Черновик конкурса создан по шаблону. Проверьте сроки, направления и критерии.", "success")
         return redirect(url_for(".show", campaign_id=c.id))
     return render_template("campaigns/create.html", form=form), (422 if form.errors else 200)
@@ -148,17 +107,15 @@ def create():
 @bp.route("/campaigns/<int:campaign_id>/copy", methods=["GET", "POST"])
 @login_required
 def copy(campaign_id: int):
-    source = _campaign_or_404(campaign_id)
-    authorize("campaign.copy", source)
+    source = get_or_404(Campaign, campaign_id, "campaign.copy")
     form = CopyForm()
     if request.method == "GET":
         form.year.data = source.year + 1
     if form.validate_on_submit():
-        try:
+        with refusal(form, "year") as refused:
             c = svc.copy_campaign(source, year=form.year.data, name=form.name.data or "", actor=current_user)
-        except DomainError as exc:
-            status = _form_error(form, exc, "year")
-            return render_template("campaigns/copy.html", form=form, source=source), status
+        if refused:
+            return render_template("campaigns/copy.html", form=form, source=source), refused.status
         flash(f"Создан черновик «{c.name}»: направления, этапы (даты сдвинуты на {c.year - source.year} г.), "
               "критерии и форма заявки скопированы. Заявки не копируются.", "success")
         return redirect(url_for(".show", campaign_id=c.id))
@@ -170,8 +127,7 @@ def copy(campaign_id: int):
 @bp.route("/campaigns/<int:campaign_id>")
 @login_required
 def show(campaign_id: int):
-    c = _campaign_or_404(campaign_id)
-    authorize("campaign.view", c)
+    c = get_or_404(Campaign, campaign_id, "campaign.view")
     locked = svc.criteria_locked(c)
     transitions = campaign_lifecycle.available(c, current_user)
     missing = svc.missing_for_open(c) if c.status == CampaignStatus.draft else []
@@ -193,7 +149,7 @@ def show(campaign_id: int):
 @bp.route("/campaigns/<int:campaign_id>/transition/<trigger>", methods=["POST"])
 @login_required
 def transition(campaign_id: int, trigger: str):
-    c = _campaign_or_404(campaign_id)
+    c = get_or_404(Campaign, campaign_id)
     if trigger not in campaign_lifecycle.transitions:
         abort(404)
     authorize(campaign_lifecycle.action(trigger), c)
@@ -211,8 +167,7 @@ def transition(campaign_id: int, trigger: str):
 @bp.route("/campaigns/<int:campaign_id>/settings", methods=["GET", "POST"])
 @login_required
 def settings(campaign_id: int):
-    c = _campaign_or_404(campaign_id)
-    authorize("campaign.edit", c)
+    c = get_or_404(Campaign, campaign_id, "campaign.edit")
     if c.status == CampaignStatus.closed:
         flash("Конкурс завершён: его настройки больше не меняются.", "warning")
         return redirect(url_for(".show", campaign_id=c.id))
@@ -224,12 +179,11 @@ def settings(campaign_id: int):
     locked = svc.criteria_locked(c)
     if form.validate_on_submit():
         data = {k: getattr(form, k).data for k in svc.SETTINGS_FIELDS}
-        try:
+        with refusal(form, lambda exc: "reason" if "причин" in exc.message else None) as refused:
             changed = svc.update_settings(c, data, actor=current_user, expected_version=_version(form),
                                           reason=form.reason.data or "")
-        except DomainError as exc:
-            status = _form_error(form, exc, "reason" if "причин" in exc.message else None)
-            return render_template("campaigns/settings.html", c=c, form=form, locked=locked), status
+        if refused:
+            return render_template("campaigns/settings.html", c=c, form=form, locked=locked), refused.status
         if changed:
             flash("Настройки сохранены: " + ", ".join(svc.FIELD_LABELS[k] for k in changed) + ".", "success")
         else:
@@ -243,8 +197,7 @@ def settings(campaign_id: int):
 @bp.route("/campaigns/<int:campaign_id>/regulation", methods=["POST"])
 @login_required
 def regulation_upload(campaign_id: int):
-    c = _campaign_or_404(campaign_id)
-    authorize("campaign.regulation_upload", c)
+    c = get_or_404(Campaign, campaign_id, "campaign.regulation_upload")
     form = RegulationForm()
     if not form.validate_on_submit():
         abort(400)
@@ -256,7 +209,7 @@ def regulation_upload(campaign_id: int):
 @bp.route("/campaigns/<int:campaign_id>/regulation")
 def regulation_download(campaign_id: int):
     """Public once announced (no login); in draft only staff, through the policy."""
-    c = _campaign_or_404(campaign_id)
+    c = get_or_404(Campaign, campaign_id)
     if c.regulation_file is None:
         abort(404)
     if not regulation_is_public(c):
@@ -276,23 +229,21 @@ def _track_form_page(c: Campaign, form: TrackForm, track: Track | None, status: 
 @bp.route("/campaigns/<int:campaign_id>/tracks/<int:track_id>", methods=["GET", "POST"])
 @login_required
 def track_edit(campaign_id: int, track_id: int | None = None):
-    c = _campaign_or_404(campaign_id)
-    authorize("campaign.edit", c)
-    track = _child_or_404(Track, track_id, c) if track_id else None
+    c = get_or_404(Campaign, campaign_id, "campaign.edit")
+    track = get_or_404(Track, track_id, belongs=_of(c)) if track_id else None
     form = TrackForm(obj=track) if request.method == "GET" else TrackForm()
     if request.method == "GET":
         form.version.data = c.version
     if form.validate_on_submit():
         data = {"code": form.code.data, "name": form.name.data, "org_types": form.org_types.data,
                 "winners_quota": form.winners_quota.data}
-        try:
+        with refusal(form, "org_types") as refused:
             if track:
                 svc.update_track(track, data, actor=current_user, expected_version=_version(form))
             else:
                 svc.add_track(c, data, actor=current_user, expected_version=_version(form))
-        except DomainError as exc:
-            status = _form_error(form, exc, "org_types")
-            return _track_form_page(c, form, track, status)
+        if refused:
+            return _track_form_page(c, form, track, refused.status)
         flash("Направление сохранено.", "success")
         return redirect(url_for(".show", campaign_id=c.id, _anchor="tracks"))
     return _track_form_page(c, form, track, 422 if form.errors else 200)
@@ -301,9 +252,8 @@ def track_edit(campaign_id: int, track_id: int | None = None):
 @bp.route("/campaigns/<int:campaign_id>/tracks/<int:track_id>/delete", methods=["POST"])
 @login_required
 def track_delete(campaign_id: int, track_id: int):
-    c = _campaign_or_404(campaign_id)
-    authorize("campaign.edit", c)
-    track = _child_or_404(Track, track_id, c)
+    c = get_or_404(Campaign, campaign_id, "campaign.edit")
+    track = get_or_404(Track, track_id, belongs=_of(c))
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
@@ -318,9 +268,8 @@ def track_delete(campaign_id: int, track_id: int):
 @bp.route("/campaigns/<int:campaign_id>/stages/<int:stage_id>", methods=["GET", "POST"])
 @login_required
 def stage_edit(campaign_id: int, stage_id: int):
-    c = _campaign_or_404(campaign_id)
-    authorize("campaign.edit", c)
-    stage = _child_or_404(Stage, stage_id, c)
+    c = get_or_404(Campaign, campaign_id, "campaign.edit")
+    stage = get_or_404(Stage, stage_id, belongs=_of(c))
     form = StageForm(obj=stage) if request.method == "GET" else StageForm()
     if request.method == "GET":
         form.version.data = c.version
@@ -330,12 +279,11 @@ def stage_edit(campaign_id: int, stage_id: int):
         data = {"starts_on": form.starts_on.data, "deadline_date": form.deadline_date.data,
                 "deadline_time": form.deadline_time.data, "in_person": form.in_person.data,
                 "scored": form.scored.data, "score_weight": form.score_weight.data}
-        try:
+        with refusal(form, "deadline_date") as refused:
             svc.update_stage(stage, data, actor=current_user, expected_version=_version(form),
                              reason=form.reason.data or "")
-        except DomainError as exc:
-            status = _form_error(form, exc, "deadline_date")
-            return render_template("campaigns/stage.html", c=c, stage=stage, form=form, locked=locked), status
+        if refused:
+            return render_template("campaigns/stage.html", c=c, stage=stage, form=form, locked=locked), refused.status
         flash(f"Этап «{stage.title}» сохранён.", "success")
         return redirect(url_for(".show", campaign_id=c.id, _anchor="stages"))
     return render_template("campaigns/stage.html", c=c, stage=stage, form=form, locked=locked), \
@@ -345,8 +293,7 @@ def stage_edit(campaign_id: int, stage_id: int):
 @bp.route("/campaigns/<int:campaign_id>/stages/add", methods=["POST"])
 @login_required
 def stage_add(campaign_id: int):
-    c = _campaign_or_404(campaign_id)
-    authorize("campaign.edit", c)
+    c = get_or_404(Campaign, campaign_id, "campaign.edit")
     form = StageAddForm()
     if not form.validate_on_submit():
         abort(400)
@@ -358,9 +305,8 @@ def stage_add(campaign_id: int):
 @bp.route("/campaigns/<int:campaign_id>/stages/<int:stage_id>/delete", methods=["POST"])
 @login_required
 def stage_delete(campaign_id: int, stage_id: int):
-    c = _campaign_or_404(campaign_id)
-    authorize("campaign.edit", c)
-    stage = _child_or_404(Stage, stage_id, c)
+    c = get_or_404(Campaign, campaign_id, "campaign.edit")
+    stage = get_or_404(Stage, stage_id, belongs=_of(c))
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
@@ -381,9 +327,8 @@ def _criterion_choices(form: CriterionForm, c: Campaign) -> None:
 @bp.route("/campaigns/<int:campaign_id>/criteria/<int:criterion_id>", methods=["GET", "POST"])
 @login_required
 def criterion_edit(campaign_id: int, criterion_id: int | None = None):
-    c = _campaign_or_404(campaign_id)
-    authorize("campaign.criteria_edit", c)
-    criterion = _child_or_404(Criterion, criterion_id, c) if criterion_id else None
+    c = get_or_404(Campaign, campaign_id, "campaign.criteria_edit")
+    criterion = get_or_404(Criterion, criterion_id, belongs=_of(c)) if criterion_id else None
     form = CriterionForm(obj=criterion) if request.method == "GET" else CriterionForm()
     _criterion_choices(form, c)
     if request.method == "GET":
@@ -399,17 +344,16 @@ def criterion_edit(campaign_id: int, criterion_id: int | None = None):
         data = {"stage_id": form.stage_id.data, "track_id": form.track_id.data or None, "name": form.name.data,
                 "description": form.description.data, "max_points": form.max_points.data,
                 "weight": form.weight.data}
-        try:
+        with refusal(form, "reason") as refused:
             if criterion:
                 svc.update_criterion(criterion, data, actor=current_user, expected_version=_version(form),
                                      reason=form.reason.data or "")
             else:
                 svc.add_criterion(c, data, actor=current_user, expected_version=_version(form),
                                   reason=form.reason.data or "")
-        except DomainError as exc:
-            status = _form_error(form, exc, "reason")
+        if refused:
             return render_template("campaigns/criterion.html", c=c, form=form, criterion=criterion,
-                                   locked=locked), status
+                                   locked=locked), refused.status
         flash("Критерий сохранён.", "success")
         return redirect(url_for(".show", campaign_id=c.id, _anchor="criteria"))
     return render_template("campaigns/criterion.html", c=c, form=form, criterion=criterion, locked=locked), \
@@ -419,9 +363,8 @@ def criterion_edit(campaign_id: int, criterion_id: int | None = None):
 @bp.route("/campaigns/<int:campaign_id>/criteria/<int:criterion_id>/delete", methods=["POST"])
 @login_required
 def criterion_delete(campaign_id: int, criterion_id: int):
-    c = _campaign_or_404(campaign_id)
-    authorize("campaign.criteria_edit", c)
-    criterion = _child_or_404(Criterion, criterion_id, c)
+    c = get_or_404(Campaign, campaign_id, "campaign.criteria_edit")
+    criterion = get_or_404(Criterion, criterion_id, belongs=_of(c))
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
@@ -434,9 +377,8 @@ def criterion_delete(campaign_id: int, criterion_id: int):
 @bp.route("/campaigns/<int:campaign_id>/criteria/<int:criterion_id>/move/<direction>", methods=["POST"])
 @login_required
 def criterion_move(campaign_id: int, criterion_id: int, direction: str):
-    c = _campaign_or_404(campaign_id)
-    authorize("campaign.criteria_edit", c)
-    criterion = _child_or_404(Criterion, criterion_id, c)
+    c = get_or_404(Campaign, campaign_id, "campaign.criteria_edit")
+    criterion = get_or_404(Criterion, criterion_id, belongs=_of(c))
     if direction not in ("up", "down"):
         abort(404)
     form = ReasonForm()
@@ -473,8 +415,7 @@ def text_to_schema(text: str) -> list[dict]:
 @bp.route("/campaigns/<int:campaign_id>/dossier-form", methods=["GET", "POST"])
 @login_required
 def dossier_form(campaign_id: int):
-    c = _campaign_or_404(campaign_id)
-    authorize("campaign.view", c)
+    c = get_or_404(Campaign, campaign_id, "campaign.view")
     editable = c.status in svc.STRUCTURE_EDITABLE and policy.can(current_user, "campaign.edit", c)
     form = DossierSchemaForm()
     if request.method == "GET":
@@ -482,12 +423,11 @@ def dossier_form(campaign_id: int):
         form.schema.data = schema_to_text(c.dossier_schema)
     elif form.validate_on_submit():
         authorize("campaign.edit", c)
-        try:
+        with refusal(form, "schema") as refused:
             svc.update_dossier_schema(c, text_to_schema(form.schema.data), actor=current_user,
                                       expected_version=_version(form))
-        except DomainError as exc:
-            status = _form_error(form, exc, "schema")
-            return render_template("campaigns/dossier_form.html", c=c, form=form, editable=editable), status
+        if refused:
+            return render_template("campaigns/dossier_form.html", c=c, form=form, editable=editable), refused.status
         flash("Форма заявки сохранена.", "success")
         return redirect(url_for(".dossier_form", campaign_id=c.id))
     return render_template("campaigns/dossier_form.html", c=c, form=form, editable=editable)

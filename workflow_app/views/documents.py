@@ -3,30 +3,20 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from ..downloads import send_bytes
 from ..errors import ValidationFailed
-from ..extensions import db
 from ..forms.commission import MeetingForm
 from ..models import Organization
 from ..models.commission import CommissionMeeting
 from ..models.competition import Campaign, Entry, ReviewAssignment
 from ..models.status_award import StatusAward
-from ..services.competition import commission
+from ..services.competition import commission, queries
 from ..services.documents import data as document_data
 from ..services.orders import DOCX, PDF, today_local
-from . import authorize
+from . import authorize, get_or_404, refusal
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
-
-
-def _get(model, ident: int, action: str):
-    obj = db.session.get(model, ident)
-    if obj is None:
-        abort(404)
-    authorize(action, obj)
-    return obj
 
 
 def _send(doc, name: str, fmt: str):
@@ -40,14 +30,14 @@ def _send(doc, name: str, fmt: str):
 @bp.route("/award/<int:award_id>/certificate.<fmt>")
 @login_required
 def certificate(award_id: int, fmt: str):
-    award = _get(StatusAward, award_id, "document.certificate")
+    award = get_or_404(StatusAward, award_id, "document.certificate")
     return _send(document_data.certificate(award), f"Свидетельство {award.id}", fmt)
 
 
 @bp.route("/organization/<int:org_id>/extract.<fmt>")
 @login_required
 def extract(org_id: int, fmt: str):
-    org = _get(Organization, org_id, "org.view")
+    org = get_or_404(Organization, org_id, "org.view")
     return _send(document_data.registry_extract(org, today_local()),
                  f"Выписка из реестра — {org.short_name}", fmt)
 
@@ -55,21 +45,21 @@ def extract(org_id: int, fmt: str):
 @bp.route("/assignment/<int:assignment_id>/sheet.<fmt>")
 @login_required
 def score_sheet(assignment_id: int, fmt: str):
-    a = _get(ReviewAssignment, assignment_id, "document.score_sheet")
+    a = get_or_404(ReviewAssignment, assignment_id, "document.score_sheet")
     return _send(document_data.score_sheet(a), f"Экспертный лист {a.entry.code}", fmt)
 
 
 @bp.route("/entry/<int:entry_id>/letter.<fmt>")
 @login_required
 def letter(entry_id: int, fmt: str):
-    entry = _get(Entry, entry_id, "document.letter")
+    entry = get_or_404(Entry, entry_id, "document.letter")
     return _send(document_data.letter(entry), f"Уведомление {entry.code}", fmt)
 
 
 @bp.route("/campaign/<int:campaign_id>/rating/<int:track_id>.<fmt>")
 @login_required
 def rating(campaign_id: int, track_id: int, fmt: str):
-    campaign = _get(Campaign, campaign_id, "document.rating")
+    campaign = get_or_404(Campaign, campaign_id, "document.rating")
     track = next((t for t in campaign.tracks if t.id == track_id), None)
     if track is None:
         abort(404)
@@ -80,19 +70,17 @@ def rating(campaign_id: int, track_id: int, fmt: str):
 @bp.route("/campaign/<int:campaign_id>/protocol", methods=["GET", "POST"])
 @login_required
 def protocol_page(campaign_id: int):
-    campaign = _get(Campaign, campaign_id, "commission.view")
-    meeting = db.session.execute(select(CommissionMeeting).where(CommissionMeeting.campaign_id == campaign.id)
-                                 .order_by(CommissionMeeting.id.desc())).scalars().first()
+    campaign = get_or_404(Campaign, campaign_id, "commission.view")
+    meeting = queries.latest_meeting(campaign)
     form = MeetingForm(obj=None)
     if request.method == "GET":
-        commission.fill_form(form, meeting, campaign)
+        for name, value in commission.form_values(meeting, campaign).items():
+            getattr(form, name).data = value
     elif form.validate_on_submit():
         authorize("commission.edit", campaign)
-        try:
-            meeting = commission.save_meeting(campaign, meeting, form, current_user)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
+        with refusal(catch=ValidationFailed) as refused:
+            meeting = commission.save_meeting(campaign, meeting, form.data, current_user)
+        if refused:
             return render_template("documents/protocol.html", form=form, campaign=campaign,
                                    meeting=meeting), 422
         flash("Сведения о заседании сохранены.", "success")
@@ -105,6 +93,6 @@ def protocol_page(campaign_id: int):
 @bp.route("/meeting/<int:meeting_id>/protocol.<fmt>")
 @login_required
 def protocol(meeting_id: int, fmt: str):
-    meeting = _get(CommissionMeeting, meeting_id, "document.protocol")
+    meeting = get_or_404(CommissionMeeting, meeting_id, "document.protocol")
     return _send(document_data.protocol(meeting),
                  f"Протокол {meeting.number or meeting.id} от {meeting.held_on:%d.%m.%Y}", fmt)

@@ -2,28 +2,27 @@
 check; the coordinator's read-only list. Handlers stay thin: services do the work."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
 from .. import policy
-from ..errors import DomainError
+from ..downloads import send_stored
 from ..export import build_xlsx, xlsx_response
 from ..extensions import db
 from ..forms.dossier import (AdmitForm, AttachmentForm, BulkConfirmForm, ExtendForm, NewEntryForm, RejectForm,
                              ReturnForm, SubmitEntryForm, WithdrawForm)
 from ..listing import apply_sort, paginate, parse_args
 from ..machines.entry import entry_lifecycle
-from ..models import Municipality, Organization, Role
+from ..models import Organization, Role
 from ..models.base import utcnow
-from ..models.competition import Campaign, CampaignStatus, Entry, EntryStatus, Track
+from ..models.competition import Campaign, Entry, EntryStatus, Track
 from ..services.platform import audit_journal as audit
-from ..services.platform import dashboard
 from ..services.competition import entry_check
 from ..services.competition import richtext
 from ..services.competition import dossier as svc
-from ..services.platform import files
-from . import authorize
+from ..services.competition import queries
+from ..services.platform import queries as platform_queries
+from . import authorize, dashboard, get_or_404, refusal
 from .nav import NavItem, register_nav
 
 bp = Blueprint("dossier", __name__, url_prefix="/entries")
@@ -36,22 +35,6 @@ register_nav(NavItem("Заявки муниципалитета", "dossier.munic
 @bp.app_template_filter("richtext")
 def _richtext(value):
     return richtext.safe(value)
-
-
-def _entry(entry_id: int, action: str = "entry.view") -> Entry:
-    entry = db.session.get(Entry, entry_id)
-    if entry is None:
-        abort(404)
-    authorize(action, entry)
-    return entry
-
-
-def _fail(exc: DomainError, target: str):
-    """Show a refused action's reason and keep nothing of the request."""
-    db.session.rollback()
-    g.rollback_only = True
-    flash(exc.message, "danger")
-    return redirect(target)
 
 
 def _int(name: str) -> int | None:
@@ -86,10 +69,10 @@ def create():
     if org is None or campaign is None or track is None:
         flash("Выберите организацию, конкурс и направление.", "danger")
         return redirect(url_for(".home"))
-    try:
+    with refusal() as refused:
         entry = svc.create_entry(current_user, org, campaign, track)
-    except DomainError as exc:
-        return _fail(exc, url_for(".home"))
+    if refused:
+        return redirect(url_for(".home"))
     flash(f"Заявка {entry.code} создана. Заполните разделы и сохраните черновик.", "success")
     return redirect(url_for(".edit", entry_id=entry.id))
 
@@ -97,7 +80,7 @@ def create():
 @bp.route("/<int:entry_id>")
 @login_required
 def show(entry_id: int):
-    entry = _entry(entry_id)
+    entry = get_or_404(Entry, entry_id, "entry.view")
     staff = policy.can(current_user, "entry.admit", entry)
     vs = svc.versions(entry)
     can_edit = policy.can(current_user, "entry.edit", entry)
@@ -133,20 +116,18 @@ def _editor_context(entry: Entry) -> dict:
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(entry_id: int):
-    entry = _entry(entry_id, "entry.view")
+    entry = get_or_404(Entry, entry_id, "entry.view")
     authorize("entry.edit", entry)
     if request.method == "GET":
         return render_template("dossier/editor.html", **_editor_context(entry))
     is_fetch = request.headers.get("X-Requested-With") == "fetch"
-    try:
+    with refusal(show=not is_fetch) as refused:
         entry = svc.save_draft(current_user, entry, svc.parse_form(entry.campaign, request.form),
                                expected_version=_int("expected_version"))
-    except DomainError as exc:
+    if refused:
         if is_fetch:
-            db.session.rollback()
-            g.rollback_only = True
-            return jsonify(ok=False, error=exc.message), exc.http_status
-        return _fail(exc, url_for(".edit", entry_id=entry_id))
+            return jsonify(ok=False, error=refused.message), refused.status
+        return redirect(url_for(".edit", entry_id=entry_id))
     saved_at = utcnow()
     if is_fetch:
         return jsonify(ok=True, version=entry.version, saved_at=_hhmm(saved_at), missing=svc.missing(entry),
@@ -167,15 +148,15 @@ def _hhmm(dt) -> str:
 @bp.route("/<int:entry_id>/submit", methods=["GET", "POST"])
 @login_required
 def submit(entry_id: int):
-    entry = _entry(entry_id)
+    entry = get_or_404(Entry, entry_id, "entry.view")
     trigger = "resubmit" if entry.status == EntryStatus.returned else "submit"
     authorize(f"entry.{trigger}", entry)
     form = SubmitEntryForm(expected_version=entry.version)
     if request.method == "POST" and form.validate_on_submit():
-        try:
+        with refusal() as refused:
             entry = svc.submit(current_user, entry, expected_version=form.expected_version.data)
-        except DomainError as exc:
-            return _fail(exc, url_for(".submit", entry_id=entry_id))
+        if refused:
+            return redirect(url_for(".submit", entry_id=entry_id))
         flash(f"Заявка {entry.code} подана. Зафиксирована версия № {entry.current_version}.", "success")
         return redirect(url_for(".show", entry_id=entry.id))
     return render_template("dossier/submit.html", entry=entry, form=form, missing=svc.missing(entry),
@@ -186,16 +167,16 @@ def submit(entry_id: int):
 @bp.route("/<int:entry_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw(entry_id: int):
-    entry = _entry(entry_id)
+    entry = get_or_404(Entry, entry_id, "entry.view")
     authorize("entry.withdraw", entry)
     form = WithdrawForm()
     if not form.validate_on_submit():
         flash("Укажите причину отзыва заявки.", "danger")
         return redirect(url_for(".show", entry_id=entry_id))
-    try:
+    with refusal() as refused:
         svc.withdraw(current_user, entry, form.reason.data, expected_version=form.expected_version.data)
-    except DomainError as exc:
-        return _fail(exc, url_for(".show", entry_id=entry_id))
+    if refused:
+        return redirect(url_for(".show", entry_id=entry_id))
     flash(f"Заявка {entry.code} отозвана.", "success")
     return redirect(url_for(".show", entry_id=entry_id))
 
@@ -203,17 +184,17 @@ def withdraw(entry_id: int):
 @bp.route("/<int:entry_id>/attachments", methods=["POST"])
 @login_required
 def attach(entry_id: int):
-    entry = _entry(entry_id)
+    entry = get_or_404(Entry, entry_id, "entry.view")
     authorize("entry.edit", entry)
     form = AttachmentForm()
     target = url_for(".edit", entry_id=entry_id) + "#attachments"
     if not form.validate_on_submit():
         flash(" ".join(e for errs in form.errors.values() for e in errs), "danger")
         return redirect(target)
-    try:
+    with refusal() as refused:
         svc.add_attachment(current_user, entry, form.file.data, form.title.data or "")
-    except DomainError as exc:
-        return _fail(exc, target)
+    if refused:
+        return redirect(target)
     flash("Файл приложен к заявке.", "success")
     return redirect(target)
 
@@ -221,13 +202,13 @@ def attach(entry_id: int):
 @bp.route("/<int:entry_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
 @login_required
 def detach(entry_id: int, attachment_id: int):
-    entry = _entry(entry_id)
+    entry = get_or_404(Entry, entry_id, "entry.view")
     authorize("entry.edit", entry)
     target = url_for(".edit", entry_id=entry_id) + "#attachments"
-    try:
+    with refusal() as refused:
         svc.remove_attachment(current_user, entry, attachment_id)
-    except DomainError as exc:
-        return _fail(exc, target)
+    if refused:
+        return redirect(target)
     flash("Приложение удалено.", "success")
     return redirect(target)
 
@@ -235,27 +216,27 @@ def detach(entry_id: int, attachment_id: int):
 @bp.route("/<int:entry_id>/files/<int:file_id>")
 @login_required
 def download(entry_id: int, file_id: int):
-    entry = _entry(entry_id, "entry.versions")
+    entry = get_or_404(Entry, entry_id, "entry.versions")
     stored = svc.file_of_entry(entry, file_id)
     if stored is None:
         abort(404)
-    return files.send_stored(stored)
+    return send_stored(stored)
 
 
 @bp.route("/<int:entry_id>/versions/<int:number>.pdf")
 @login_required
 def version_pdf(entry_id: int, number: int):
-    entry = _entry(entry_id, "entry.versions")
+    entry = get_or_404(Entry, entry_id, "entry.versions")
     v = svc.version(entry, number)
     if v is None or v.pdf_file is None:
         abort(404)
-    return files.send_stored(v.pdf_file)
+    return send_stored(v.pdf_file)
 
 
 @bp.route("/<int:entry_id>/diff")
 @login_required
 def diff(entry_id: int):
-    entry = _entry(entry_id)
+    entry = get_or_404(Entry, entry_id, "entry.view")
     authorize("entry.diff", entry)
     vs = svc.versions(entry)
     numbers = [v.number for v in vs]
@@ -270,17 +251,17 @@ def diff(entry_id: int):
 # --- staff: technical check ------------------------------------------------------------------------
 
 def _staff_action(entry_id: int, action: str, form_cls, apply):
-    entry = _entry(entry_id)
+    entry = get_or_404(Entry, entry_id, "entry.view")
     authorize(action, entry)
     form = form_cls()
     back = url_for(".show", entry_id=entry_id)
     if not form.validate_on_submit():
         flash(" ".join(e for errs in form.errors.values() for e in errs) or "Проверьте форму.", "danger")
         return redirect(back)
-    try:
+    with refusal() as refused:
         message = apply(entry, form)
-    except DomainError as exc:
-        return _fail(exc, back)
+    if refused:
+        return redirect(back)
     flash(message, "success")
     return redirect(back)
 
@@ -329,11 +310,7 @@ def extend(entry_id: int):
 @login_required
 def staff_index():
     authorize("entry.list")
-    rows = db.session.execute(
-        select(Campaign, func.count(Entry.id))
-        .outerjoin(Entry, Entry.campaign_id == Campaign.id)
-        .group_by(Campaign.id).order_by(Campaign.year.desc(), Campaign.id.desc())
-    ).all()
+    rows = queries.campaigns_with_entry_counts()
     return render_template("dossier/staff_index.html", rows=rows)
 
 
@@ -345,7 +322,7 @@ def _list_args():
 @login_required
 def staff_list(campaign_id: int):
     authorize("entry.list")
-    campaign = db.session.get(Campaign, campaign_id) or abort(404)
+    campaign = get_or_404(Campaign, campaign_id)
     args = _list_args()
     stmt = entry_check.entry_query(campaign.id, args)
     stmt = apply_sort(stmt, args, entry_check.SORTABLE, Entry.id)
@@ -355,7 +332,7 @@ def staff_list(campaign_id: int):
                           widths=[16, 50, 30, 26, 30, 22, 18, 18, 11, 8, 50])
         return xlsx_response(f"заявки-{campaign.year}", data)
     page = paginate(stmt, args)
-    municipalities = db.session.execute(select(Municipality).order_by(Municipality.name)).scalars().all()
+    municipalities = platform_queries.municipalities()
     return render_template("dossier/staff_list.html", campaign=campaign, page=page, args=args,
                            municipalities=municipalities, statuses=list(EntryStatus),
                            bulk_actions=entry_check.BULK_ACTIONS, now=utcnow())
@@ -374,7 +351,7 @@ def _bulk_selection() -> tuple[str, dict[int, int]]:
 @login_required
 def bulk_confirm(campaign_id: int):
     authorize("entry.bulk")
-    campaign = db.session.get(Campaign, campaign_id) or abort(404)
+    campaign = get_or_404(Campaign, campaign_id)
     action, versions = _bulk_selection()
     back = url_for(".staff_list", campaign_id=campaign_id)
     if action not in entry_check.BULK_ACTIONS:
@@ -393,18 +370,18 @@ def bulk_confirm(campaign_id: int):
 @login_required
 def bulk_apply(campaign_id: int):
     authorize("entry.bulk")
-    campaign = db.session.get(Campaign, campaign_id) or abort(404)
+    campaign = get_or_404(Campaign, campaign_id)
     form = BulkConfirmForm()
     back = url_for(".staff_list", campaign_id=campaign_id)
     if not form.validate_on_submit():
         flash(" ".join(e for errs in form.errors.values() for e in errs) or "Проверьте форму.", "danger")
         return redirect(back)
     _, versions = _bulk_selection()
-    try:
+    with refusal() as refused:
         result = entry_check.bulk_apply(current_user, campaign.id, versions, form.action.data,
                                         reason=form.reason.data or "", due=form.due.data)
-    except DomainError as exc:
-        return _fail(exc, back)
+    if refused:
+        return redirect(back)
     flash(f"{entry_check.BULK_ACTIONS[form.action.data]}: {result.count} заявок ({', '.join(result.codes)}).",
           "success")
     return redirect(back)
@@ -416,9 +393,7 @@ def bulk_apply(campaign_id: int):
 @login_required
 def municipal():
     authorize("entry.municipal_list")
-    campaigns = db.session.execute(
-        select(Campaign).where(Campaign.status != CampaignStatus.draft).order_by(Campaign.year.desc(), Campaign.id)
-    ).scalars().all()
+    campaigns = queries.announced_campaigns()
     args = parse_args(("campaign", "status"), tuple(entry_check.SORTABLE), default_sort="code")
     cid = int(args.filters["campaign"]) if args.filters.get("campaign", "").isdigit() else None
     stmt = entry_check.entry_query(cid, args, municipality_ids=current_user.coordinator_municipality_ids())
@@ -457,14 +432,7 @@ def _applicant_panel(user):
 
 @dashboard.panel(Role.staff)
 def _staff_panel(user):
-    waiting = db.session.execute(
-        select(func.count(Entry.id)).where(Entry.status == EntryStatus.submitted)).scalar_one()
-    overdue = db.session.execute(
-        select(func.count(Entry.id)).where(entry_check.overdue_clause())).scalar_one()
-    per_campaign = db.session.execute(
-        select(Campaign.id, Campaign.name, func.count(Entry.id))
-        .join(Entry, Entry.campaign_id == Campaign.id).where(Entry.status == EntryStatus.submitted)
-        .group_by(Campaign.id, Campaign.name).order_by(Campaign.name)).all()
+    waiting, overdue, per_campaign = queries.entry_check_counts()
     # What to do next: one button per campaign with entries waiting for the check.
     links = [(f"Проверить: {name} ({n})", url_for("dossier.staff_list", campaign_id=cid, status="submitted"))
              for cid, name, n in per_campaign]

@@ -1,11 +1,10 @@
 """Downloads of stored files: the one authorized way out of UPLOAD_DIR for signed-in users."""
-from flask import Blueprint, abort
+from flask import Blueprint
 from flask_login import login_required
 
-from ..extensions import db
+from ..downloads import send_stored
 from ..models.files import StoredFile
-from ..services.platform.files import send_stored
-from . import authorize
+from . import get_or_404
 
 bp = Blueprint("files", __name__)
 
@@ -13,8 +12,4 @@ bp = Blueprint("files", __name__)
 @bp.route("/files/<int:file_id>")
 @login_required
 def download(file_id: int):
-    f = db.session.get(StoredFile, file_id)
-    if f is None:
-        abort(404)
-    authorize("file.download", f)
-    return send_stored(f)
+    return send_stored(get_or_404(StoredFile, file_id, "file.download"))

@@ -3,9 +3,9 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from ..listing import paginate, parse_args
-from ..services.platform import dashboard as dashboard_service
 from ..services.platform import notices as notice_service
 from . import authorize
+from .dashboard import panels_for
 
 bp = Blueprint("main", __name__)
 
@@ -14,7 +14,7 @@ bp = Blueprint("main", __name__)
 @login_required
 def dashboard():
     authorize("dashboard.view")
-    panels = dashboard_service.panels_for(current_user)
+    panels = panels_for(current_user)
     return render_template("main/dashboard.html", panels=panels)
 
 

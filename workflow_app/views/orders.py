@@ -3,25 +3,25 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import extract, or_, select
 
 from ..errors import ValidationFailed
 from ..export import build_xlsx, xlsx_response
 from ..extensions import db
 from ..forms.orders import NewOrderForm, OrderEditForm, SettingsForm, VersionForm, VisaForm
-from ..listing import apply_sort, like_pattern, paginate, parse_args
+from ..listing import paginate, parse_args
 from ..machines.order import order_lifecycle
-from ..models import Organization, Role, RoleGrant, User
-from ..models.competition import Campaign
+from ..models import Role, User
 from ..models.orders import Order, OrderKind, OrderStatus
-from ..models.status_award import AwardStatus, StatusAward, StatusType
+from ..models.status_award import AwardStatus, StatusType
 from ..services.platform import files
 from ..services.orders import kinds as order_kinds
-from ..services.orders import panels as order_panels  # noqa: F401  (registers dashboard panels)
 from ..services import orders
+from ..services.orders import queries as order_queries
+from ..services.platform import queries as platform_queries
 from ..services.platform import settings  # noqa: F401
 from ..machines.base import fire
-from . import authorize
+from . import authorize, get_or_404, refusal
+from .dashboard import Panel, panel
 from .nav import NavItem, register_nav
 
 bp = Blueprint("orders", __name__)
@@ -29,39 +29,12 @@ register_nav(NavItem("Приказы", "orders.register", "order.list", "file-ea
 register_nav(NavItem("Статусы", "orders.awards", "award.list", "award"))
 register_nav(NavItem("Настройки", "orders.institution_settings", "settings.edit", "gear"))
 
-ORDER_SORTS = {"date": Order.order_date, "number": Order.seq, "title": Order.title, "created": Order.created_at}
-
-
-def _order_or_404(order_id: int, action: str) -> Order:
-    order = db.session.get(Order, order_id)
-    if order is None:
-        abort(404)
-    authorize(action, order)
-    return order
-
-
-def _order_query(args):
-    stmt = select(Order)
-    f = args.filters
-    if f.get("year", "").isdigit():
-        stmt = stmt.where(or_(Order.year == int(f["year"]),
-                              (Order.year.is_(None)) & (extract("year", Order.created_at) == int(f["year"]))))
-    if f.get("kind") in OrderKind.__members__:
-        stmt = stmt.where(Order.kind == OrderKind[f["kind"]])
-    if f.get("status") in OrderStatus.__members__:
-        stmt = stmt.where(Order.status == OrderStatus[f["status"]])
-    if args.q:
-        pat = like_pattern(args.q)
-        stmt = stmt.where(or_(Order.title.ilike(pat, escape="\\"), Order.number.ilike(pat, escape="\\")))
-    return apply_sort(stmt, args, ORDER_SORTS, Order.id.desc())
-
-
 @bp.route("/orders")
 @login_required
 def register():
     authorize("order.list")
-    args = parse_args(("year", "kind", "status"), tuple(ORDER_SORTS), "created", True)
-    stmt = _order_query(args)
+    args = parse_args(("year", "kind", "status"), tuple(order_queries.ORDER_SORTS), "created", True)
+    stmt = order_queries.order_list(args)
     if request.args.get("export") == "xlsx":
         rows = ((o.number or "", o.order_date, o.kind, o.title, o.status)
                 for o in db.session.execute(stmt).scalars())
@@ -74,17 +47,14 @@ def register():
 
 def _new_form() -> NewOrderForm:
     form = NewOrderForm()
-    campaigns = db.session.execute(select(Campaign).order_by(Campaign.year.desc(), Campaign.name)).scalars()
+    campaigns = order_queries.campaigns_newest_first()
     form.campaign_id.choices = [(0, "— выберите —")] + [(c.id, f"{c.name} ({c.status.value})") for c in campaigns]
-    signed = db.session.execute(select(Order).where(Order.status == OrderStatus.signed)
-                                .order_by(Order.order_date.desc(), Order.seq.desc()).limit(500)).scalars()
+    signed = order_queries.signed_orders()
     form.target_order_id.choices = [(0, "— выберите —")] + [
         (o.id, f"№ {o.number} от {o.order_date:%d.%m.%Y} — {o.title}") for o in signed]
-    orgs = db.session.execute(select(Organization.id, Organization.short_name)
-                              .order_by(Organization.short_name)).all()
+    orgs = platform_queries.org_names()
     form.organization_id.choices = [(0, "— выберите —")] + [(i, n) for i, n in orgs]
-    awards = db.session.execute(select(StatusAward).where(
-        StatusAward.status.in_([AwardStatus.active, AwardStatus.suspended])).order_by(StatusAward.id)).scalars()
+    awards = order_queries.live_awards()
     form.award_ids.choices = [(a.id, f"{a.status_type.short}: {a.organization.short_name} — {a.theme}")
                               for a in awards]
     return form
@@ -100,12 +70,10 @@ def new():
         form.campaign_id.data = request.args.get("campaign_id", 0, type=int)
     if form.validate_on_submit():
         kind = OrderKind[form.kind.data]
-        try:
+        with refusal(catch=ValidationFailed) as refused:
             sources = order_kinds.sources_from_form(kind, form.data)
             order = orders.create_draft(kind, current_user, **sources)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
+        if refused:
             return render_template("orders/new.html", form=form), 422
         flash("Проект приказа создан. Проверьте текст и направьте на согласование.", "success")
         return redirect(url_for("orders.edit", order_id=order.id))
@@ -115,10 +83,9 @@ def new():
 @bp.route("/orders/<int:order_id>")
 @login_required
 def view(order_id: int):
-    order = _order_or_404(order_id, "order.view")
-    granted = db.session.execute(select(StatusAward).where(or_(
-        StatusAward.granted_by_order_id == order.id, StatusAward.ended_by_order_id == order.id))).scalars().all()
-    later = db.session.execute(select(Order).where(Order.target_order_id == order.id)).scalars().all()
+    order = get_or_404(Order, order_id, "order.view")
+    granted = order_queries.awards_of_order(order)
+    later = order_queries.orders_changing(order)
     return render_template("orders/view.html", order=order, granted=granted, later=later,
                            transitions=order_lifecycle.available(order, current_user),
                            visa=orders.pending_visa(order, current_user), visa_form=VisaForm(),
@@ -128,7 +95,7 @@ def view(order_id: int):
 @bp.route("/orders/<int:order_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(order_id: int):
-    order = _order_or_404(order_id, "order.edit")
+    order = get_or_404(Order, order_id, "order.edit")
     if order.status != OrderStatus.draft:
         flash("Изменять можно только проект приказа.", "warning")
         return redirect(url_for("orders.view", order_id=order.id))
@@ -145,15 +112,13 @@ def edit(order_id: int):
             form.annexes.append_entry({"title": a.get("title", ""), "text": a.get("text", ""),
                                        "rows_text": orders.table_text(a.get("table"))})
     elif form.validate_on_submit():
-        try:
+        with refusal(catch=ValidationFailed) as refused:
             orders.update_draft(
                 order, current_user, expected_version=int(form.version.data or 0), title=form.title.data,
                 preamble=form.preamble.data or "", items=form.items.data, control=form.control.data or "",
                 signatory_position=form.signatory_position.data, signatory_name=form.signatory_name.data,
                 annexes=[a.data for a in form.annexes])
-        except ValidationFailed as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
+        if refused:
             return render_template("orders/edit.html", form=form, order=order), 422
         flash("Проект приказа сохранён.", "success")
         return redirect(url_for("orders.view", order_id=order.id))
@@ -164,7 +129,7 @@ def edit(order_id: int):
 @bp.route("/orders/<int:order_id>/fire/<trigger>", methods=["POST"])
 @login_required
 def transition(order_id: int, trigger: str):
-    order = _order_or_404(order_id, "order.view")
+    order = get_or_404(Order, order_id, "order.view")
     form = VersionForm()
     if not form.validate_on_submit() or trigger not in ("send_for_approval", "sign"):
         abort(400)
@@ -181,7 +146,7 @@ def transition(order_id: int, trigger: str):
 @bp.route("/orders/<int:order_id>/visa", methods=["POST"])
 @login_required
 def visa(order_id: int):
-    order = _order_or_404(order_id, "order.visa")
+    order = get_or_404(Order, order_id, "order.visa")
     form = VisaForm()
     if not form.validate_on_submit():
         abort(400)
@@ -195,7 +160,7 @@ def visa(order_id: int):
 @bp.route("/orders/<int:order_id>/file.<fmt>")
 @login_required
 def download(order_id: int, fmt: str):
-    order = _order_or_404(order_id, "order.download")
+    order = get_or_404(Order, order_id, "order.download")
     if fmt not in ("pdf", "docx"):
         abort(404)
     from ..downloads import send_bytes
@@ -207,7 +172,7 @@ def download(order_id: int, fmt: str):
 @bp.route("/orders/<int:order_id>/scan", methods=["POST"])
 @login_required
 def attach_scan(order_id: int):
-    order = _order_or_404(order_id, "order.attach_scan")
+    order = get_or_404(Order, order_id, "order.attach_scan")
     form = VersionForm()
     upload = request.files.get("scan")
     if not form.validate_on_submit():
@@ -224,33 +189,9 @@ def attach_scan(order_id: int):
 
 # --- status awards ------------------------------------------------------------------------------
 
-AWARD_SORTS = {"org": Organization.short_name, "type": StatusAward.status_type, "term": StatusAward.term_to}
-
-
-def _award_query(args, public: bool = False):
-    stmt = select(StatusAward).join(Organization, StatusAward.organization_id == Organization.id)
-    f = args.filters
-    if public:
-        stmt = stmt.where(StatusAward.status == AwardStatus.active)
-    elif f.get("status") in AwardStatus.__members__:
-        stmt = stmt.where(StatusAward.status == AwardStatus[f["status"]])
-    if f.get("type") in StatusType.__members__:
-        stmt = stmt.where(StatusAward.status_type == StatusType[f["type"]])
-    if f.get("municipality", "").isdigit():
-        stmt = stmt.where(Organization.municipality_id == int(f["municipality"]))
-    if args.q:
-        pat = like_pattern(args.q)
-        stmt = stmt.where(or_(Organization.full_name.ilike(pat, escape="\\"),
-                              Organization.short_name.ilike(pat, escape="\\"),
-                              StatusAward.theme.ilike(pat, escape="\\")))
-    return apply_sort(stmt, args, AWARD_SORTS, StatusAward.id)
-
-
 def _awards_page(template: str, public: bool):
-    from ..models import Municipality
-
-    args = parse_args(("type", "status", "municipality"), tuple(AWARD_SORTS), "org")
-    stmt = _award_query(args, public)
+    args = parse_args(("type", "status", "municipality"), tuple(order_queries.AWARD_SORTS), "org")
+    stmt = order_queries.award_list(args, public)
     if request.args.get("export") == "xlsx":
         rows = ((a.status_type.value, a.organization.full_name, a.organization.municipality.name, a.theme,
                  a.term_from, a.term_to, a.status.value) for a in db.session.execute(stmt).scalars())
@@ -258,7 +199,7 @@ def _awards_page(template: str, public: bool):
                                       "Состояние"], rows)
         return xlsx_response("reestr-statusov", data)
     page = paginate(stmt, args)
-    munis = db.session.execute(select(Municipality).order_by(Municipality.name)).scalars().all()
+    munis = platform_queries.municipalities()
     return render_template(template, page=page, args=args, types=StatusType, statuses=AwardStatus,
                            municipalities=munis)
 
@@ -284,9 +225,7 @@ def institution_settings():
     authorize("settings.edit")
     current = settings.institution()
     form = SettingsForm(data=current if request.method == "GET" else None)
-    staff = db.session.execute(
-        select(User).join(RoleGrant).where(RoleGrant.role.in_([Role.staff, Role.signatory, Role.admin]))
-        .distinct().order_by(User.full_name)).scalars()
+    staff = platform_queries.order_staff()
     form.approver_ids.choices = [(u.id, f"{u.full_name} ({u.position})") for u in staff]
     if form.validate_on_submit():
         if "{n}" not in form.order_number_format.data:
@@ -297,3 +236,29 @@ def institution_settings():
             flash("Настройки учреждения сохранены.", "success")
             return redirect(url_for("orders.institution_settings"))
     return render_template("orders/settings.html", form=form)
+
+
+# --- dashboard panels ---------------------------------------------------------------------------
+
+@panel(Role.signatory)
+def _to_sign(user: User) -> Panel:
+    waiting = order_queries.to_sign(5)
+    return Panel(
+        title="На подпись",
+        lines=[o.title for o in waiting],
+        links=[("Все приказы на подпись", url_for("orders.register", status="approved"))] if waiting else [],
+        empty="Приказов, ожидающих вашей подписи, нет.")
+
+
+@panel(Role.staff)
+def _orders(user: User) -> Panel | None:
+    # One grouped query for the counts; the visa count is the user's own pending visas.
+    counts = order_queries.status_counts()
+    visas = order_queries.pending_visas(user)
+    return Panel(
+        title="Приказы",
+        stats=[("Проекты", counts.get(OrderStatus.draft, 0), url_for("orders.register", status="draft")),
+               ("На согласовании", counts.get(OrderStatus.approval, 0), url_for("orders.register", status="approval")),
+               ("Ждут подписи", counts.get(OrderStatus.approved, 0), url_for("orders.register", status="approved")),
+               ("Ждут вашей визы", visas, url_for("orders.register", status="approval") if visas else None)],
+        links=[("Реестр приказов", url_for("orders.register"))])

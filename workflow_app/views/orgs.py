@@ -5,18 +5,18 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from .. import policy
-from ..errors import DomainError
 from ..export import build_xlsx, xlsx_response
 from ..forms.staff import OrgForm, ReasonForm, choices
 from ..listing import paginate, parse_args
 from ..machines import organization_lifecycle
-from ..models import Organization, OrgStatus, OrgType
+from ..models import Organization, OrgStatus, OrgType, Role, User
 from ..services.platform import orgs as service
-from ..services.platform import people_panels  # noqa: F401  (registers dashboard panels)
 from ..services.platform.validation import FieldErrors
 from . import authorize
+from .dashboard import Panel, panel
 from .nav import NavItem, register_nav
-from .staff_common import get_or_404, int_or_none, show_field_errors
+from . import get_or_404, refusal
+from .staff_common import int_or_none
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 register_nav(NavItem("Организации", "orgs.index", "org.list", "building"))
@@ -69,10 +69,9 @@ def create():
     form = OrgForm()
     _form_choices(form)
     if form.validate_on_submit():
-        try:
+        with refusal(form, catch=FieldErrors) as refused:
             org = service.create_org(current_user, _data(form))
-        except FieldErrors as exc:
-            show_field_errors(form, exc)
+        if refused:
             _form_choices(form)
             return render_template("orgs/form.html", form=form, org=None), 422
         flash(f"Организация «{org.short_name}» добавлена.", "success")
@@ -84,8 +83,7 @@ def create():
 @bp.route("/<int:org_id>")
 @login_required
 def view(org_id: int):
-    org = get_or_404(Organization, org_id)
-    authorize("org.view", org)
+    org = get_or_404(Organization, org_id, "org.view")
     return render_template(
         "orgs/view.html", org=org, users=service.org_users(org),
         history=service.history(org) if policy.can(current_user, "audit.view") else None,
@@ -97,23 +95,19 @@ def view(org_id: int):
 @bp.route("/<int:org_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(org_id: int):
-    org = get_or_404(Organization, org_id)
-    authorize("org.edit", org)
+    org = get_or_404(Organization, org_id, "org.edit")
     form = OrgForm(obj=org) if request.method == "GET" else OrgForm()
     if request.method == "GET":
         form.org_type.data = org.org_type.name
         form.version.data = str(org.version)
     _form_choices(form)
     if form.validate_on_submit():
-        try:
+        # A stale form is said on the form itself, keeping what was typed.
+        with refusal(form, on_form=True) as refused:
             changes = service.update_org(current_user, org, _data(form), int_or_none(form.version.data))
-        except FieldErrors as exc:
-            show_field_errors(form, exc)
+        if refused:
             _form_choices(form)
-            return render_template("orgs/form.html", form=form, org=org), 422
-        except DomainError as exc:  # stale form: say so on the form, keep what was typed
-            form.form_errors.append(exc.message)
-            return render_template("orgs/form.html", form=form, org=org), exc.http_status
+            return render_template("orgs/form.html", form=form, org=org), refused.status
         flash("Изменения сохранены." if changes else "Изменений нет.", "success" if changes else "info")
         return redirect(url_for("orgs.view", org_id=org_id))
     status = 422 if form.is_submitted() else 200
@@ -134,3 +128,24 @@ def change_status(org_id: int, trigger: str):
     label = organization_lifecycle.transitions[trigger].label
     flash(f"Выполнено: {label.lower()} — «{org.short_name}».", "success")
     return redirect(url_for("orgs.view", org_id=org_id))
+
+
+# --- dashboard shortcuts to the organisation and user screens ----------------------------------
+
+@panel(Role.staff)
+def _staff_directory(user: User) -> Panel:
+    return Panel(title="Организации и пользователи", links=[
+        ("Организации", url_for("orgs.index")), ("Пользователи", url_for("users.index")),
+        ("Импорт организаций", url_for("imports.upload", kind="orgs")),
+        ("Импорт пользователей", url_for("imports.upload", kind="users")),
+    ])
+
+
+@panel(Role.coordinator)
+def _coordinator_orgs(user: User) -> Panel:
+    return Panel(title="Организации муниципалитета", links=[("Открыть список", url_for("orgs.index"))])
+
+
+@panel(Role.admin)
+def _admin_directory(user: User) -> Panel | None:
+    return None if user.has_role(Role.staff) else _staff_directory(user)  # shown once per person

@@ -1,5 +1,5 @@
 """Staff: the e-mail queue, and putting a given-up message back into it."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..export import build_xlsx, xlsx_response
@@ -7,7 +7,7 @@ from ..extensions import db
 from ..listing import paginate, parse_args
 from ..models import OutboxMessage
 from ..services.platform import outbox
-from . import authorize
+from . import authorize, get_or_404
 from .nav import NavItem, register_nav
 
 bp = Blueprint("outbox", __name__, url_prefix="/staff/outbox")
@@ -51,10 +51,7 @@ def export():
 @bp.route("/<int:message_id>/retry", methods=["POST"])
 @login_required
 def retry(message_id: int):
-    row = db.session.get(OutboxMessage, message_id)
-    if row is None:
-        abort(404)
-    authorize("outbox.retry", row)
+    row = get_or_404(OutboxMessage, message_id, "outbox.retry")
     outbox.retry(message_id, actor=current_user)
     flash(f"Письмо для {row.recipient_email} снова поставлено в очередь.", "success")
     return redirect(url_for("outbox.index", state="failed"))

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from .. import listing
 from ..errors import ValidationFailed
@@ -11,51 +10,36 @@ from ..export import xlsx_response
 from ..extensions import db
 from ..models import Role
 from ..models.competition import (
-    AssignmentStatus,
     Campaign,
-    CampaignStatus,
     Decision,
     Entry,
     ReviewAssignment,
-    Stage,
 )
 from ..services.competition import review as review_service
-from ..services.platform import dashboard as dashboard_service
+from ..services.competition import queries
 from ..services.competition import results as svc
 from ..services.competition.ranking import proposal_of, ranking_query, scored_stages, strictness_query
 from ..services.competition.results_export import ranking_xlsx
-from . import authorize
+from . import authorize, get_or_404, refusal
+from . import dashboard
 from .nav import NavItem, register_nav
 
 bp = Blueprint("results", __name__, url_prefix="/results")
 register_nav(NavItem("Результаты", "results.index", "results.view", "bar-chart"))
 register_nav(NavItem("Очный этап", "results.defence_list", "results.defence_list", "easel"))
 
-VISIBLE = (CampaignStatus.review, CampaignStatus.defence, CampaignStatus.decision, CampaignStatus.closed)
-
-
-def _campaign(campaign_id: int) -> Campaign:
-    c = db.session.get(Campaign, campaign_id)
-    if c is None:
-        abort(404)
-    return c
-
-
 @bp.route("/")
 @login_required
 def index():
     authorize("results.view")
-    campaigns = list(db.session.execute(
-        select(Campaign).where(Campaign.status.in_(VISIBLE)).order_by(Campaign.year.desc(), Campaign.id.desc())
-    ).scalars())
+    campaigns = queries.results_campaigns()
     return render_template("results/index.html", campaigns=campaigns)
 
 
 @bp.route("/campaigns/<int:campaign_id>")
 @login_required
 def ranking(campaign_id: int):
-    c = _campaign(campaign_id)
-    authorize("results.view", c)
+    c = get_or_404(Campaign, campaign_id, "results.view")
     tracks = list(c.tracks)
     if not tracks:
         abort(404)
@@ -74,16 +58,14 @@ def ranking(campaign_id: int):
 @bp.route("/campaigns/<int:campaign_id>/export.xlsx")
 @login_required
 def export(campaign_id: int):
-    c = _campaign(campaign_id)
-    authorize("results.export", c)
+    c = get_or_404(Campaign, campaign_id, "results.export")
     return xlsx_response(f"рейтинг-{c.year}", ranking_xlsx(c))
 
 
 @bp.route("/campaigns/<int:campaign_id>/strictness")
 @login_required
 def strictness(campaign_id: int):
-    c = _campaign(campaign_id)
-    authorize("results.strictness", c)
+    c = get_or_404(Campaign, campaign_id, "results.strictness")
     stages = scored_stages(c)
     sid = request.args.get("stage", type=int)
     stage = next((s for s in stages if s.id == sid), stages[0] if stages else None)
@@ -94,8 +76,7 @@ def strictness(campaign_id: int):
 @bp.route("/campaigns/<int:campaign_id>/shortlist", methods=["GET", "POST"])
 @login_required
 def shortlist(campaign_id: int):
-    c = _campaign(campaign_id)
-    authorize("results.shortlist", c)
+    c = get_or_404(Campaign, campaign_id, "results.shortlist")
     if request.method == "POST":
         plan = svc.apply_shortlist(c, actor=current_user, token=request.form.get("token", ""))
         flash(f"Список очного этапа сформирован: прошли {len(plan.shortlist)}, "
@@ -107,8 +88,7 @@ def shortlist(campaign_id: int):
 @bp.route("/campaigns/<int:campaign_id>/panel", methods=["GET", "POST"])
 @login_required
 def panel(campaign_id: int):
-    c = _campaign(campaign_id)
-    authorize("results.panel", c)
+    c = get_or_404(Campaign, campaign_id, "results.panel")
     if request.method == "POST":
         ids = [int(x) for x in request.form.getlist("expert") if x.isdigit()]
         counts = svc.assign_panel(c, ids, actor=current_user)
@@ -122,8 +102,7 @@ def panel(campaign_id: int):
 @bp.route("/campaigns/<int:campaign_id>/decision", methods=["GET"])
 @login_required
 def decision(campaign_id: int):
-    c = _campaign(campaign_id)
-    authorize("results.decide", c)
+    c = get_or_404(Campaign, campaign_id, "results.decide")
     rows = db.session.execute(ranking_query(c)).all()
     summary: dict = {}
     for r in rows:
@@ -139,8 +118,7 @@ def decision(campaign_id: int):
 @bp.route("/campaigns/<int:campaign_id>/decision", methods=["POST"])
 @login_required
 def approve(campaign_id: int):
-    c = _campaign(campaign_id)
-    authorize("results.decide", c)
+    c = get_or_404(Campaign, campaign_id, "results.decide")
     rec = svc.approve_decision(c, actor=current_user)
     flash(f"Решение комиссии утверждено: победителей {rec.winners}, не прошли отбор {rec.not_selected}. "
           "Результаты закрыты для изменений.", "success")
@@ -150,10 +128,7 @@ def approve(campaign_id: int):
 @bp.route("/entries/<int:entry_id>/proposal", methods=["GET", "POST"])
 @login_required
 def proposal(entry_id: int):
-    entry = db.session.get(Entry, entry_id)
-    if entry is None:
-        abort(404)
-    authorize("results.change_proposal", entry)
+    entry = get_or_404(Entry, entry_id, "results.change_proposal")
     error = None
     if request.method == "POST":
         if request.form.get("restore"):
@@ -164,15 +139,14 @@ def proposal(entry_id: int):
             choice = Decision[request.form.get("decision", "")]
         except KeyError:
             choice = None
-        try:
+        with refusal(show=False, catch=ValidationFailed) as refused:
             if choice is None:
                 raise ValidationFailed("Выберите решение.")
             svc.change_proposal(entry, choice, reason=request.form.get("reason", ""), actor=current_user)
-        except ValidationFailed as exc:
-            error = exc.message
-        else:
+        if not refused:
             flash(f"Предложение по заявке {entry.code} изменено.", "success")
             return redirect(url_for("results.ranking", campaign_id=entry.campaign_id, track=entry.track.code))
+        error = refused.message
     return render_template("results/proposal.html", entry=entry, decisions=list(Decision), error=error,
                            form=request.form), (422 if error else 200)
 
@@ -180,10 +154,7 @@ def proposal(entry_id: int):
 @bp.route("/entries/<int:entry_id>")
 @login_required
 def entry_result(entry_id: int):
-    entry = db.session.get(Entry, entry_id)
-    if entry is None:
-        abort(404)
-    authorize("results.entry", entry)
+    entry = get_or_404(Entry, entry_id, "results.entry")
     return render_template("results/entry.html", entry=entry, stages=svc.entry_result(entry))
 
 
@@ -191,70 +162,49 @@ def entry_result(entry_id: int):
 @login_required
 def defence_list():
     authorize("results.defence_list")
-    a = ReviewAssignment
-    rows = db.session.execute(
-        select(a.id, a.status, a.due_at, Entry.code, Entry.title, Campaign.name)
-        .join(Entry, Entry.id == a.entry_id).join(Campaign, Campaign.id == Entry.campaign_id)
-        .join(Stage, Stage.id == a.stage_id)
-        .where(a.expert_id == current_user.id, Stage.in_person.is_(True),
-               a.status.in_((AssignmentStatus.accepted, AssignmentStatus.reopened, AssignmentStatus.submitted)))
-        .order_by(Campaign.id.desc(), Entry.code)).all()
+    rows = queries.defence_rows(current_user)
     return render_template("results/defence_list.html", rows=rows)
 
 
 @bp.route("/defence/<int:aid>", methods=["GET", "POST"])
 @login_required
 def defence_sheet(aid: int):
-    a = db.session.get(ReviewAssignment, aid)
-    if a is None or not a.stage.in_person:
-        abort(404)
-    authorize("results.defence_score", a)
+    a = get_or_404(ReviewAssignment, aid, "results.defence_score", belongs=lambda a: a.stage.in_person)
     criteria = review_service.criteria_for(a.stage_id, a.entry.track_id)
     error = None
     if request.method == "POST":
         values = {c.id: (request.form.get(f"points-{c.id}", ""), request.form.get(f"comment-{c.id}", ""))
                   for c in criteria}
-        try:
+        with refusal(show=False, catch=ValidationFailed) as refused:
             review_service.save_sheet(a, current_user, values, request.form.get("comment", ""), submit=True)
-        except review_service.SheetInvalid as exc:
-            db.session.rollback()
-            names = {c.id: c.name for c in criteria}
-            error = " ".join(f"«{names[cid]}»: {msg}" for cid, msg in exc.errors.items()) or exc.message
-        except ValidationFailed as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
+        if not refused:
             flash(f"Оценка защиты проекта {a.entry.code} отправлена.", "success")
             return redirect(url_for("results.defence_list"))
+        error = refused.message
+        if isinstance(refused.error, review_service.SheetInvalid):
+            names = {c.id: c.name for c in criteria}
+            error = " ".join(f"«{names[cid]}»: {msg}" for cid, msg in refused.error.errors.items()) or error
     return render_template("results/defence_sheet.html", a=a, criteria=criteria, error=error,
                            form=request.form), (422 if error else 200)
 
 
-@dashboard_service.panel(Role.applicant)
+@dashboard.panel(Role.applicant)
 def _applicant_results(user):
     org_ids = user.applicant_org_ids()
     if not org_ids:
         return None
-    rows = db.session.execute(
-        select(Entry.id, Entry.code, Entry.title, Entry.decision)
-        .where(Entry.organization_id.in_(org_ids), Entry.decision.is_not(None))
-        .order_by(Entry.id.desc()).limit(10)).all()
+    rows = queries.decided_entries(org_ids, 10)
     if not rows:
         return None
-    return dashboard_service.Panel(
+    return dashboard.Panel(
         title="Результаты конкурсов",
         lines=[f"{r.code} «{r.title}»: {r.decision.value}" for r in rows],
         links=[(f"Результат {r.code}", url_for("results.entry_result", entry_id=r.id)) for r in rows])
 
 
-@dashboard_service.panel(Role.expert)
+@dashboard.panel(Role.expert)
 def _expert_defence(user):
-    n = db.session.execute(
-        select(ReviewAssignment.id).join(Stage, Stage.id == ReviewAssignment.stage_id)
-        .where(ReviewAssignment.expert_id == user.id, Stage.in_person.is_(True),
-               ReviewAssignment.status.in_((AssignmentStatus.accepted, AssignmentStatus.reopened)))
-        .limit(1)).first()
-    if n is None:
+    if not queries.has_defence_to_score(user):
         return None
-    return dashboard_service.Panel(title="Очный этап", lines=["Есть защиты проектов, ожидающие вашей оценки."],
+    return dashboard.Panel(title="Очный этап", lines=["Есть защиты проектов, ожидающие вашей оценки."],
                                    links=[("Оценить защиты", url_for("results.defence_list"))])

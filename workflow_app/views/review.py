@@ -5,7 +5,6 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 from urllib.parse import quote
 
 from .. import policy
@@ -15,21 +14,22 @@ from ..extensions import db
 from ..forms.review import ApplyPlanForm, ExpertProfileForm, ManualAssignForm, ReasonForm, SheetForm
 from ..listing import Page, apply_sort, paginate, parse_args
 from ..machines.review import assignment_lifecycle
-from ..models import Municipality, Role
+from ..models import Role
 from ..models.competition import (
     AssignmentStatus,
     Campaign,
     Entry,
-    EntryStatus,
     ReviewAssignment,
     Stage,
     StageKind,
 )
 from ..services.competition import assignment as assignment_service
-from ..services.platform import dashboard as dashboard_service
 from ..services.competition import expert_pool
+from ..services.competition import queries
 from ..services.competition import review as review_service
-from . import authorize
+from ..services.platform import queries as platform_queries
+from . import authorize, get_or_404, refusal
+from .dashboard import Panel, panel
 from .nav import NavItem, register_nav
 
 bp = Blueprint("review", __name__, url_prefix="/expert")
@@ -39,8 +39,8 @@ register_nav(NavItem("Эксперты", "review.pool", "expert.list", "people")
 register_nav(NavItem("Назначение экспертов", "review.assign_index", "assignment.plan", "diagram-3"))
 
 
-@dashboard_service.panel(Role.expert)
-def _expert_panel(user) -> dashboard_service.Panel:
+@panel(Role.expert)
+def _expert_panel(user) -> Panel:
     counts = review_service.expert_counts(user)
     stats = [(s.value, counts.get(s.name, 0), url_for("review.dashboard", status=s.name))
              for s in review_service.READABLE if counts.get(s.name)]
@@ -53,18 +53,14 @@ def _expert_panel(user) -> dashboard_service.Panel:
         lines.append(f"Заполните и отправьте листы оценки: {to_score}.")
     if stats and not lines:
         lines.append("Все листы оценки отправлены. Новые назначения придут уведомлением.")
-    return dashboard_service.Panel(
+    return Panel(
         title="Экспертиза", stats=stats, lines=lines,
         links=[("Мои заявки на экспертизу", url_for("review.dashboard"))] if stats else [],
         empty="Назначенных вам заявок пока нет. Вы получите уведомление, когда они появятся.")
 
 
 def _get_assignment(aid: int, action: str = "assignment.read") -> ReviewAssignment:
-    a = db.session.get(ReviewAssignment, aid)
-    if a is None:
-        abort(404)
-    authorize(action, a)
-    return a
+    return get_or_404(ReviewAssignment, aid, action)
 
 
 def _scored_stages(campaign: Campaign) -> list[Stage]:
@@ -115,7 +111,7 @@ def pool():
         return xlsx_response("eksperty", data)
     page = paginate(stmt, args, scalars=False)
     conflicts = expert_pool.conflicts_of([r.id for r in page.items])
-    munis = db.session.execute(select(Municipality).order_by(Municipality.name)).scalars().all()
+    munis = platform_queries.municipalities()
     return render_template("review/pool.html", page=page, args=args, conflicts=conflicts,
                            campaigns=campaigns, campaign=campaign, munis=munis,
                            competences=expert_pool.competence_choices())
@@ -148,18 +144,14 @@ def edit_profile(user_id: int):
 @login_required
 def assign_index():
     authorize("assignment.plan")
-    rows = db.session.execute(
-        select(Campaign, func.count(Entry.id))
-        .outerjoin(Entry, (Entry.campaign_id == Campaign.id) & (Entry.status == EntryStatus.admitted))
-        .group_by(Campaign.id).order_by(Campaign.year.desc(), Campaign.id.desc())).all()
+    rows = queries.campaigns_with_admitted_counts()
     return render_template("review/assign_index.html", rows=rows)
 
 
 @bp.route("/campaigns/<int:campaign_id>/assign")
 @login_required
 def assign_preview(campaign_id: int):
-    campaign = db.session.get(Campaign, campaign_id) or abort(404)
-    authorize("assignment.plan", campaign)
+    campaign = get_or_404(Campaign, campaign_id, "assignment.plan")
     stage = _stage_from_args(campaign)
     args = parse_args(("only_short",))
     per_page = args.per_page
@@ -181,8 +173,7 @@ def assign_preview(campaign_id: int):
 @bp.route("/campaigns/<int:campaign_id>/assign", methods=["POST"])
 @login_required
 def assign_apply(campaign_id: int):
-    campaign = db.session.get(Campaign, campaign_id) or abort(404)
-    authorize("assignment.apply", campaign)
+    campaign = get_or_404(Campaign, campaign_id, "assignment.apply")
     stage = _stage_from_args(campaign)
     form = ApplyPlanForm()
     if not form.validate_on_submit():
@@ -199,9 +190,7 @@ def assign_apply(campaign_id: int):
 # --- one entry's assignments (staff) ------------------------------------------------------------
 
 def _entry_page(entry: Entry, stage: Stage, manual_form: ManualAssignForm | None = None, status: int = 200):
-    assignments = db.session.execute(
-        select(ReviewAssignment).where(ReviewAssignment.entry_id == entry.id)
-        .order_by(ReviewAssignment.stage_id, ReviewAssignment.id)).scalars().all()
+    assignments = queries.entry_assignments(entry)
     info, ranked, excluded, loads = assignment_service.candidates_for(entry, stage)
     form = manual_form or ManualAssignForm()
     experts = assignment_service.load_experts(entry.campaign)
@@ -221,23 +210,20 @@ def _entry_page(entry: Entry, stage: Stage, manual_form: ManualAssignForm | None
 @bp.route("/entries/<int:entry_id>/assignments")
 @login_required
 def entry_assignments(entry_id: int):
-    entry = db.session.get(Entry, entry_id) or abort(404)
-    authorize("assignment.manage", entry)
+    entry = get_or_404(Entry, entry_id, "assignment.manage")
     return _entry_page(entry, _stage_from_args(entry.campaign))
 
 
 @bp.route("/entries/<int:entry_id>/assignments", methods=["POST"])
 @login_required
 def entry_assign_manual(entry_id: int):
-    entry = db.session.get(Entry, entry_id) or abort(404)
-    authorize("assignment.manage", entry)
+    entry = get_or_404(Entry, entry_id, "assignment.manage")
     stage = _stage_from_args(entry.campaign)
     form = ManualAssignForm()
     experts = assignment_service.load_experts(entry.campaign)
     form.expert_id.choices = [(x.id, x.name) for x in experts]
     form.replace_id.choices = [(0, "")] + [
-        (a.id, "") for a in db.session.execute(select(ReviewAssignment).where(
-            ReviewAssignment.entry_id == entry.id, ReviewAssignment.stage_id == stage.id)).scalars()]
+        (a.id, "") for a in queries.entry_assignments(entry, stage)]
     if not form.validate_on_submit():
         return _entry_page(entry, stage, form, 422)
     replace = db.session.get(ReviewAssignment, form.replace_id.data) if form.replace_id.data else None
@@ -245,13 +231,12 @@ def entry_assign_manual(entry_id: int):
     if form.exception.data and not (exception_reason or "").strip():
         form.exception_reason.errors = ["Укажите обоснование исключения."]
         return _entry_page(entry, stage, form, 422)
-    try:
+    with refusal(show=False, catch=ValidationFailed) as refused:
         assignment_service.manual_assign(entry, stage, form.expert_id.data, current_user,
                                          reason=form.reason.data, exception_reason=exception_reason,
                                          replace=replace, is_extra=form.is_extra.data)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        form.expert_id.errors = [exc.message]
+    if refused:
+        form.expert_id.errors = [refused.message]
         return _entry_page(db.session.get(Entry, entry_id), stage, form, 422)
     flash("Эксперт назначен.", "success")
     return redirect(url_for("review.entry_assignments", entry_id=entry.id, stage=stage.id))

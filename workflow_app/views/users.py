@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from .. import policy
 from ..errors import DomainError
@@ -13,13 +12,15 @@ from ..extensions import db
 from ..forms.staff import ReasonForm, UserForm, choices
 from ..listing import paginate, parse_args
 from ..machines import user_lifecycle
-from ..models import AuditEvent, Municipality, Organization, OrgStatus, Role, User, UserStatus
+from ..models import Organization, OrgStatus, Role, User, UserStatus
+from ..services.platform import queries as platform_queries
 from ..services.platform import users as service
 from ..services.platform.orgs import visible_municipalities
 from ..services.platform.validation import FieldErrors
 from . import authorize
 from .nav import NavItem, register_nav
-from .staff_common import get_or_404, int_or_none, set_password_link, show_field_errors
+from . import get_or_404, refusal
+from .staff_common import int_or_none, set_password_link
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 register_nav(NavItem("Пользователи", "users.index", "user.list", "people"))
@@ -30,10 +31,7 @@ def _list_args():
 
 
 def _org_options(include_id: int | None = None) -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(Organization.id, Organization.short_name, Municipality.name, Organization.status)
-        .join(Organization.municipality).order_by(Organization.short_name, Municipality.name)
-    ).all()
+    rows = platform_queries.org_options_rows()
     return [(oid, f"{short} ({muni})") for oid, short, muni, status in rows
             if status == OrgStatus.active or oid == include_id]
 
@@ -96,10 +94,9 @@ def create():
     if request.method == "GET" and (oid := int_or_none(request.args.get("organization"))):
         form.organization_id.data = oid
     if form.validate_on_submit():
-        try:
+        with refusal(form, catch=FieldErrors) as refused:
             user = service.create_user(current_user, _data(form), set_password_link)
-        except FieldErrors as exc:
-            show_field_errors(form, exc)
+        if refused:
             _form_choices(form)
             return _render_form(form, None, 422)
         flash(f"Пользователь {user.email} создан; ему отправлено письмо со ссылкой для установки пароля.",
@@ -111,13 +108,8 @@ def create():
 @bp.route("/<int:user_id>")
 @login_required
 def view(user_id: int):
-    user = get_or_404(User, user_id)
-    authorize("user.view", user)
-    history = list(db.session.execute(
-        select(AuditEvent).where(AuditEvent.object_type == User.__tablename__,
-                                 AuditEvent.object_id == user.id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(200)
-    ).unique().scalars()) if policy.can(current_user, "audit.view") else None
+    user = get_or_404(User, user_id, "user.view")
+    history = platform_queries.user_history(user) if policy.can(current_user, "audit.view") else None
     return render_template("users/view.html", user=user, history=history,
                            transitions=user_lifecycle.available(user, current_user),
                            labels=service.FIELD_LABELS)
@@ -126,8 +118,7 @@ def view(user_id: int):
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(user_id: int):
-    user = get_or_404(User, user_id)
-    authorize("user.edit", user)
+    user = get_or_404(User, user_id, "user.edit")
     if request.method == "GET":
         form = UserForm(obj=user)
         form.roles.data = [r.name for r in user.roles]
@@ -138,16 +129,12 @@ def edit(user_id: int):
         form = UserForm()
     _form_choices(form, user)
     if form.validate_on_submit():
-        try:
+        with refusal(form, on_form=True) as refused:
             result = service.update_user(current_user, user, _data(form), int_or_none(form.version.data))
-        except FieldErrors as exc:
-            show_field_errors(form, exc)
+        if refused:
             user = get_or_404(User, user_id)
             _form_choices(form, user)
-            return _render_form(form, user, 422)
-        except DomainError as exc:
-            form.form_errors.append(exc.message)
-            return _render_form(form, user, exc.http_status)
+            return _render_form(form, user, refused.status)
         changed = result["changes"] or result["added"] or result["removed"]
         flash("Изменения сохранены." if changed else "Изменений нет.", "success" if changed else "info")
         return redirect(url_for("users.view", user_id=user_id))
@@ -174,8 +161,7 @@ def change_status(user_id: int, trigger: str):
 @bp.route("/<int:user_id>/invite", methods=["POST"])
 @login_required
 def invite(user_id: int):
-    user = get_or_404(User, user_id)
-    authorize("user.edit", user)
+    user = get_or_404(User, user_id, "user.edit")
     if not FlaskForm().validate_on_submit():  # CSRF only
         abort(400)
     service.resend_invite(current_user, user, set_password_link)

@@ -20,48 +20,48 @@ def _person_text(p: dict | None) -> str:
     return p["name"] + (f" | {p['position']}" if p.get("position") else "")
 
 
-def fill_form(form, meeting: CommissionMeeting | None, campaign: Campaign) -> None:
+def form_values(meeting: CommissionMeeting | None, campaign: Campaign) -> dict:
+    """What the meeting form shows: the saved meeting as text fields, or defaults for a new one."""
     if meeting is None:
         inst = settings.institution()
-        form.place.data = inst.get("place", "")
-        form.agenda.data = f"Об итогах конкурса «{campaign.name}»."
-        form.decided.data = ("Утвердить рейтинг участников конкурса и признать победителями конкурса "
-                             "следующие организации:")
-        return
-    form.number.data = meeting.number
-    form.held_on.data = meeting.held_on
-    form.place.data = meeting.place
-    form.chair.data = _person_text(meeting.chair)
-    form.secretary.data = _person_text(meeting.secretary)
-    form.members_present.data = "\n".join(_person_text(m) for m in meeting.members_present)
-    form.members_total.data = meeting.members_total
-    form.agenda.data, form.heard.data, form.decided.data = meeting.agenda, meeting.heard, meeting.decided
-    form.vote_yes.data, form.vote_no.data = meeting.vote_yes, meeting.vote_no
-    form.vote_abstained.data = meeting.vote_abstained
+        return {"place": inst.get("place", ""), "agenda": f"Об итогах конкурса «{campaign.name}».",
+                "decided": ("Утвердить рейтинг участников конкурса и признать победителями конкурса "
+                            "следующие организации:")}
+    return {
+        "number": meeting.number, "held_on": meeting.held_on, "place": meeting.place,
+        "chair": _person_text(meeting.chair), "secretary": _person_text(meeting.secretary),
+        "members_present": "\n".join(_person_text(m) for m in meeting.members_present),
+        "members_total": meeting.members_total,
+        "agenda": meeting.agenda, "heard": meeting.heard, "decided": meeting.decided,
+        "vote_yes": meeting.vote_yes, "vote_no": meeting.vote_no, "vote_abstained": meeting.vote_abstained,
+    }
 
 
-def save_meeting(campaign: Campaign, meeting: CommissionMeeting | None, form, actor) -> CommissionMeeting:
-    members = [_person(line) for line in (form.members_present.data or "").splitlines() if line.strip()]
+def save_meeting(campaign: Campaign, meeting: CommissionMeeting | None, values: dict, actor) -> CommissionMeeting:
+    """values: the meeting form's fields by name (as `form_values` gives them); persons as
+    «name | position» lines."""
+    total = values["members_total"]
+    members = [_person(line) for line in (values["members_present"] or "").splitlines() if line.strip()]
     present = len(members) + 2
-    if present > form.members_total.data:
+    if present > total:
         raise ValidationFailed(f"Присутствующих ({present}, с председателем и секретарём) больше, чем "
-                               f"членов комиссии ({form.members_total.data}).")
-    votes = form.vote_yes.data + form.vote_no.data + form.vote_abstained.data
+                               f"членов комиссии ({total}).")
+    votes = values["vote_yes"] + values["vote_no"] + values["vote_abstained"]
     if votes > present:
         raise ValidationFailed(f"Голосов ({votes}) больше, чем присутствующих ({present}).")
     if meeting is None:
-        meeting = CommissionMeeting(campaign_id=campaign.id, created_by_id=actor.id, held_on=form.held_on.data)
+        meeting = CommissionMeeting(campaign_id=campaign.id, created_by_id=actor.id, held_on=values["held_on"])
         db.session.add(meeting)
-    meeting.number = (form.number.data or "").strip()
-    meeting.held_on = form.held_on.data
-    meeting.place = (form.place.data or "").strip()
-    meeting.chair = _person(form.chair.data)
-    meeting.secretary = _person(form.secretary.data)
+    meeting.number = (values["number"] or "").strip()
+    meeting.held_on = values["held_on"]
+    meeting.place = (values["place"] or "").strip()
+    meeting.chair = _person(values["chair"])
+    meeting.secretary = _person(values["secretary"])
     meeting.members_present = members
-    meeting.members_total = form.members_total.data
-    meeting.agenda, meeting.heard, meeting.decided = form.agenda.data, form.heard.data or "", form.decided.data
-    meeting.vote_yes, meeting.vote_no = form.vote_yes.data, form.vote_no.data
-    meeting.vote_abstained = form.vote_abstained.data
+    meeting.members_total = total
+    meeting.agenda, meeting.heard, meeting.decided = values["agenda"], values["heard"] or "", values["decided"]
+    meeting.vote_yes, meeting.vote_no = values["vote_yes"], values["vote_no"]
+    meeting.vote_abstained = values["vote_abstained"]
     db.session.flush()
     audit.record("commission.meeting_saved", actor=actor, obj=meeting,
                  payload={"campaign_id": campaign.id, "present": present})

@@ -106,32 +106,6 @@ class JournalFilter:
     NAMES = ("object_type", "object_id", "actor", "event", "date_from", "date_to")
 
 
-def parse_journal_filter(args) -> JournalFilter:
-    """From the query string; a bad value is reported in Russian and ignored."""
-    f = JournalFilter(
-        object_type=(args.get("object_type") or "").strip()[:64],
-        actor=(args.get("actor") or "").strip()[:200],
-        event=(args.get("event") or "").strip()[:64],
-    )
-    raw_id = (args.get("object_id") or "").strip()
-    if raw_id:
-        if raw_id.isdigit():
-            f.object_id = int(raw_id)
-        else:
-            f.errors.append("Номер объекта должен быть целым числом.")
-    for name, label in (("date_from", "Дата «с»"), ("date_to", "Дата «по»")):
-        raw = (args.get(name) or "").strip()
-        if not raw:
-            continue
-        try:
-            setattr(f, name, date.fromisoformat(raw))
-        except ValueError:
-            f.errors.append(f"{label}: укажите дату в формате ДД.ММ.ГГГГ.")
-    if f.date_from and f.date_to and f.date_from > f.date_to:
-        f.errors.append("Дата «с» позже даты «по»: период пуст.")
-    return f
-
-
 def _local_midnight_utc(day: date) -> datetime:
     tz = ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
     return datetime.combine(day, time.min, tzinfo=tz).astimezone(UTC)

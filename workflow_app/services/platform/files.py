@@ -2,7 +2,7 @@
 
 `store_upload` is the only way a user's file reaches the disk. The user's file name is kept in the
 database for the download's Content-Disposition, never used as a path. Files are read back only
-through `open_stored` / `send_stored`, and a view calls `send_stored` only after
+through `open_stored` (a view sends one with `downloads.send_stored`) only after
 `policy.can(user, "file.download", file)` (see policies/files.py).
 
 Files are written before the transaction commits; if it rolls back instead (a later refusal in the same
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from flask import Response, current_app, send_file
+from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -229,15 +229,3 @@ def open_stored(file: StoredFile) -> IO[bytes]:
 def read_stored(file: StoredFile) -> bytes:
     with open_stored(file) as fh:
         return fh.read()
-
-
-def send_stored(file: StoredFile) -> Response:
-    """The download response: always an attachment, never sniffed, original name per RFC 5987.
-
-    Call only after the policy check; the view is the authorization point, this is the transport.
-    """
-    resp = send_file(open_stored(file), mimetype=file.content_type, as_attachment=True,
-                     download_name=file.original_name, conditional=False, etag=False, max_age=0)
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    resp.headers["Cache-Control"] = "private, no-store"
-    return resp

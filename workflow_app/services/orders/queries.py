@@ -1,0 +1,100 @@
+"""Read-side queries about orders and status awards for the views and the dashboard panels:
+statements for the paginated lists (the view paginates them), options for select boxes, counts."""
+from __future__ import annotations
+
+from sqlalchemy import Select, extract, func, or_, select
+
+from ...extensions import db
+from ...listing import ListArgs, apply_sort, like_pattern
+from ...models import Organization
+from ...models.competition import Campaign
+from ...models.orders import Order, OrderApproval, OrderKind, OrderStatus, VisaStatus
+from ...models.status_award import AwardStatus, StatusAward, StatusType
+
+ORDER_SORTS = {"date": Order.order_date, "number": Order.seq, "title": Order.title, "created": Order.created_at}
+AWARD_SORTS = {"org": Organization.short_name, "type": StatusAward.status_type, "term": StatusAward.term_to}
+
+
+def order_list(args: ListArgs) -> Select:
+    """The orders register: filters year/kind/status, search in title and number, sorted."""
+    stmt = select(Order)
+    f = args.filters
+    if f.get("year", "").isdigit():
+        stmt = stmt.where(or_(Order.year == int(f["year"]),
+                              (Order.year.is_(None)) & (extract("year", Order.created_at) == int(f["year"]))))
+    if f.get("kind") in OrderKind.__members__:
+        stmt = stmt.where(Order.kind == OrderKind[f["kind"]])
+    if f.get("status") in OrderStatus.__members__:
+        stmt = stmt.where(Order.status == OrderStatus[f["status"]])
+    if args.q:
+        pat = like_pattern(args.q)
+        stmt = stmt.where(or_(Order.title.ilike(pat, escape="\\"), Order.number.ilike(pat, escape="\\")))
+    return apply_sort(stmt, args, ORDER_SORTS, Order.id.desc())
+
+
+def award_list(args: ListArgs, public: bool = False) -> Select:
+    """The status awards register; the public registry shows active awards only."""
+    stmt = select(StatusAward).join(Organization, StatusAward.organization_id == Organization.id)
+    f = args.filters
+    if public:
+        stmt = stmt.where(StatusAward.status == AwardStatus.active)
+    elif f.get("status") in AwardStatus.__members__:
+        stmt = stmt.where(StatusAward.status == AwardStatus[f["status"]])
+    if f.get("type") in StatusType.__members__:
+        stmt = stmt.where(StatusAward.status_type == StatusType[f["type"]])
+    if f.get("municipality", "").isdigit():
+        stmt = stmt.where(Organization.municipality_id == int(f["municipality"]))
+    if args.q:
+        pat = like_pattern(args.q)
+        stmt = stmt.where(or_(Organization.full_name.ilike(pat, escape="\\"),
+                              Organization.short_name.ilike(pat, escape="\\"),
+                              StatusAward.theme.ilike(pat, escape="\\")))
+    return apply_sort(stmt, args, AWARD_SORTS, StatusAward.id)
+
+
+def campaigns_newest_first():
+    return db.session.execute(select(Campaign).order_by(Campaign.year.desc(), Campaign.name)).scalars()
+
+
+def signed_orders(limit: int = 500):
+    return db.session.execute(select(Order).where(Order.status == OrderStatus.signed)
+                              .order_by(Order.order_date.desc(), Order.seq.desc()).limit(limit)).scalars()
+
+
+def live_awards():
+    """Active and suspended awards: those an order may end or change."""
+    return db.session.execute(select(StatusAward).where(
+        StatusAward.status.in_([AwardStatus.active, AwardStatus.suspended])).order_by(StatusAward.id)).scalars()
+
+
+def awards_of_order(order: Order) -> list[StatusAward]:
+    """The awards an order granted or ended."""
+    return list(db.session.execute(select(StatusAward).where(or_(
+        StatusAward.granted_by_order_id == order.id, StatusAward.ended_by_order_id == order.id))).scalars().all())
+
+
+def orders_changing(order: Order) -> list[Order]:
+    """Later orders that change or cancel this one."""
+    return list(db.session.execute(select(Order).where(Order.target_order_id == order.id)).scalars().all())
+
+
+def to_sign(limit: int = 5) -> list[Order]:
+    """Approved orders waiting for the signature, oldest change first."""
+    return list(db.session.execute(select(Order).where(Order.status == OrderStatus.approved)
+                                   .order_by(Order.updated_at).limit(limit)).scalars().all())
+
+
+def status_counts() -> dict[OrderStatus, int]:
+    """Orders in draft, approval and approved: one grouped query."""
+    return dict(db.session.execute(
+        select(Order.status, func.count(Order.id)).where(
+            Order.status.in_([OrderStatus.draft, OrderStatus.approval, OrderStatus.approved]))
+        .group_by(Order.status)).all())
+
+
+def pending_visas(user) -> int:
+    """The user's own visas still to give on orders under approval."""
+    return db.session.execute(
+        select(func.count(OrderApproval.id)).join(Order, OrderApproval.order_id == Order.id).where(
+            OrderApproval.approver_id == user.id, OrderApproval.status == VisaStatus.pending,
+            Order.status == OrderStatus.approval)).scalar_one()
