@@ -58,6 +58,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tie the token to the session, not the clock: long dossiers take hours
     TESTING = False
     PRODUCTION = False
+    HSTS_SECONDS = 0
     # Move the objects of the started app (modules, metadata, templates: ~150,000) out of the cyclic
     # garbage collector's reach. Otherwise each full collection, triggered by any request that builds
     # many rows (a 10,000-entry ranking, an export), walks all of them again: that doubled the ranking's
@@ -67,6 +68,8 @@ class Config:
 
 class ProductionConfig(Config):
     PRODUCTION = True
+    # Browsers keep to HTTPS for a year once they have seen the site over it (0 turns it off).
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000"))
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
 

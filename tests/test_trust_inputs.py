@@ -1,0 +1,106 @@
+"""Hostile input gets a Russian answer and changes nothing: NUL bytes, ids beyond the column's range."""
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from workflow_app import create_app
+from workflow_app.config import ProductionConfig
+from workflow_app.extensions import db
+from workflow_app.models import AuditEvent, Role
+
+from .helpers import login, make_user
+
+
+@pytest.fixture
+def staff(app):
+    with app.app_context():
+        make_user("staff@x.ru", Role.staff)
+        db.session.commit()
+
+
+def test_nul_in_an_anonymous_query_is_a_russian_400(client):
+    resp = client.get("/registry?q=%00")
+    assert resp.status_code == 400
+    assert "недопустимый символ" in resp.get_data(as_text=True)
+
+
+def test_nul_in_a_form_is_refused_and_changes_nothing(app, client, staff):
+    with app.app_context():
+        before = db.session.execute(select(func.count(AuditEvent.id))).scalar_one()
+    resp = client.post("/login", data={"email": "staff@x.ru\x00", "password": "x"})
+    assert resp.status_code == 400
+    assert "недопустимый символ" in resp.get_data(as_text=True)
+    with app.app_context():
+        # Not even a failed-login row: the request never reached the login logic.
+        assert db.session.execute(select(func.count(AuditEvent.id))).scalar_one() == before
+
+
+@pytest.mark.parametrize("url", ["/orders/2147483648", "/campaigns/2147483648",
+                                 "/orgs/99999999999999999999", "/users/9223372036854775808"])
+def test_ids_beyond_the_database_integer_are_404(app, client, staff, url):
+    login(client, "staff@x.ru")
+    resp = client.get(url)
+    assert resp.status_code == 404
+    assert "Страница не найдена" in resp.get_data(as_text=True)
+
+
+def test_largest_database_integer_is_still_an_ordinary_404(app, client, staff):
+    login(client, "staff@x.ru")
+    assert client.get("/orders/2147483647").status_code == 404
+
+
+def test_werkzeug_bad_request_page_is_russian(client):
+    # A malformed multipart body: Werkzeug refuses it before any view runs.
+    resp = client.post("/login", data=b"--x\r\nbroken", content_type="multipart/form-data; boundary=x")
+    assert resp.status_code == 400
+    body = resp.get_data(as_text=True)
+    assert "Bad Request" not in body and ("Неверный запрос" in body or "Форма устарела" in body)
+
+
+def test_production_sends_hsts_and_development_does_not(tmp_path):
+    cfg = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}", "UPLOAD_DIR": str(tmp_path / "u"),
+           "SECRET_KEY": "k" * 40, "GC_FREEZE": False}
+    prod = create_app(dict({k: getattr(ProductionConfig, k) for k in dir(ProductionConfig) if k.isupper()}, **cfg),
+                      instance_path=str(tmp_path / "i1"))
+    hsts = prod.test_client().get("/login", base_url="https://x.example").headers.get("Strict-Transport-Security")
+    assert hsts and "max-age=31536000" in hsts
+    dev = create_app(cfg, instance_path=str(tmp_path / "i2"))
+    assert "Strict-Transport-Security" not in dev.test_client().get("/login").headers
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_gunicorn_does_not_announce_itself(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    port = _free_port()
+    env = dict(os.environ, INSTANCE_DIR=str(tmp_path), GC_FREEZE="0",
+               DATABASE_URL=f"sqlite:///{tmp_path / 'g.sqlite3'}")
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    proc = subprocess.Popen([str(gunicorn), "-w", "1", "-b", f"127.0.0.1:{port}", "workflow_app:create_app()"],
+                            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/app.css", timeout=2) as resp:
+                    server = resp.headers.get("Server", "")
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.2)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert "gunicorn" not in server.lower()
