@@ -15,7 +15,7 @@ from workflow_app.config import ProductionConfig
 from workflow_app.extensions import db
 from workflow_app.models import AuditEvent, Role
 
-from .helpers import login, make_user
+from .helpers import login, make_user, post_form
 
 
 @pytest.fixture
@@ -104,3 +104,13 @@ def test_gunicorn_does_not_announce_itself(tmp_path):
         proc.terminate()
         proc.wait(timeout=10)
     assert "gunicorn" not in server.lower()
+
+
+def test_wtforms_own_messages_are_russian(app, client, staff):
+    login(client, "staff@x.ru")
+    resp = post_form(client, "/orgs/new", {"org_type": "NO_SUCH_TYPE", "full_name": "Школа", "short_name": "Ш",
+                                           "municipality_id": "", "email": "x" * 250 + "@x.ru"})
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert "Неверный вариант" in body  # WTForms: «Not a valid choice»
+    assert "Not a valid" not in body and "Field must be" not in body and "Invalid" not in body

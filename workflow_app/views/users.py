@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
+from ..forms import RuForm
 from sqlalchemy import select
 
 from .. import policy
@@ -176,7 +176,7 @@ def change_status(user_id: int, trigger: str):
 def invite(user_id: int):
     user = get_or_404(User, user_id)
     authorize("user.edit", user)
-    if not FlaskForm().validate_on_submit():  # CSRF only
+    if not RuForm().validate_on_submit():  # CSRF only
         abort(400)
     service.resend_invite(current_user, user, set_password_link)
     flash(f"Письмо со ссылкой для установки пароля отправлено на {user.email}.", "success")
