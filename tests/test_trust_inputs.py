@@ -1,5 +1,6 @@
 """Hostile input gets a Russian answer and changes nothing: NUL bytes, ids beyond the column's range."""
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from workflow_app.config import ProductionConfig
 from workflow_app.extensions import db
 from workflow_app.models import AuditEvent, Role
 
-from .helpers import login, make_user, post_form
+from .helpers import csrf_token, login, make_user, post_form
 
 
 @pytest.fixture
@@ -114,3 +115,46 @@ def test_wtforms_own_messages_are_russian(app, client, staff):
     assert resp.status_code == 422
     assert "Неверный вариант" in body  # WTForms: «Not a valid choice»
     assert "Not a valid" not in body and "Field must be" not in body and "Invalid" not in body
+
+
+def test_reset_mail_links_come_from_base_url_not_the_host_header(app, client):
+    from workflow_app.models import OutboxMessage
+
+    with app.app_context():
+        make_user("r@x.ru", Role.staff)
+        db.session.commit()
+    evil = "http://evil.example"  # the request's Host header, chosen by whoever sends it
+    page = client.get("/password/reset", base_url=evil).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*? value="([^"]+)"', page).group(1)
+    resp = client.post("/password/reset", data={"csrf_token": token, "email": "r@x.ru"}, base_url=evil)
+    assert resp.status_code == 302
+    with app.app_context():
+        [row] = db.session.execute(select(OutboxMessage)).scalars().all()
+    base = app.config["BASE_URL"].rstrip("/")
+    assert "evil.example" not in row.body
+    assert f"{base}/password/reset/" in row.body
+
+
+def test_production_refuses_to_start_without_base_url(tmp_path, monkeypatch):
+    monkeypatch.delenv("BASE_URL", raising=False)
+    cfg = dict({k: getattr(ProductionConfig, k) for k in dir(ProductionConfig) if k.isupper()},
+               SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.sqlite3'}", UPLOAD_DIR=str(tmp_path / "u"),
+               SECRET_KEY="k" * 40, GC_FREEZE=False, BASE_URL="")
+    with pytest.raises(RuntimeError, match="BASE_URL"):
+        create_app(cfg, instance_path=str(tmp_path / "i"))
+
+
+@pytest.mark.parametrize("remember", [False, True])
+def test_logout_ends_the_session_on_the_server(app, staff, remember):
+    client = app.test_client()
+    login(client, "staff@x.ru", remember=remember)
+    assert client.get("/").status_code == 200
+    saved = {c.key: c.value for c in client._cookies.values()}
+    token = csrf_token(client, "/")
+    client.post("/logout", data={"csrf_token": token})
+    # Whoever copied the cookies before the logout (a shared computer, a stolen cookie) gets nothing.
+    thief = app.test_client()
+    for key, value in saved.items():
+        thief.set_cookie(key, value)
+    resp = thief.get("/")
+    assert resp.status_code == 302 and "/login" in resp.headers["Location"]

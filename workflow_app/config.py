@@ -68,6 +68,8 @@ class Config:
 
 class ProductionConfig(Config):
     PRODUCTION = True
+    # Links in mail must name the real site; production refuses to start without it (see create_app).
+    BASE_URL = os.environ.get("BASE_URL", "")
     # Browsers keep to HTTPS for a year once they have seen the site over it (0 turns it off).
     HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000"))
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)

@@ -1,10 +1,11 @@
 """Small helpers shared by the staff views (no blueprint here)."""
 from __future__ import annotations
 
-from flask import abort, url_for
+from flask import abort
 from wtforms import Form
 
 from ..extensions import db
+from ..links import external_url
 from ..services.platform.validation import FieldErrors
 
 
@@ -34,4 +35,4 @@ def int_or_none(value) -> int | None:
 
 
 def set_password_link(token: str) -> str:
-    return url_for("auth.reset_password", token=token, _external=True)
+    return external_url("auth.reset_password", token=token)
