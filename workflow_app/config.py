@@ -89,5 +89,6 @@ class TestConfig(Config):
 
 def config_from_env() -> type[Config]:
     base = ProductionConfig if os.environ.get("APP_ENV", "").lower() == "production" else Config
-    # The key is read when the app is created, not when this module was first imported.
-    return type(base.__name__, (base,), {"SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)})
+    # The key and the address are read when the app is created, not when this module was first imported.
+    return type(base.__name__, (base,), {"SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY),
+                                         "BASE_URL": os.environ.get("BASE_URL", base.BASE_URL)})
