@@ -67,7 +67,7 @@ def test_werkzeug_bad_request_page_is_russian(client):
 
 def test_production_sends_hsts_and_development_does_not(tmp_path):
     cfg = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}", "UPLOAD_DIR": str(tmp_path / "u"),
-           "SECRET_KEY": "k" * 40, "GC_FREEZE": False}
+           "SECRET_KEY": "k" * 40, "GC_FREEZE": False, "BASE_URL": "https://iro.example.ru"}
     prod = create_app(dict({k: getattr(ProductionConfig, k) for k in dir(ProductionConfig) if k.isupper()}, **cfg),
                       instance_path=str(tmp_path / "i1"))
     hsts = prod.test_client().get("/login", base_url="https://x.example").headers.get("Strict-Transport-Security")
