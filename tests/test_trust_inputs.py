@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from workflow_app import create_app
 from workflow_app.config import ProductionConfig
 from workflow_app.extensions import db
-from workflow_app.models import AuditEvent, Role
+from workflow_app.models import AuditEvent, Role, User
 
 from .helpers import csrf_token, login, make_user, post_form
 
@@ -158,3 +158,48 @@ def test_logout_ends_the_session_on_the_server(app, staff, remember):
         thief.set_cookie(key, value)
     resp = thief.get("/")
     assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+
+
+def _submitted_world(app):
+    from workflow_app.models.competition import Entry
+    from workflow_app.services.competition import dossier as dossier_svc
+
+    from .dossier_factories import make_world
+
+    with app.app_context():
+        w = make_world()
+        applicant = db.session.execute(select(User).where(User.email == "appa@x.ru")).scalar_one()
+        dossier_svc.submit(applicant, db.session.get(Entry, w.entry_id))
+        db.session.commit()
+        return w.entry_id, db.session.get(Entry, w.entry_id).version
+
+
+@pytest.mark.parametrize("due", ["9999-12-31", "2001-01-01"])
+def test_a_correction_due_date_out_of_bounds_is_a_form_error(app, client, due):
+    from workflow_app.models.competition import Entry, EntryStatus
+
+    entry_id, version = _submitted_world(app)
+    login(client, "staff@x.ru")
+    resp = post_form(client, f"/entries/{entry_id}/return",
+                     {"reason": "Исправить", "due": due, "expected_version": version},
+                     form_url=f"/entries/{entry_id}", follow_redirects=True)
+    assert "Укажите дату с" in resp.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Entry, entry_id).status == EntryStatus.submitted
+
+
+def test_a_non_numeric_version_is_a_russian_400(app, client):
+    from workflow_app.models.orders import Order, OrderKind
+    from workflow_app.services import orders as orders_svc
+
+    with app.app_context():
+        staff = make_user("st@x.ru", Role.staff)
+        order = orders_svc.create_draft(OrderKind.other, staff)
+        db.session.commit()
+        oid, status = order.id, order.status
+    login(client, "st@x.ru")
+    resp = post_form(client, f"/orders/{oid}/fire/send_for_approval", {"version": "abc"}, form_url=f"/orders/{oid}")
+    assert resp.status_code == 400
+    assert "Форма повреждена" in resp.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Order, oid).status == status

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     DecimalField,
     HiddenField,
     IntegerField,
@@ -20,7 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models import OrgType
-from . import RuForm
+from . import BoundedDateField, RuForm
 from ..models.competition import CampaignKind, CampaignStatus, FinalScoreMode, StageKind
 
 REQUIRED = "Заполните это поле."
@@ -108,8 +107,8 @@ class TrackForm(VersionedForm):
 
 
 class StageForm(VersionedForm):
-    starts_on = DateField("Дата начала", validators=[Optional()])
-    deadline_date = DateField("Срок (дата, московское время)", validators=[Optional()])
+    starts_on = BoundedDateField("Дата начала", validators=[Optional()])
+    deadline_date = BoundedDateField("Срок (дата, московское время)", validators=[Optional()])
     deadline_time = TimeField("Время срока (пусто — до конца дня)", validators=[Optional()])
     in_person = BooleanField("Очный этап")
     scored = BooleanField("Этап оценивается экспертами")

@@ -1,5 +1,4 @@
 from wtforms import (
-    DateField,
     FieldList,
     FormField,
     HiddenField,
@@ -13,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..models.orders import OrderKind
 from ..models.status_award import StatusType
-from . import RuForm, RuSubForm
+from . import BoundedDateField, RuForm, RuSubForm
 
 REQUIRED = "Заполните это поле."
 
@@ -33,8 +32,8 @@ class NewOrderForm(RuForm):
                                  description="Строка: «Мероприятие | Сроки | Целевая аудитория | Ответственный».")
     award_ids = SelectMultipleField("Статусы", coerce=int, validate_choice=False)
     grounds = TextAreaField("Основание")
-    term_from = DateField("Срок с", validators=[Optional()])
-    term_to = DateField("Срок по", validators=[Optional()])
+    term_from = BoundedDateField("Срок с", validators=[Optional()])
+    term_to = BoundedDateField("Срок по", validators=[Optional()])
 
 
 class AnnexForm(RuSubForm):
