@@ -5,6 +5,7 @@ import io
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from docx import Document
 from pypdf import PdfReader
 
@@ -101,6 +102,16 @@ def test_score_sheet_for_its_expert_and_blind(app, client):
     assert "Школа цифрового развития" not in text  # blind review: the code only
     client.delete_cookie("session")
     login(client, "e2@x.ru")
+    assert client.get(f"/documents/assignment/{ids['assignment']}/sheet.pdf").status_code == 403
+
+
+@pytest.mark.parametrize("left", [AssignmentStatus.declined, AssignmentStatus.conflict, AssignmentStatus.revoked])
+def test_an_expert_who_left_the_entry_no_longer_gets_its_sheet(app, client, left):
+    with app.app_context():
+        ids = _setup()
+        db.session.get(ReviewAssignment, ids["assignment"]).status = left
+        db.session.commit()
+    login(client, "e@x.ru")
     assert client.get(f"/documents/assignment/{ids['assignment']}/sheet.pdf").status_code == 403
 
 

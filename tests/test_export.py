@@ -13,11 +13,15 @@ def test_user_text_is_not_a_formula_and_values_are_readable(app):
         data = build_xlsx("Лист", ["A", "B", "C"], [
             ["=HYPERLINK(\"http://evil\")", OrgType.DOO, datetime(2026, 1, 1, 21, 30, tzinfo=UTC)],
             ["-1+2", "обычный текст", 5],
+            ["+7 (861) 232-85-78", "@user", "=1+1"],
         ])
     ws = load_workbook(io.BytesIO(data)).active
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0] == ("A", "B", "C")
-    assert rows[1][0] == "'=HYPERLINK(\"http://evil\")" and rows[1][1] == "ДОО"
+    # Text reads exactly as typed (no visible apostrophe) and is a string cell, never a formula.
+    assert rows[1][0] == "=HYPERLINK(\"http://evil\")" and rows[1][1] == "ДОО"
     assert rows[1][2] == datetime(2026, 1, 2, 0, 30)  # shown in Moscow time
-    assert rows[2][:2] == ("'-1+2", "обычный текст") and rows[2][2] == 5
+    assert rows[2][:2] == ("-1+2", "обычный текст") and rows[2][2] == 5
+    assert rows[3] == ("+7 (861) 232-85-78", "@user", "=1+1")
+    assert all(c.data_type == "s" for c in ws[4])
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)

@@ -85,6 +85,7 @@ def test_session_and_remember_cookies_are_httponly_and_samesite(app, client, peo
 
 def test_production_refuses_the_default_secret_key(app, monkeypatch, tmp_path):
     monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("BASE_URL", "https://iro.example.ru")
     monkeypatch.delenv("SECRET_KEY", raising=False)
     try:
         with pytest.raises(RuntimeError, match="SECRET_KEY"):

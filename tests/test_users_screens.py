@@ -104,7 +104,7 @@ def test_create_validation_in_russian_changes_nothing(app, client):
     # Plain staff cannot grant the admin role.
     resp = post_form(client, "/users/new", _form(roles=["admin"]))
     assert resp.status_code == 422
-    assert "Назначать и снимать роль «Администратор» может только администратор." in resp.get_data(as_text=True)
+    assert "Назначать и снимать роли «Администратор» и «Подписант» может только администратор." in resp.get_data(as_text=True)
     with app.app_context():
         assert db.session.execute(select(func.count(User.id))).scalar_one() == 2
         assert db.session.execute(select(func.count(OutboxMessage.id))).scalar_one() == 0

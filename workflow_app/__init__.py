@@ -30,6 +30,10 @@ def create_app(config: type | dict | None = None, instance_path: str | None = No
             "SECRET_KEY is not set (or shorter than 32 characters): refusing to start in production. "
             "Generate one with: python -c 'import secrets; print(secrets.token_hex(32))'"
         )
+    if app.config.get("PRODUCTION") and not (app.config.get("BASE_URL") or "").startswith(("https://", "http://")):
+        # Every link in mail (password reset, invitations) is built from it, never from the request's Host.
+        raise RuntimeError("BASE_URL is not set: refusing to start in production. "
+                           "Set it to the site's public address, e.g. BASE_URL=https://iro.example.ru")
     from .services.platform import passwords
 
     passwords.configure(app.config)

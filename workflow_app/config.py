@@ -58,6 +58,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tie the token to the session, not the clock: long dossiers take hours
     TESTING = False
     PRODUCTION = False
+    HSTS_SECONDS = 0
     # Move the objects of the started app (modules, metadata, templates: ~150,000) out of the cyclic
     # garbage collector's reach. Otherwise each full collection, triggered by any request that builds
     # many rows (a 10,000-entry ranking, an export), walks all of them again: that doubled the ranking's
@@ -67,6 +68,10 @@ class Config:
 
 class ProductionConfig(Config):
     PRODUCTION = True
+    # Links in mail must name the real site; production refuses to start without it (see create_app).
+    BASE_URL = os.environ.get("BASE_URL", "")
+    # Browsers keep to HTTPS for a year once they have seen the site over it (0 turns it off).
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000"))
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
 
@@ -84,5 +89,6 @@ class TestConfig(Config):
 
 def config_from_env() -> type[Config]:
     base = ProductionConfig if os.environ.get("APP_ENV", "").lower() == "production" else Config
-    # The key is read when the app is created, not when this module was first imported.
-    return type(base.__name__, (base,), {"SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)})
+    # The key and the address are read when the app is created, not when this module was first imported.
+    return type(base.__name__, (base,), {"SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY),
+                                         "BASE_URL": os.environ.get("BASE_URL", base.BASE_URL)})

@@ -14,18 +14,12 @@ from openpyxl.styles import Font
 from zoneinfo import ZoneInfo
 
 
-FORMULA_START = ("=", "+", "-", "@")
-
-
 _PLAIN = (int, float, Decimal, type(None))
 
 
 def _cell_value(value, tz):
-    if isinstance(value, _PLAIN):
+    if isinstance(value, (*_PLAIN, str)):
         return value
-    if isinstance(value, str):
-        # User-typed text must never become a live formula in the staff's Excel.
-        return "'" + value if value[:1] in FORMULA_START else value
     if isinstance(value, datetime):
         return value.astimezone(tz).replace(tzinfo=None) if value.tzinfo else value
     if hasattr(value, "value") and hasattr(value, "name"):  # Enum: its Russian label
@@ -49,10 +43,20 @@ def build_xlsx(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence
         header_cells.append(c)
     ws.append(header_cells)
     for row in rows:
-        ws.append([_cell_value(v, tz) for v in row])
+        ws.append([_cell(ws, _cell_value(v, tz)) for v in row])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _cell(ws, value):
+    """Text is written as a typed string cell: «=…», «+7 (861)…», «-1» read exactly as typed and can
+    never become a live formula (openpyxl would otherwise store text starting with «=» as one)."""
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def _col(i: int) -> str:

@@ -5,16 +5,18 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from flask import Flask, flash, g, make_response, redirect, render_template, request, url_for
+from flask import Flask, abort, flash, g, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.routing import IntegerConverter
 
 from . import policy
 from .errors import DomainError
 from .extensions import db, login_manager
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 COMMIT_CONFLICT = ("Изменения не сохранены: эти данные одновременно изменил другой пользователь "
                    "или такая запись уже существует. Обновите страницу и повторите действие.")
 
@@ -24,8 +26,26 @@ CSP = (
 )
 
 
+# Integer ids in URLs are bounded by the database column (PostgreSQL INTEGER): a larger number can name
+# no row, so it is a 404 here instead of an «integer out of range» error in the database.
+MAX_DB_INT = 2**31 - 1
+NUL_REFUSED = "Запрос содержит недопустимый символ (NUL, код 0). Уберите его и повторите."
+
+
+class BoundedIntConverter(IntegerConverter):
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_DB_INT)
+        super().__init__(map, *args, **kwargs)
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in v for v in values)
+
+
 def install(app: Flask) -> None:
     from .views import register_blueprints
+
+    app.url_map.converters["int"] = BoundedIntConverter
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Войдите, чтобы продолжить."
@@ -47,6 +67,17 @@ def install(app: Flask) -> None:
 
     register_blueprints(app)
 
+    def refuse_nul_bytes():
+        # No text in this product contains NUL; PostgreSQL refuses it in any string, so one check here
+        # answers every form and query in Russian instead of failing deep inside a request.
+        if "\x00" in request.path or _has_nul(request.args.values()) or (
+                request.method != "GET" and request.mimetype in FORM_TYPES
+                and _has_nul(request.form.values())):
+            abort(400, description=NUL_REFUSED)
+
+    # First of all before-request hooks, ahead of the CSRF check, so a NUL in a form is named as such.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_nul_bytes)
+
     @app.after_request
     def commit_and_harden(response):
         # The one place a request's work is committed; a 4xx/5xx response keeps nothing.
@@ -66,6 +97,8 @@ def install(app: Flask) -> None:
         h.setdefault("X-Content-Type-Options", "nosniff")
         h.setdefault("Referrer-Policy", "same-origin")
         h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config.get("HSTS_SECONDS"):
+            h.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")
         if request.endpoint != "static":
             h.setdefault("Cache-Control", "no-store")
         return response
@@ -89,6 +122,7 @@ def install(app: Flask) -> None:
         ), 400
 
     for code, title, text in (
+        (400, "Неверный запрос", "Запрос не удалось разобрать. Вернитесь назад и проверьте введённые данные."),
         (403, "Доступ запрещён", "У вас нет прав на эту страницу или действие."),
         (404, "Страница не найдена", "Такой страницы нет или она была удалена."),
         (405, "Действие недоступно", "Этот адрес не принимает такой запрос."),
@@ -143,7 +177,13 @@ def install(app: Flask) -> None:
 def _error_page(code: int, title: str, text: str):
     def handler(exc):
         db.session.rollback()
-        return render_template("errors/error.html", code=code, title=title, text=text), code
+        # Our own abort(400, description="…") carries a Russian explanation; Werkzeug's English one doesn't.
+        own = getattr(exc, "description", None)
+        if code == 400 and own and own != type(exc).description:
+            text_ = own
+        else:
+            text_ = text
+        return render_template("errors/error.html", code=code, title=title, text=text_), code
 
     return handler
 

@@ -38,7 +38,14 @@ def test_expert_scores_and_submits_in_the_browser(app, app_live_url, browser):
     context = browser.new_context()
     try:
         page = context.new_page()
-        page.on("dialog", lambda d: d.accept())  # the «Отправить оценку?» confirmation
+        dialogs: list[str] = []
+        answer = {"accept": True}
+
+        def on_dialog(d):  # the «Отправить оценку?» confirmation
+            dialogs.append(d.message)
+            d.accept() if answer["accept"] else d.dismiss()
+
+        page.on("dialog", on_dialog)
         page.goto(f"{live_url}/login")
         page.fill("input[name=email]", "browser-expert@x.ru")
         page.fill("input[name=password]", PASSWORD)
@@ -59,7 +66,17 @@ def test_expert_scores_and_submits_in_the_browser(app, app_live_url, browser):
         points = ["8", "7,5"] + ["6"] * (len(weights) - 2)
         for i, value in enumerate(points):
             inputs.nth(i).fill(value)
+        # «Отправить» asks first; saying «Отмена» sends nothing.
+        answer["accept"] = False
+        asked = len(dialogs)
         page.get_by_test_id("send").click()
+        assert len(dialogs) == asked + 1 and dialogs[-1].startswith("Отправить оценку?")
+        expect(page.get_by_test_id("send")).to_be_visible()
+        with app.app_context():
+            assert db.session.get(ReviewAssignment, aid).status != AssignmentStatus.submitted
+        answer["accept"] = True
+        page.get_by_test_id("send").click()
+        assert dialogs[-1].startswith("Отправить оценку?")
         expect(page.get_by_test_id("readonly-note")).to_contain_text("только для просмотра")
         expect(page.get_by_test_id("sheet-status")).to_have_text("Оценка отправлена")
         assert page.locator("input[name^=points_]").first.get_attribute("readonly") is not None

@@ -1,6 +1,6 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from . import RuForm
 
 REQUIRED = "Заполните это поле."
 # Sign-in and reset only look an address up: a strict validator would refuse an existing account
@@ -12,7 +12,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class LoginForm(FlaskForm):
+class LoginForm(RuForm):
     email = EmailField("Электронная почта", filters=[_strip], validators=[
         DataRequired(REQUIRED), Length(max=254), LOOKS_LIKE_EMAIL])
     password = PasswordField("Пароль", validators=[DataRequired(REQUIRED)])
@@ -20,13 +20,13 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Войти")
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(RuForm):
     email = EmailField("Электронная почта", filters=[_strip], validators=[
         DataRequired(REQUIRED), Length(max=254), LOOKS_LIKE_EMAIL])
     submit = SubmitField("Отправить ссылку")
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(RuForm):
     password = PasswordField("Новый пароль", validators=[
         DataRequired(REQUIRED), Length(min=8, message="Не менее 8 символов.")])
     repeat = PasswordField("Повтор пароля", validators=[

@@ -1,11 +1,9 @@
 """Staff forms for campaign configuration. Field-level checks here; cross-field rules in services.campaigns."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     DecimalField,
     HiddenField,
     IntegerField,
@@ -18,25 +16,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.fields.choices import SelectChoice
-from wtforms.meta import DefaultMeta
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models import OrgType
+from . import BoundedDateField, RuForm
 from ..models.competition import CampaignKind, CampaignStatus, FinalScoreMode, StageKind
 
 REQUIRED = "Заполните это поле."
 NUMBER = "Введите число."
 INTEGER = "Введите целое число."
-
-
-class RuForm(FlaskForm):
-    """WTForms' own Russian messages («Неверное десятичное значение» etc.) without needing Babel."""
-
-    class Meta:
-        locales = ("ru_RU", "ru")
-
-        def get_translations(self, form):
-            return DefaultMeta.get_translations(self, form)
 
 
 class CommaDecimalField(DecimalField):
@@ -119,8 +107,8 @@ class TrackForm(VersionedForm):
 
 
 class StageForm(VersionedForm):
-    starts_on = DateField("Дата начала", validators=[Optional()])
-    deadline_date = DateField("Срок (дата, московское время)", validators=[Optional()])
+    starts_on = BoundedDateField("Дата начала", validators=[Optional()])
+    deadline_date = BoundedDateField("Срок (дата, московское время)", validators=[Optional()])
     deadline_time = TimeField("Время срока (пусто — до конца дня)", validators=[Optional()])
     in_person = BooleanField("Очный этап")
     scored = BooleanField("Этап оценивается экспертами")

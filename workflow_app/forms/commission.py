@@ -1,13 +1,13 @@
-from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField, TextAreaField
+from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from . import BoundedDateField, RuForm
 
 REQUIRED = "Заполните это поле."
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(RuForm):
     number = StringField("Номер протокола", validators=[Length(max=32)])
-    held_on = DateField("Дата заседания", validators=[InputRequired("Укажите дату заседания.")])
+    held_on = BoundedDateField("Дата заседания", validators=[InputRequired("Укажите дату заседания.")])
     place = StringField("Место проведения", validators=[Length(max=300)])
     chair = StringField("Председатель", validators=[DataRequired(REQUIRED)],
                         description="ФИО | должность")

@@ -1,8 +1,5 @@
-from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -15,11 +12,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..models.orders import OrderKind
 from ..models.status_award import StatusType
+from . import BoundedDateField, RuForm, RuSubForm
 
 REQUIRED = "Заполните это поле."
 
 
-class NewOrderForm(FlaskForm):
+class NewOrderForm(RuForm):
     kind = SelectField("Вид приказа", choices=[(k.name, k.value) for k in OrderKind],
                        validators=[DataRequired(REQUIRED)])
     campaign_id = SelectField("Конкурс", coerce=int, validate_choice=False, default=0)
@@ -34,17 +32,17 @@ class NewOrderForm(FlaskForm):
                                  description="Строка: «Мероприятие | Сроки | Целевая аудитория | Ответственный».")
     award_ids = SelectMultipleField("Статусы", coerce=int, validate_choice=False)
     grounds = TextAreaField("Основание")
-    term_from = DateField("Срок с", validators=[Optional()])
-    term_to = DateField("Срок по", validators=[Optional()])
+    term_from = BoundedDateField("Срок с", validators=[Optional()])
+    term_to = BoundedDateField("Срок по", validators=[Optional()])
 
 
-class AnnexForm(Form):
+class AnnexForm(RuSubForm):
     title = StringField("Заголовок приложения", validators=[Length(max=500)])
     text = TextAreaField("Текст приложения")
     rows_text = TextAreaField("Строки таблицы", description="Одна строка — одна запись, ячейки через «|».")
 
 
-class OrderEditForm(FlaskForm):
+class OrderEditForm(RuForm):
     version = HiddenField()
     title = StringField("Заголовок", validators=[DataRequired(REQUIRED), Length(max=500)])
     preamble = TextAreaField("Преамбула", description="Текст перед словами «п р и к а з ы в а ю :».")
@@ -56,16 +54,16 @@ class OrderEditForm(FlaskForm):
     annexes = FieldList(FormField(AnnexForm))
 
 
-class VisaForm(FlaskForm):
+class VisaForm(RuForm):
     version = HiddenField()
     remark = TextAreaField("Замечание (обязательно при возврате)")
 
 
-class VersionForm(FlaskForm):
+class VersionForm(RuForm):
     version = HiddenField()
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(RuForm):
     ministry_name = StringField("Министерство", validators=[DataRequired(REQUIRED)])
     full_name = TextAreaField("Полное наименование учреждения", validators=[DataRequired(REQUIRED)])
     short_name = StringField("Сокращённое наименование", validators=[DataRequired(REQUIRED)])

@@ -1,6 +1,5 @@
 """Forms of the review part. The score sheet's rows are dynamic (one per criterion) and are read from
 the request by the view; its CSRF token and overall comment come from SheetForm."""
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -13,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
+from . import RuForm
 
 REQUIRED = "Заполните это поле."
 
@@ -22,7 +22,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ExpertProfileForm(FlaskForm):
+class ExpertProfileForm(RuForm):
     competences = MultiCheckboxField("Компетенции (треки)", choices=[], validate_choice=True)
     max_load = IntegerField("Максимальная нагрузка (заявок в конкурсе)", validators=[
         Optional(), NumberRange(min=0, max=1000, message="Введите число от 0 до 1000.")])
@@ -31,18 +31,18 @@ class ExpertProfileForm(FlaskForm):
     submit = SubmitField("Сохранить")
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(RuForm):
     reason = TextAreaField("Причина", validators=[
         DataRequired("Укажите причину."), Length(max=2000, message="Не более 2000 символов.")])
     submit = SubmitField("Подтвердить")
 
 
-class ApplyPlanForm(FlaskForm):
+class ApplyPlanForm(RuForm):
     fingerprint = HiddenField(validators=[DataRequired()])
     submit = SubmitField("Назначить экспертов")
 
 
-class ManualAssignForm(FlaskForm):
+class ManualAssignForm(RuForm):
     expert_id = SelectField("Эксперт", coerce=int, choices=[], validate_choice=True)
     replace_id = SelectField("Заменить назначение", coerce=int, choices=[], validate_choice=True)
     is_extra = BooleanField("Дополнительный эксперт (при расхождении оценок)")
@@ -53,7 +53,7 @@ class ManualAssignForm(FlaskForm):
     submit = SubmitField("Назначить")
 
 
-class SheetForm(FlaskForm):
+class SheetForm(RuForm):
     version = HiddenField()
     overall_comment = TextAreaField("Общий комментарий", validators=[Length(max=10000)])
     save = SubmitField("Сохранить черновик")

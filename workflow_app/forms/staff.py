@@ -1,7 +1,6 @@
 """Staff forms: organisations, users, imports. Choices are filled in by the views."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (EmailField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
                      SubmitField, TextAreaField, widgets)
@@ -9,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from ..models import OrgType, Role
+from . import RuForm
 
 REQUIRED = "Заполните это поле."
 EMAIL = "Введите корректный адрес электронной почты."
@@ -23,7 +23,7 @@ def _int_or_none(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class OrgForm(FlaskForm):
+class OrgForm(RuForm):
     org_type = SelectField("Тип организации", choices=choices((t.name, t.value) for t in OrgType),
                            validators=[DataRequired("Выберите тип организации.")])
     full_name = StringField("Полное наименование", validators=[
@@ -42,7 +42,7 @@ class OrgForm(FlaskForm):
     submit = SubmitField("Сохранить")
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(RuForm):
     """Deactivate/reactivate: the reason and the version the user saw."""
 
     reason = TextAreaField("Причина", validators=[Length(max=2000, message="Не более 2000 символов.")])
@@ -54,7 +54,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class UserForm(FlaskForm):
+class UserForm(RuForm):
     email = EmailField("E-mail (логин)", validators=[DataRequired(REQUIRED), Email(EMAIL), Length(max=254)])
     full_name = StringField("ФИО", validators=[DataRequired(REQUIRED), Length(max=200, message="Не более 200 символов.")])
     position = StringField("Должность", validators=[Length(max=200, message="Не более 200 символов.")])
@@ -67,10 +67,10 @@ class UserForm(FlaskForm):
     submit = SubmitField("Сохранить")
 
 
-class ImportForm(FlaskForm):
+class ImportForm(RuForm):
     file = FileField("Файл XLSX или CSV", validators=[FileRequired("Выберите файл для загрузки.")])
     submit = SubmitField("Проверить файл")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(RuForm):
     submit = SubmitField("Импортировать")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..models import Role, User
+from ..models.competition import AssignmentStatus
 from ..policy import is_staff, rule, sees_organization
 
 
@@ -12,9 +13,17 @@ def _certificate(user: User, award: Any) -> bool:
     return award is not None and sees_organization(user, award.organization)
 
 
+# An expert who declined, declared a conflict or was taken off an entry has no business with its sheet.
+_EXPERT_LEFT = (AssignmentStatus.declined, AssignmentStatus.conflict, AssignmentStatus.revoked)
+
+
 @rule("document.score_sheet")
 def _score_sheet(user: User, assignment: Any) -> bool:
-    return assignment is not None and (is_staff(user) or assignment.expert_id == user.id)
+    if assignment is None:
+        return False
+    if is_staff(user):
+        return True
+    return assignment.expert_id == user.id and assignment.status not in _EXPERT_LEFT
 
 
 @rule("document.letter")

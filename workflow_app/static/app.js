@@ -6,8 +6,9 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   });
-  // Confirm one button of a form (e.g. «Отправить» beside «Сохранить черновик»): <button data-confirm="…">
-  document.querySelectorAll("button[data-confirm]").forEach((btn) => {
+  // Confirm one submit control of a form (e.g. «Отправить» beside «Сохранить черновик»):
+  // <button data-confirm="…"> or <input type="submit" data-confirm="…"> (WTForms renders SubmitField so).
+  document.querySelectorAll("button[data-confirm], input[data-confirm]").forEach((btn) => {
     btn.addEventListener("click", (event) => {
       if (!window.confirm(btn.dataset.confirm)) event.preventDefault();
     });

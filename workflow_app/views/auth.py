@@ -8,7 +8,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms.auth import ChangePasswordForm, LoginForm, NewPasswordForm, ResetRequestForm
 from ..services.platform import accounts
-from .. import audit
+from ..links import external_url
 from . import refusal
 
 bp = Blueprint("auth", __name__)
@@ -49,7 +49,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    audit.record("auth.logout", actor=current_user, obj=current_user._get_current_object())
+    accounts.sign_out(current_user._get_current_object())
     logout_user()
     flash("Вы вышли из системы.", "info")
     return redirect(url_for("auth.login"))
@@ -79,7 +79,7 @@ def reset_request():
     if form.validate_on_submit():
         accounts.request_reset(
             form.email.data,
-            lambda token: url_for("auth.reset_password", token=token, _external=True),
+            lambda token: external_url("auth.reset_password", token=token),
         )
         flash("Если такой адрес зарегистрирован, на него отправлено письмо со ссылкой "
               "для восстановления пароля.", "info")

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from ..errors import ValidationFailed
 from ..export import build_xlsx, xlsx_response
 from ..extensions import db
+from ..forms import version_of
 from ..forms.orders import NewOrderForm, OrderEditForm, SettingsForm, VersionForm, VisaForm
 from ..listing import paginate, parse_args
 from ..machines.order import order_lifecycle
@@ -114,7 +115,7 @@ def edit(order_id: int):
     elif form.validate_on_submit():
         with refusal(catch=ValidationFailed) as refused:
             orders.update_draft(
-                order, current_user, expected_version=int(form.version.data or 0), title=form.title.data,
+                order, current_user, expected_version=version_of(form), title=form.title.data,
                 preamble=form.preamble.data or "", items=form.items.data, control=form.control.data or "",
                 signatory_position=form.signatory_position.data, signatory_name=form.signatory_name.data,
                 annexes=[a.data for a in form.annexes])
@@ -133,7 +134,7 @@ def transition(order_id: int, trigger: str):
     form = VersionForm()
     if not form.validate_on_submit() or trigger not in ("send_for_approval", "sign"):
         abort(400)
-    version = int(form.version.data or 0)
+    version = version_of(form)
     if trigger == "sign":
         orders.sign(order, current_user, expected_version=version)
         flash(f"Приказ подписан: № {order.number} от {order.order_date:%d.%m.%Y}.", "success")
@@ -152,7 +153,7 @@ def visa(order_id: int):
         abort(400)
     approve = request.form.get("decision") == "approve"
     orders.decide_visa(order, current_user, approve=approve, remark=form.remark.data or "",
-                       expected_version=int(form.version.data or 0))
+                       expected_version=version_of(form))
     flash("Виза поставлена." if approve else "Проект возвращён на доработку с замечанием.", "success")
     return redirect(url_for("orders.view", order_id=order.id))
 

@@ -1,7 +1,7 @@
 """Small helpers shared by the staff views (no blueprint here)."""
 from __future__ import annotations
 
-from flask import url_for
+from ..links import external_url
 
 
 def int_or_none(value) -> int | None:
@@ -12,4 +12,4 @@ def int_or_none(value) -> int | None:
 
 
 def set_password_link(token: str) -> str:
-    return url_for("auth.reset_password", token=token, _external=True)
+    return external_url("auth.reset_password", token=token)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
+
+from ..forms import RuForm
 
 from .. import policy
 from ..errors import DomainError
@@ -162,7 +163,7 @@ def change_status(user_id: int, trigger: str):
 @login_required
 def invite(user_id: int):
     user = get_or_404(User, user_id, "user.edit")
-    if not FlaskForm().validate_on_submit():  # CSRF only
+    if not RuForm().validate_on_submit():  # CSRF only
         abort(400)
     service.resend_invite(current_user, user, set_password_link)
     flash(f"Письмо со ссылкой для установки пароля отправлено на {user.email}.", "success")

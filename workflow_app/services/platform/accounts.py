@@ -71,6 +71,13 @@ def authenticate(email: str, password: str, ip: str) -> User:
     return user
 
 
+def sign_out(user: User) -> None:
+    """Logging out ends every session of the user on the server: a copied session or remember-me
+    cookie names the old epoch and is refused from now on (see web.load_user)."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+    audit.record("auth.logout", actor=user, obj=user)
+
+
 def set_password(user: User, new_password: str, *, actor: User | None, event: str) -> None:
     check_strength(new_password)
     user.password_hash = hash_password(new_password)

@@ -29,7 +29,11 @@ EDITABLE = ("email", "full_name", "position", "phone", "organization_id")
 FIELD_LABELS = {"email": "E-mail", "full_name": "ФИО", "position": "Должность", "phone": "Телефон",
                 "organization_id": "Организация"}
 EMAIL_TAKEN = "Пользователь с таким адресом электронной почты уже есть."
-ADMIN_ONLY = "Назначать и снимать роль «Администратор» может только администратор."
+ADMIN_ONLY = "Назначать и снимать роли «Администратор» и «Подписант» может только администратор."
+OWN_ROLES = "Свои роли изменить нельзя: это делает другой сотрудник или администратор."
+EMAIL_ADMIN_ONLY = "Адрес электронной почты другого пользователя может изменить только администратор."
+# Roles that sign legally binding orders or grant roles: separation of duties keeps them with admins.
+PRIVILEGED = (Role.admin, Role.signatory)
 DEFAULT_INVITE_TTL_DAYS = 7
 
 # A grant as a plain value: (role, organisation id, municipality id).
@@ -143,10 +147,12 @@ def _validate(actor: User, data: UserData, current: set[GrantKey], exclude_id: i
         errors["organization_id"] = "Выберите организацию из списка."
     grants, grant_errors = desired_grants(data)
     errors.update(grant_errors)
-    admin_before = any(k[0] == Role.admin for k in current)
-    admin_after = any(k[0] == Role.admin for k in grants)
-    if admin_before != admin_after and not policy.can(actor, "user.grant_admin"):
+    privileged_changed = any(
+        any(k[0] == role for k in current) != any(k[0] == role for k in grants) for role in PRIVILEGED)
+    if privileged_changed and not policy.can(actor, "user.grant_admin"):
         errors["roles"] = ADMIN_ONLY
+    if exclude_id is not None and exclude_id == actor.id and grants != current:
+        errors.setdefault("roles", OWN_ROLES)
     if errors:
         raise FieldErrors(errors)
     return grants
@@ -217,6 +223,10 @@ def update_user(actor: User, user: User, data: UserData, expected_version: int |
     data = _cleaned(data)
     current = {_grant_key(g) for g in user.grants}
     grants = _validate(actor, data, current, user.id)
+    old_email = user.email
+    if data.email != old_email and user.id != actor.id and not policy.can(actor, "user.grant_admin"):
+        # Changing someone's address and sending it an invitation would take the account over.
+        raise FieldErrors({"email": EMAIL_ADMIN_ONLY})
     changes = {}
     for name in EDITABLE:
         old, new = getattr(user, name), getattr(data, name)
@@ -231,6 +241,8 @@ def update_user(actor: User, user: User, data: UserData, expected_version: int |
         user.grants.append(RoleGrant(role=role, organization_id=oid, municipality_id=mid))
     if changes:
         audit.record("user.updated", actor=actor, obj=user, payload={"changes": changes})
+    if "email" in changes:
+        _tell_old_address(user, old_email)
     if added or removed:
         audit.record("user.roles_changed", actor=actor, obj=user, payload={
             "added": [_describe(k) for k in sorted(added, key=_sort_key)],
@@ -239,6 +251,17 @@ def update_user(actor: User, user: User, data: UserData, expected_version: int |
         user.updated_at = utcnow()  # role-only edits must bump the version too (stale forms)
         _flush_unique()
     return {"changes": changes, "added": added, "removed": removed}
+
+
+def _tell_old_address(user: User, old_email: str) -> None:
+    """The old address learns of the change: if it was not the owner's wish, they can react."""
+    outbox.queue_email(
+        f"email-changed:{user.id}:{user.version}:{old_email}", email=old_email,
+        subject="Изменён адрес электронной почты учётной записи",
+        body=(f"Здравствуйте, {user.full_name}!\n\n"
+              f"Адрес электронной почты вашей учётной записи изменён с {old_email} на {user.email}.\n"
+              "Если вы этого не ожидали, сообщите администратору системы ГБОУ ИРО Краснодарского края."),
+    )
 
 
 def _field_display(name: str, value):
