@@ -17,6 +17,7 @@ from workflow_app.services.competition import dossier as svc
 from workflow_app.services.competition import entry_check
 from workflow_app.services.platform import files
 from workflow_app.services.competition import richtext
+from workflow_app.timeutil import end_of_day
 
 from .competition_factories import stage, track
 from .dossier_factories import TITLE, make_world
@@ -217,7 +218,7 @@ def test_returned_entry_is_due_by_correction_date(ctx):
     appa, staff = _user("appa@x.ru"), _user("staff@x.ru")
     svc.submit(appa, e)
     entry_check.return_for_correction(staff, e, "Уточните план-график", date.today() + timedelta(days=5))
-    assert svc.effective_deadline(e) == svc.end_of_day(date.today() + timedelta(days=5))
+    assert svc.effective_deadline(e) == end_of_day(date.today() + timedelta(days=5))
     e.correction_due = utcnow() - timedelta(minutes=5)  # the due date has passed
     db.session.flush()
     with pytest.raises(TransitionNotAllowed, match="Срок подачи истёк"):

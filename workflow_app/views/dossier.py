@@ -23,6 +23,7 @@ from ..services.competition import entry_check
 from ..services.competition import richtext
 from ..services.competition import dossier as svc
 from ..services.platform import files
+from ..timeutil import format_datetime
 from . import authorize
 from .nav import NavItem, register_nav
 
@@ -158,10 +159,7 @@ def edit(entry_id: int):
 
 
 def _hhmm(dt) -> str:
-    from flask import current_app
-    from zoneinfo import ZoneInfo
-
-    return dt.astimezone(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).strftime("%H:%M")
+    return format_datetime(dt, "%H:%M")
 
 
 @bp.route("/<int:entry_id>/submit", methods=["GET", "POST"])
@@ -435,7 +433,6 @@ def _applicant_panel(user):
     orgs = svc.applicant_orgs(user)
     entries = svc.org_entries({o.id for o in orgs})[:5]
     offers = sum(len(svc.open_campaigns_for(o)) for o in orgs)
-    from ..services.competition.campaigns import display_tz
 
     lines, todo = [], []
     for e in entries:
@@ -443,7 +440,7 @@ def _applicant_panel(user):
         if e.status in (EntryStatus.draft, EntryStatus.returned):
             due = svc.effective_deadline(e)
             if due is not None:
-                line += f"; подать до {due.astimezone(display_tz()):%d.%m.%Y %H:%M} (МСК)"
+                line += f"; подать до {format_datetime(due)} (МСК)"
             todo.append((f"Продолжить заполнение {e.code}", url_for("dossier.edit", entry_id=e.id)))
         lines.append(line)
     return dashboard.Panel(

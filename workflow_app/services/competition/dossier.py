@@ -10,11 +10,9 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from itertools import zip_longest
-from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -25,6 +23,7 @@ from ...machines.base import fire, lock
 from ...machines.entry import entry_lifecycle
 from ...models import Organization, OrgStatus, Role, RoleGrant, User, UserStatus
 from ...models.base import utcnow
+from ...timeutil import format_datetime
 from ...models.competition import (
     Campaign,
     CampaignStatus,
@@ -50,22 +49,6 @@ ATTACHMENT_MAX_BYTES = 20 * files.MB
 IMAGE_MAX_BYTES = 10 * files.MB  # scans as images are kept smaller than documents
 MAX_ROWS = 200
 TEAM_COLUMNS = ("name", "position", "role")
-
-
-# --- time helpers -------------------------------------------------------------------------------
-
-def _tz() -> ZoneInfo:
-    name = current_app.config.get("DISPLAY_TIMEZONE", "Europe/Moscow") if has_app_context() else "Europe/Moscow"
-    return ZoneInfo(name)
-
-
-def end_of_day(d: date) -> datetime:
-    """A date picked in the UI means «until the end of that day, Moscow time»."""
-    return datetime.combine(d, time(23, 59, 59), tzinfo=_tz()).astimezone(ZoneInfo("UTC"))
-
-
-def local_date(dt: datetime | None) -> date | None:
-    return dt.astimezone(_tz()).date() if dt else None
 
 
 # --- campaigns an applicant may enter -----------------------------------------------------------
@@ -260,7 +243,7 @@ def _guard_complete(entry: Entry, ctx) -> str | None:
 def _guard_deadline(entry: Entry, ctx) -> str | None:
     deadline = effective_deadline(entry)
     if deadline is not None and utcnow() > deadline:
-        local = deadline.astimezone(_tz()).strftime("%d.%m.%Y %H:%M")
+        local = format_datetime(deadline)
         return (f"Срок подачи истёк {local} (МСК). Подать заявку можно только если сотрудники ИРО "
                 f"продлят срок для этой заявки.")
     return None
@@ -313,7 +296,7 @@ def _freeze(entry: Entry, ctx) -> None:
     content = snapshot(entry)
     digest = canonical_hash(content)
     now = utcnow()
-    pdf = build_dossier_pdf(content, number=number, created=now.astimezone(_tz()).strftime("%d.%m.%Y %H:%M"),
+    pdf = build_dossier_pdf(content, number=number, created=format_datetime(now),
                             sha256=digest)
     stored = files.store_bytes(pdf, original_name=f"{entry.code}-v{number}.pdf", content_type="application/pdf",
                                user=ctx.actor)
@@ -464,7 +447,7 @@ def notify_applicants(entry: Entry, key: str, subject: str, body: str) -> None:
 
 def deadline_text(entry: Entry) -> str:
     d = effective_deadline(entry)
-    return d.astimezone(_tz()).strftime("%d.%m.%Y %H:%M") if d else "—"
+    return format_datetime(d)
 
 
 def days_left(entry: Entry) -> int | None:
