@@ -25,11 +25,14 @@ from ..forms.campaigns import (
     status_choices,
 )
 from ..machines.campaign import campaign_lifecycle
-from ..models import OrgType
+from ..models import OrgType, Role
+from ..models.base import utcnow
 from ..models.competition import Campaign, CampaignKind, CampaignStatus, Criterion, Stage, StageKind, Track
 from ..policies.campaigns import regulation_is_public
 from ..services.competition import campaigns as svc
+from ..services.platform.dashboard import Panel, panel
 from ..services.platform.files import describe, send_stored
+from ..timeutil import deadline_parts
 from . import authorize
 from .nav import NavItem, register_nav
 
@@ -132,7 +135,7 @@ def create():
     authorize("campaign.create")
     form = CampaignCreateForm()
     if request.method == "GET":
-        form.year.data = form.year.data or svc.utcnow().year
+        form.year.data = form.year.data or utcnow().year
     if form.validate_on_submit():
         try:
             c = svc.create_campaign(name=form.name.data, year=form.year.data, kind=CampaignKind[form.kind.data],
@@ -324,7 +327,7 @@ def stage_edit(campaign_id: int, stage_id: int):
     form = StageForm(obj=stage) if request.method == "GET" else StageForm()
     if request.method == "GET":
         form.version.data = c.version
-        form.deadline_date.data, form.deadline_time.data = svc.deadline_parts(stage.deadline)
+        form.deadline_date.data, form.deadline_time.data = deadline_parts(stage.deadline)
     locked = svc.criteria_locked(c)
     if form.validate_on_submit():
         data = {"starts_on": form.starts_on.data, "deadline_date": form.deadline_date.data,
@@ -499,3 +502,17 @@ def dossier_form(campaign_id: int):
 def public():
     """No login: the call for entries must be readable by anyone (a school's head before registering)."""
     return render_template("campaigns/public.html", campaigns=svc.public_campaigns())
+
+
+# --- the staff dashboard ----------------------------------------------------------------------
+
+@panel(Role.staff)
+def _staff_panel(user) -> Panel:
+    counts = svc.status_counts()
+    return Panel(
+        title="Конкурсы",
+        lines=[] if counts else ["Конкурсов пока нет. Создайте конкурс из шаблона или скопируйте прошлогодний."],
+        stats=[(s.value, counts[s], url_for("campaigns.index", status=s.name)) for s in CampaignStatus if counts.get(s)],
+        links=[("Все конкурсы", url_for("campaigns.index")), ("Создать конкурс", url_for("campaigns.create"))],
+        empty="Конкурсов пока нет. Создайте конкурс из шаблона или скопируйте прошлогодний.",
+    )
