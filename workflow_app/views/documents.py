@@ -15,7 +15,8 @@ from ..models.competition import Campaign, Entry, ReviewAssignment
 from ..models.status_award import StatusAward
 from ..services.competition import commission
 from ..services.documents import data as document_data
-from ..services.orders import DOCX, PDF, today_local
+from ..services.orders import DOCX, PDF
+from ..timeutil import today_local
 from . import authorize
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")

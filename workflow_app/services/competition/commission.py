@@ -5,6 +5,7 @@ from ...errors import ValidationFailed
 from ...extensions import db
 from ...models.commission import CommissionMeeting
 from ...models.competition import Campaign
+from ...policy import require
 from ... import audit
 from ..platform import settings
 
@@ -41,6 +42,7 @@ def fill_form(form, meeting: CommissionMeeting | None, campaign: Campaign) -> No
 
 
 def save_meeting(campaign: Campaign, meeting: CommissionMeeting | None, form, actor) -> CommissionMeeting:
+    require(actor, "commission.edit", campaign)
     members = [_person(line) for line in (form.members_present.data or "").splitlines() if line.strip()]
     present = len(members) + 2
     if present > form.members_total.data:
