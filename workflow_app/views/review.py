@@ -26,6 +26,7 @@ from ..models.competition import (
     StageKind,
 )
 from ..services.competition import assignment as assignment_service
+from ..services.competition import assignment_plan as planning
 from ..services.platform import dashboard as dashboard_service
 from ..services.competition import expert_pool
 from ..services.competition import review as review_service
@@ -166,7 +167,7 @@ def assign_preview(campaign_id: int):
     start = (args.page - 1) * per_page
     only_short = bool(args.filters["only_short"])
     # Exclusion details for the entries on this page only (shortfalls always carry theirs).
-    plan = assignment_service.build_plan(
+    plan = planning.build_plan(
         campaign, stage, detail_range=None if only_short else (start, start + per_page))
     shown = plan.shortfalls if only_short else plan.entries
     pages = max(1, -(-len(shown) // per_page))
@@ -204,7 +205,7 @@ def _entry_page(entry: Entry, stage: Stage, manual_form: ManualAssignForm | None
         .order_by(ReviewAssignment.stage_id, ReviewAssignment.id)).scalars().all()
     info, ranked, excluded, loads = assignment_service.candidates_for(entry, stage)
     form = manual_form or ManualAssignForm()
-    experts = assignment_service.load_experts(entry.campaign)
+    experts = planning.load_experts(entry.campaign)
     form.expert_id.choices = [(x.id, f"{x.name} ({x.org_name or 'без организации'})") for x in experts]
     live = [a for a in assignments if a.stage_id == stage.id and a.status in (
         AssignmentStatus.offered, AssignmentStatus.accepted)]
@@ -233,7 +234,7 @@ def entry_assign_manual(entry_id: int):
     authorize("assignment.manage", entry)
     stage = _stage_from_args(entry.campaign)
     form = ManualAssignForm()
-    experts = assignment_service.load_experts(entry.campaign)
+    experts = planning.load_experts(entry.campaign)
     form.expert_id.choices = [(x.id, x.name) for x in experts]
     form.replace_id.choices = [(0, "")] + [
         (a.id, "") for a in db.session.execute(select(ReviewAssignment).where(
