@@ -22,6 +22,7 @@ from ..services.platform import dashboard
 from ..services.competition import entry_check
 from ..services.competition import richtext
 from ..services.competition import dossier as svc
+from ..services.competition import dossier_versions
 from ..services.platform import files
 from ..timeutil import format_datetime
 from . import authorize
@@ -100,7 +101,7 @@ def create():
 def show(entry_id: int):
     entry = _entry(entry_id)
     staff = policy.can(current_user, "entry.admit", entry)
-    vs = svc.versions(entry)
+    vs = dossier_versions.versions(entry)
     can_edit = policy.can(current_user, "entry.edit", entry)
     # Readers see what was submitted (a frozen version); the applicant editing a draft sees the draft.
     wanted = request.args.get("version", type=int)
@@ -244,7 +245,7 @@ def download(entry_id: int, file_id: int):
 @login_required
 def version_pdf(entry_id: int, number: int):
     entry = _entry(entry_id, "entry.versions")
-    v = svc.version(entry, number)
+    v = dossier_versions.version(entry, number)
     if v is None or v.pdf_file is None:
         abort(404)
     return files.send_stored(v.pdf_file)
@@ -255,12 +256,12 @@ def version_pdf(entry_id: int, number: int):
 def diff(entry_id: int):
     entry = _entry(entry_id)
     authorize("entry.diff", entry)
-    vs = svc.versions(entry)
+    vs = dossier_versions.versions(entry)
     numbers = [v.number for v in vs]
     a = request.args.get("a", type=int) or (numbers[1] if len(numbers) > 1 else None)
     b = request.args.get("b", type=int) or (numbers[0] if numbers else None)
-    va, vb = (svc.version(entry, a) if a else None), (svc.version(entry, b) if b else None)
-    parts = svc.diff_contents(va.content, vb.content) if va and vb else []
+    va, vb = (dossier_versions.version(entry, a) if a else None), (dossier_versions.version(entry, b) if b else None)
+    parts = dossier_versions.diff_contents(va.content, vb.content) if va and vb else []
     return render_template("dossier/diff.html", entry=entry, numbers=numbers, a=a, b=b, parts=parts,
                            va=va, vb=vb)
 
