@@ -30,6 +30,7 @@ from ..services.competition import assignment_plan as planning
 from ..services.platform import dashboard as dashboard_service
 from ..services.competition import expert_pool
 from ..services.competition import review as review_service
+from ..services.competition import review_reader
 from . import authorize
 from .nav import NavItem, register_nav
 
@@ -42,9 +43,9 @@ register_nav(NavItem("Назначение экспертов", "review.assign_i
 
 @dashboard_service.panel(Role.expert)
 def _expert_panel(user) -> dashboard_service.Panel:
-    counts = review_service.expert_counts(user)
+    counts = review_reader.expert_counts(user)
     stats = [(s.value, counts.get(s.name, 0), url_for("review.dashboard", status=s.name))
-             for s in review_service.READABLE if counts.get(s.name)]
+             for s in review_reader.READABLE if counts.get(s.name)]
     # Say what to do next: answer the offers, then fill in and send the sheets.
     lines = []
     if counts.get("offered"):
@@ -291,7 +292,7 @@ def reopen(aid: int):
 def dashboard():
     authorize("expert.dashboard")
     args = parse_args(("status",), ("due", "campaign", "status", "code"), default_sort="due")
-    stmt = review_service.dashboard_query(current_user, args.q, args.filters["status"])
+    stmt = review_reader.dashboard_query(current_user, args.q, args.filters["status"])
     RA = ReviewAssignment
     if args.sort == "due" or not args.sort:
         # Due date first (undated last), whatever the direction of the other columns.
@@ -301,14 +302,14 @@ def dashboard():
         stmt = apply_sort(stmt, args, {"campaign": Campaign.name, "status": RA.status, "code": Entry.code}, RA.id)
     page = paginate(stmt, args, scalars=False)
     return render_template("review/dashboard.html", page=page, args=args,
-                           statuses=review_service.READABLE)
+                           statuses=review_reader.READABLE)
 
 
 @bp.route("/assignments/<int:aid>")
 @login_required
 def reader(aid: int):
     a = _get_assignment(aid)
-    r = review_service.build_reader(a)
+    r = review_reader.build_reader(a)
     return render_template("review/reader.html", a=a, r=r, reason_form=ReasonForm(),
                            transitions=assignment_lifecycle.available(a, current_user))
 
@@ -338,7 +339,7 @@ def respond(aid: int, trigger: str):
 @login_required
 def attachment(aid: int, n: int):
     a = _get_assignment(aid)
-    f, name = review_service.attachment_for_download(a, n)
+    f, name = review_reader.attachment_for_download(a, n)
     if f is None:
         abort(404)
     return _send(f, name)
@@ -350,7 +351,7 @@ def dossier_pdf(aid: int):
     a = _get_assignment(aid)
     if a.entry.campaign.blind_review:
         abort(404)  # the PDF carries the applicant's identity
-    v = review_service.latest_version(a.entry)
+    v = review_reader.latest_version(a.entry)
     if v is None or v.pdf_file is None:
         abort(404)
     return _send(v.pdf_file, f"{a.entry.code}.pdf")
