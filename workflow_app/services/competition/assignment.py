@@ -41,6 +41,7 @@ from .assignment_plan import (
     rank_candidates,
 )
 
+
 # --- applying -----------------------------------------------------------------------------------
 
 def _new_assignment(entry_id: int, stage: Stage, expert_id: int, explanation: dict, *,

@@ -3,8 +3,12 @@
 Signing happens in one transaction: the number is taken from the year's counter (a row lock on
 PostgreSQL, the database lock on SQLite), the PDF and DOCX are generated and stored with SHA-256, and
 the order's effects are applied. If anything fails, none of it happened, and the number is not used.
+
+Modules: drafting (document model, prefill, editing), approval (visa rounds), signing (number, frozen
+files, effects, immutability of signed orders), kinds (each kind's prefill and effects), panels.
 """
 from __future__ import annotations
+
 from .approval import decide_visa, guard_ready, open_visa_round, pending_visa
 from .drafting import (
     DOCX,

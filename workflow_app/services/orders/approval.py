@@ -13,6 +13,7 @@ from ...models.base import utcnow
 from ...models.orders import Order, OrderApproval, OrderStatus, VisaStatus
 from ..platform import outbox, settings
 
+
 # --- approval ------------------------------------------------------------------------------------
 
 def _current_round(order: Order) -> int:

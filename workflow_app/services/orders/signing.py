@@ -19,6 +19,7 @@ from ...timeutil import today_local
 from ..platform import files, settings
 from .drafting import DOCX, FINAL, PDF, file_name, render
 
+
 # --- signing -------------------------------------------------------------------------------------
 
 def next_number(year: int) -> int:

@@ -10,7 +10,12 @@ Editing rules (one place, shown to staff on the campaign page):
 - every change bumps the campaign's `version`, and every edit form carries the version it was opened
   with, so a stale form is refused instead of silently overwriting someone else's edit.
 
-Everything validates first and changes afterwards, so a refusal leaves nothing half-applied.
+Everything validates first and changes afterwards, so a refusal leaves nothing half-applied. Every
+state-changing function first asks the policy (`policy.require`, or `fire` for a transition) with the
+same action the campaign views authorize with.
+
+The package's modules: common (constants, helpers), setup (creation, settings, dossier form, regulation),
+structure (tracks, stages), criteria, lifecycle (guards, effects, transition), copy, queries.
 """
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from .common import stage_of
 from .criteria import criteria_for
 from .structure import check_stage_dates
 
+
 # --- lifecycle ---------------------------------------------------------------------------------
 
 def missing_for_open(campaign: Campaign) -> list[str]:
@@ -101,6 +102,7 @@ campaign_lifecycle.add_effect("start_review", lock_criteria)
 
 def transition(campaign: Campaign, trigger: str, *, actor, expected_version: int | None = None,
                reason: str = "", check_policy: bool = True) -> Campaign:
+    """Fire a lifecycle trigger; `fire` asks the policy for the trigger's action (e.g. "campaign.open")."""
     return fire(campaign_lifecycle, campaign, trigger, actor=actor, reason=reason,
                 expected_version=expected_version, check_policy=check_policy)
 

@@ -29,6 +29,7 @@ from .common import (
 )
 from .criteria import criteria_locked
 
+
 # --- creation ----------------------------------------------------------------------------------
 
 def default_code_prefix(kind: CampaignKind) -> str:

@@ -27,6 +27,7 @@ from .common import (
 )
 from .criteria import criteria_locked
 
+
 # --- tracks ------------------------------------------------------------------------------------
 
 def _clean_track(campaign: Campaign, data: dict, track: Track | None) -> dict:
