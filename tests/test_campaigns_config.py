@@ -21,6 +21,7 @@ from workflow_app.models.competition import (
     StageKind,
 )
 from workflow_app.services.competition import campaigns as svc
+from workflow_app.timeutil import deadline_parts, deadline_utc
 
 from .competition_factories import make_campaign, make_entry, stage, track
 from .helpers import make_org, make_user
@@ -47,7 +48,7 @@ def _dates(c: Campaign, start: date) -> None:
     for i, kind in enumerate(svc.STAGE_ORDER):
         s = svc.stage_of(c, kind)
         if s:
-            s.deadline = svc.deadline_utc(start + timedelta(days=10 * (i + 1)))
+            s.deadline = deadline_utc(start + timedelta(days=10 * (i + 1)))
 
 
 def test_create_from_preset(ctx):
@@ -124,7 +125,7 @@ def test_stage_deadline_is_moscow_end_of_day_and_order_is_checked(ctx):
     svc.update_stage(sub, {"deadline_date": date(2027, 9, 30), "deadline_time": time(12, 0), "scored": False,
                            "score_weight": 1}, actor=staff, expected_version=c.version)
     assert sub.deadline == datetime(2027, 9, 30, 9, 0, tzinfo=UTC)
-    assert svc.deadline_parts(sub.deadline) == (date(2027, 9, 30), time(12, 0))
+    assert deadline_parts(sub.deadline) == (date(2027, 9, 30), time(12, 0))
     v = c.version
     with pytest.raises(ValidationFailed) as err:
         svc.update_stage(rev, {"deadline_date": date(2027, 9, 1), "scored": True, "score_weight": 1},
@@ -271,7 +272,7 @@ def test_copy_from_previous_year(ctx):
     src = make_campaign(name="Инновационный поиск 2025", year=2025, status=CampaignStatus.closed,
                         experts_per_entry=4, blind_review=True)
     sub = stage(src, StageKind.submission)
-    sub.deadline = svc.deadline_utc(date(2025, 12, 1), time(18, 0))
+    sub.deadline = deadline_utc(date(2025, 12, 1), time(18, 0))
     sub.starts_on = date(2024, 2, 29)
     src.criteria_locked_at = utcnow()
     own = track(src, "ОО")
@@ -288,7 +289,7 @@ def test_copy_from_previous_year(ctx):
     assert c.criteria[0].track.campaign_id == c.id and c.criteria[0].track.code == "ОО"
     assert {cr.stage.campaign_id for cr in c.criteria} == {c.id}
     new_sub = stage(c, StageKind.submission)
-    assert svc.deadline_parts(new_sub.deadline) == (date(2026, 12, 1), time(18, 0))
+    assert deadline_parts(new_sub.deadline) == (date(2026, 12, 1), time(18, 0))
     assert new_sub.starts_on == date(2025, 2, 28)
     assert db.session.execute(select(Entry).where(Entry.campaign_id == c.id)).first() is None
     ev = _events(c.id)[-1]

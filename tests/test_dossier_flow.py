@@ -14,9 +14,11 @@ from workflow_app.models import AuditEvent, Organization, User
 from workflow_app.models.base import utcnow
 from workflow_app.models.competition import Campaign, CampaignStatus, Entry, EntryStatus, EntryVersion, StageKind
 from workflow_app.services.competition import dossier as svc
+from workflow_app.services.competition import dossier_versions
 from workflow_app.services.competition import entry_check
 from workflow_app.services.platform import files
 from workflow_app.services.competition import richtext
+from workflow_app.timeutil import end_of_day
 
 from .competition_factories import stage, track
 from .dossier_factories import TITLE, make_world
@@ -217,7 +219,7 @@ def test_returned_entry_is_due_by_correction_date(ctx):
     appa, staff = _user("appa@x.ru"), _user("staff@x.ru")
     svc.submit(appa, e)
     entry_check.return_for_correction(staff, e, "Уточните план-график", date.today() + timedelta(days=5))
-    assert svc.effective_deadline(e) == svc.end_of_day(date.today() + timedelta(days=5))
+    assert svc.effective_deadline(e) == end_of_day(date.today() + timedelta(days=5))
     e.correction_due = utcnow() - timedelta(minutes=5)  # the due date has passed
     db.session.flush()
     with pytest.raises(TransitionNotAllowed, match="Срок подачи истёк"):
@@ -236,8 +238,8 @@ def test_submission_freezes_versions_that_never_change(app, client):
         appa, staff = _user("appa@x.ru"), _user("staff@x.ru")
         svc.submit(appa, e)
         db.session.commit()
-        v1 = svc.version(e, 1)
-        assert v1.sha256 == svc.canonical_hash(v1.content) == svc.canonical_hash(svc.snapshot(e))
+        v1 = dossier_versions.version(e, 1)
+        assert v1.sha256 == dossier_versions.canonical_hash(v1.content) == dossier_versions.canonical_hash(dossier_versions.snapshot(e))
         v1_content, v1_sha = dict(v1.content), v1.sha256
         v1_pdf = files.read_stored(v1.pdf_file)
         text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(v1_pdf)).pages)
@@ -266,12 +268,12 @@ def test_submission_freezes_versions_that_never_change(app, client):
     with app.app_context():
         e = db.session.get(Entry, w.entry_id)
         assert e.status == EntryStatus.submitted and e.current_version == 2
-        v1 = svc.version(e, 1)
-        assert v1.content == v1_content and v1.sha256 == v1_sha == svc.canonical_hash(v1.content)
+        v1 = dossier_versions.version(e, 1)
+        assert v1.content == v1_content and v1.sha256 == v1_sha == dossier_versions.canonical_hash(v1.content)
         assert files.read_stored(v1.pdf_file) == v1_pdf
-        v2 = svc.version(e, 2)
+        v2 = dossier_versions.version(e, 2)
         assert v2.sha256 != v1_sha
-        parts = {p["title"]: p for p in svc.diff_contents(v1.content, v2.content)}
+        parts = {p["title"]: p for p in dossier_versions.diff_contents(v1.content, v2.content)}
         changed = [t for t, p in parts.items() if p["changed"]]
         assert changed == ["2.2. Основная идея"]
         assert ("+", "Новая основная идея проекта.") in parts["2.2. Основная идея"]["lines"]
@@ -289,7 +291,7 @@ def test_diff_compares_tables_row_by_row():
                                        "rows": [["2026", "Старт"], ["2027", "Апробация"]]}]}
     new = {"title": "A", "sections": [{"key": "6", "title": "6. План", "kind": "table", "columns": ["Год", "Что"],
                                        "rows": [["2026", "Старт"], ["2027", "Апробация модели"], ["2028", "Итоги"]]}]}
-    part = next(p for p in svc.diff_contents(old, new) if p["title"] == "6. План")
+    part = next(p for p in dossier_versions.diff_contents(old, new) if p["title"] == "6. План")
     assert part["lines"] == [(" ", "2026 | Старт"), ("-", "2027 | Апробация"), ("+", "2027 | Апробация модели"),
                              ("+", "2028 | Итоги")]
 

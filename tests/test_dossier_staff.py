@@ -14,6 +14,7 @@ from workflow_app.models.base import utcnow
 from workflow_app.models.competition import Campaign, Entry, EntryStatus
 from workflow_app.services.competition import dossier as svc
 from workflow_app.services.competition import entry_check
+from workflow_app.timeutil import end_of_day
 
 from .competition_factories import make_entry
 from .dossier_factories import TITLE, fill, make_world
@@ -51,7 +52,7 @@ def test_return_notifies_every_applicant_of_the_org_and_shows_the_remark(app, cl
     assert "возвращена на доработку" in resp.get_data(as_text=True)
     with app.app_context():
         e = db.session.get(Entry, w.entry_id)
-        assert e.status == EntryStatus.returned and e.correction_due == svc.end_of_day(due)
+        assert e.status == EntryStatus.returned and e.correction_due == end_of_day(due)
         rows = db.session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars().all()
         got = {(r.channel, r.recipient_email) for r in rows}
         assert got == {(ch, m) for ch in (Channel.inapp, Channel.email) for m in ("appa@x.ru", "appa2@x.ru")}

@@ -8,12 +8,11 @@ from sqlalchemy import func, select
 
 from workflow_app.extensions import db
 from workflow_app.models import AuditEvent, Channel, Organization, OrgType, OutboxMessage, Role, User
+from workflow_app.services.platform.import_table import MalformedFile, read_table
 from workflow_app.services.platform.org_import import (
-    MalformedFile,
     MunicipalityIndex,
     OrgReference,
     UserReference,
-    read_table,
     validate_orgs,
     validate_users,
 )

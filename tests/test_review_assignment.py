@@ -11,6 +11,7 @@ from workflow_app.models.competition import (
     ReviewAssignment,
 )
 from workflow_app.services.competition import assignment as svc
+from workflow_app.services.competition import assignment_plan as planning
 
 from .competition_factories import make_campaign
 from .helpers import login, post_form
@@ -31,21 +32,21 @@ def test_each_rule_excludes_with_its_reason_and_shortfall_is_reported(ctx):
     good = make_expert("good@x.ru", "anapa")
     db.session.flush()
 
-    plan = svc.build_plan(c, review_stage(c))
+    plan = planning.build_plan(c, review_stage(c))
 
     [ep] = plan.entries
     assert [p.expert_id for p in ep.picks] == [good.id]
     assert ep.shortfall == 2 and plan.shortfalls == [ep]
     reasons = {x.name: x.reasons for x in ep.excluded}
     assert reasons == {
-        "Эксперт same-org": [svc.SAME_ORG, svc.SAME_MUNICIPALITY],
-        "Эксперт same-muni": [svc.SAME_MUNICIPALITY],
-        "Эксперт conflict": [svc.CONFLICT],
-        "Эксперт no-comp": [svc.NO_COMPETENCE],
-        "Эксперт inactive": [svc.INACTIVE],
-        "Эксперт full": [svc.LIMIT],
+        "Эксперт same-org": [planning.SAME_ORG, planning.SAME_MUNICIPALITY],
+        "Эксперт same-muni": [planning.SAME_MUNICIPALITY],
+        "Эксперт conflict": [planning.CONFLICT],
+        "Эксперт no-comp": [planning.NO_COMPETENCE],
+        "Эксперт inactive": [planning.INACTIVE],
+        "Эксперт full": [planning.LIMIT],
     }
-    assert svc.SAME_ORG == "та же организация" and svc.LIMIT == "достигнут лимит"
+    assert planning.SAME_ORG == "та же организация" and planning.LIMIT == "достигнут лимит"
     expl = ep.picks[0].explanation()
     assert expl["rank"] == 1 and expl["candidates"] == 1 and expl["load"] == 0
     assert "нагрузка в конкурсе до назначения — 0" in expl["text"]
@@ -63,7 +64,7 @@ def test_load_is_balanced_and_caps_hold_counting_existing_load(ctx):
     accepted(busy, s, a)
     entries = [admitted_entry(c) for _ in range(7)]
 
-    plan = svc.build_plan(c, s)
+    plan = planning.build_plan(c, s)
 
     got: dict[int, int] = {}
     for p in plan.picks:
@@ -85,8 +86,8 @@ def test_plan_is_deterministic_and_ties_are_not_by_id(ctx):
         admitted_entry(c)
     s = review_stage(c)
 
-    first = svc.build_plan(c, s)
-    second = svc.build_plan(c, s)
+    first = planning.build_plan(c, s)
+    second = planning.build_plan(c, s)
 
     pairs = [(p.entry_id, p.expert_id) for p in first.picks]
     assert pairs == [(p.entry_id, p.expert_id) for p in second.picks]
@@ -95,7 +96,7 @@ def test_plan_is_deterministic_and_ties_are_not_by_id(ctx):
     counts = {x.id: sum(1 for _, e in pairs if e == x.id) for x in experts}
     assert set(counts.values()) == {3}
     # equal loads are decided by the per-pair lot, so the first entry does not simply take the lowest ids
-    ranked_first = sorted(experts, key=lambda x: (svc.lot(first.entries[0].entry.id, x.id), x.id))
+    ranked_first = sorted(experts, key=lambda x: (planning.lot(first.entries[0].entry.id, x.id), x.id))
     assert [p.expert_id for p in first.entries[0].picks] == [x.id for x in ranked_first[:2]]
 
 
@@ -195,7 +196,7 @@ def test_manual_override_needs_an_exception_to_break_a_rule(app, client):
         assert old_a.status == AssignmentStatus.revoked
         assert new_a.expert_id == local_id and new_a.manual
         assert new_a.explanation["exception"] == "единственный специалист по теме"
-        assert new_a.explanation["violations"] == [svc.SAME_MUNICIPALITY]
+        assert new_a.explanation["violations"] == [planning.SAME_MUNICIPALITY]
         assert new_a.explanation["replaces"] == old_id
         ev = db.session.execute(select(AuditEvent).where(AuditEvent.event == "assignment.manual")).scalar_one()
         assert ev.reason == "отпуск эксперта"
@@ -217,15 +218,15 @@ def test_fast_ranking_agrees_with_the_explained_rules(ctx):
         if i == 4:
             accepted(entries[0], s, x)
     db.session.flush()
-    experts = svc.load_experts(c)
-    loads = svc.load_counts(c)
-    conflicts = svc.load_conflicts()
+    experts = planning.load_experts(c)
+    loads = planning.load_counts(c)
+    conflicts = planning.load_conflicts()
     checked = 0
     for e in entries:
-        info = svc.entry_info(e, s)
-        fast = {x.id for _, x in svc.rank_candidates(info, experts, loads, conflicts)[0]}
-        slow = {x.id for x in experts if not svc.exclusion_reasons(info, x, loads.get(x.id, 0), conflicts)}
-        excluded = {x.expert_id for x in svc.explain(info, experts, loads, conflicts)}
+        info = planning.entry_info(e, s)
+        fast = {x.id for _, x in planning.rank_candidates(info, experts, loads, conflicts)[0]}
+        slow = {x.id for x in experts if not planning.exclusion_reasons(info, x, loads.get(x.id, 0), conflicts)}
+        excluded = {x.expert_id for x in planning.explain(info, experts, loads, conflicts)}
         assert fast == slow and fast.isdisjoint(excluded) and fast | excluded == {x.id for x in experts}
         checked += len(fast)
     assert checked > 0

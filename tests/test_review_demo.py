@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from workflow_app.extensions import db
 from workflow_app.models import User
 from workflow_app.models.competition import AssignmentStatus, ExpertProfile, ReviewAssignment, Score
-from workflow_app.services.competition import review
+from workflow_app.services.competition import review_reader
 from workflow_app.demo import seed_demo
 
 
@@ -28,5 +28,5 @@ def test_demo_review_data_is_useful_and_idempotent(app):
         drafts = db.session.execute(select(func.count(Score.id)).where(
             Score.assignment_id == mine[1].id, Score.points.is_not(None))).scalar_one()
         assert 0 < drafts
-        rows = db.session.execute(review.dashboard_query(expert)).all()
+        rows = db.session.execute(review_reader.dashboard_query(expert)).all()
         assert len(rows) >= 2 and {r.scored for r in rows} >= {3, 10}

@@ -7,21 +7,22 @@ from datetime import date, datetime
 from decimal import Decimal
 from urllib.parse import quote
 
-from flask import Response, current_app
+from flask import Response
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from zoneinfo import ZoneInfo
+
+from .timeutil import to_local_naive
 
 
 _PLAIN = (int, float, Decimal, type(None))
 
 
-def _cell_value(value, tz):
+def _cell_value(value):
     if isinstance(value, (*_PLAIN, str)):
         return value
     if isinstance(value, datetime):
-        return value.astimezone(tz).replace(tzinfo=None) if value.tzinfo else value
+        return to_local_naive(value)
     if hasattr(value, "value") and hasattr(value, "name"):  # Enum: its Russian label
         return value.value
     return value
@@ -29,7 +30,6 @@ def _cell_value(value, tz):
 
 def build_xlsx(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence],
                widths: Sequence[int] | None = None, freeze: str = "A2") -> bytes:
-    tz = ZoneInfo(current_app.config.get("DISPLAY_TIMEZONE", "Europe/Moscow"))
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=sheet_title[:31])
     for i, width in enumerate(widths or [max(12, min(60, len(h) + 4)) for h in headers]):
@@ -43,7 +43,7 @@ def build_xlsx(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence
         header_cells.append(c)
     ws.append(header_cells)
     for row in rows:
-        ws.append([_cell(ws, _cell_value(v, tz)) for v in row])
+        ws.append([_cell(ws, _cell_value(v)) for v in row])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -1,14 +1,16 @@
 """The single authorization decision point: can(user, action, obj) -> bool.
 
-Every view and every service that changes state asks here. Rules are registered per action;
-an action without a rule is denied. Object-level rules look at ownership (organisation,
-municipality, assignment), never at the URL.
+Every view asks here (`can`), and every service that changes state asks here too (`require`, or
+`fire()` for a lifecycle transition), so a direct call from a script or a job is checked the same way.
+Rules are registered per action; an action without a rule is denied. Object-level rules look at
+ownership (organisation, municipality, assignment), never at the URL.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from .errors import PermissionDenied
 from .models import Organization, Role, User
 
 Rule = Callable[[User, Any], bool]
@@ -33,6 +35,17 @@ def can(user: User | None, action: str, obj: Any = None) -> bool:
     if check is None:
         return False
     return bool(check(user, obj))
+
+
+def require(actor: Any, action: str, obj: Any = None) -> None:
+    """Raise PermissionDenied unless `actor` may do `action` on `obj`.
+
+    The system actor (scheduler, CLI: an object with a true `is_system`) is not a user and is allowed
+    without asking the rules."""
+    if getattr(actor, "is_system", False) is True:
+        return
+    if not can(actor, action, obj):
+        raise PermissionDenied()
 
 
 def known_actions() -> list[str]:

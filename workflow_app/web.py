@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from flask import Flask, abort, flash, g, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -12,7 +11,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.routing import IntegerConverter
 
-from . import policy
+from . import policy, timeutil
 from .errors import DomainError
 from .extensions import db, login_manager
 
@@ -132,21 +131,13 @@ def install(app: Flask) -> None:
     ):
         app.register_error_handler(code, _error_page(code, title, text))
 
-    tz = ZoneInfo(app.config["DISPLAY_TIMEZONE"])
-
     @app.template_filter("dt")
     def format_datetime(value: datetime | None, fmt: str = "%d.%m.%Y %H:%M") -> str:
-        if value is None:
-            return "—"
-        return value.astimezone(tz).strftime(fmt)
+        return timeutil.format_datetime(value, fmt)
 
     @app.template_filter("d")
     def format_date(value) -> str:
-        if value is None:
-            return "—"
-        if isinstance(value, datetime):
-            value = value.astimezone(tz)
-        return value.strftime("%d.%m.%Y")
+        return timeutil.format_date(value)
 
     @app.template_filter("num")
     def format_number(value) -> str:

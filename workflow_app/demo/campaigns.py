@@ -14,6 +14,7 @@ from ..models import User
 from ..models.competition import Campaign, CampaignKind, CampaignStatus, StageKind
 from ..services.competition import campaigns as svc
 from ..services.platform import files
+from ..timeutil import deadline_utc, format_datetime
 from . import demo_seeder
 
 NAME_2025 = "Инновационный поиск 2025"
@@ -48,7 +49,7 @@ def _set_dates(c: Campaign, dates: dict, shift: timedelta = timedelta(0)) -> Non
         if s.kind in dates:
             starts, day = (d + shift for d in dates[s.kind])
             s.starts_on = starts
-            s.deadline = svc.deadline_utc(day, time(18, 0) if s.kind == StageKind.submission else None)
+            s.deadline = deadline_utc(day, time(18, 0) if s.kind == StageKind.submission else None)
 
 
 def _by_name(name: str) -> Campaign | None:
@@ -69,7 +70,7 @@ def _demo_regulation(c: Campaign, staff) -> None:
         doc.add_paragraph(t.name, style="List Bullet")
     doc.add_heading("Сроки (московское время)", level=2)
     for s in c.stages:
-        doc.add_paragraph(f"{s.title}: до {svc._fmt(s.deadline)}", style="List Bullet")
+        doc.add_paragraph(f"{s.title}: до {format_datetime(s.deadline)}", style="List Bullet")
     buf = io.BytesIO()
     doc.save(buf)
     stored = files.store_bytes(buf.getvalue(), original_name=f"Положение {c.name}.docx",
@@ -90,7 +91,7 @@ def seed_campaigns() -> dict[str, int]:
             t.winners_quota = 3
         # History, not a live run: the past campaign is recorded as closed directly.
         old.status = CampaignStatus.closed
-        old.criteria_locked_at = svc.deadline_utc(date(2025, 12, 11), time(0, 0))
+        old.criteria_locked_at = deadline_utc(date(2025, 12, 11), time(0, 0))
         db.session.flush()
         added += 1
     if _by_name(NAME_2026) is None:

@@ -29,6 +29,7 @@ from ..services.competition import assignment as assignment_service
 from ..services.competition import campaigns as campaign_service
 from ..services.competition import results as results_service
 from ..services.competition import review as review_service
+from ..timeutil import deadline_utc
 from . import demo_seeder
 
 NAME = "Лучшая методическая практика 2026"
@@ -60,7 +61,7 @@ def _campaign(staff: User) -> Campaign:
     today = date.today()
     for s in c.stages:
         s.starts_on = today - timedelta(days=60)
-        s.deadline = campaign_service.deadline_utc(today + timedelta(days=5 + 5 * s.position))
+        s.deadline = deadline_utc(today + timedelta(days=5 + 5 * s.position))
     fire(campaign_lifecycle, c, "open", actor=staff, check_policy=False)
     return c
 

@@ -20,6 +20,7 @@ from ..models.competition import (
     StageKind,
 )
 from ..services.competition import assignment as assignment_service
+from ..services.competition import assignment_plan as planning
 from ..services.competition import review as review_service
 from . import DEMO_PASSWORD, demo_seeder
 from .campaigns import open_demo_campaign
@@ -133,7 +134,7 @@ def _sheets(c: Campaign, staff: User | None) -> int:
     mine = list(db.session.execute(
         select(ReviewAssignment).join(Entry, Entry.id == ReviewAssignment.entry_id)
         .where(ReviewAssignment.expert_id == expert.id, Entry.campaign_id == c.id,
-               ReviewAssignment.status.in_(assignment_service.LIVE))
+               ReviewAssignment.status.in_(planning.LIVE))
         .order_by(ReviewAssignment.id)).scalars())
     if len(mine) < 2 and staff is not None:
         # Make sure the demo expert has something to show; an exception is recorded if rules forbid it.
@@ -180,7 +181,7 @@ def seed_review() -> dict[str, int]:
     stage = next((s for s in c.stages if s.kind == StageKind.expert_review), None)
     assigned = 0
     if stage is not None and staff is not None:
-        plan = assignment_service.build_plan(c, stage)
+        plan = planning.build_plan(c, stage)
         if plan.picks:
             try:
                 assigned = len(assignment_service.apply_plan(c, stage, staff).picks)

@@ -24,13 +24,16 @@ from ..forms.campaigns import (
     status_choices,
 )
 from ..machines.campaign import campaign_lifecycle
-from ..models import OrgType
+from ..models import OrgType, Role
+from ..models.base import utcnow
 from ..models.competition import Campaign, CampaignKind, CampaignStatus, Criterion, Stage, StageKind, Track
 from ..policies.campaigns import regulation_is_public
 from ..services.competition import campaigns as svc
 from ..services.competition import queries
 from ..services.platform.files import describe
+from ..timeutil import deadline_parts
 from . import authorize, get_or_404, refusal
+from .dashboard import Panel, panel
 from .nav import NavItem, register_nav
 
 bp = Blueprint("campaigns", __name__)
@@ -92,7 +95,7 @@ def create():
     authorize("campaign.create")
     form = CampaignCreateForm()
     if request.method == "GET":
-        form.year.data = form.year.data or svc.utcnow().year
+        form.year.data = form.year.data or utcnow().year
     if form.validate_on_submit():
         with refusal(form, "name") as refused:
             c = svc.create_campaign(name=form.name.data, year=form.year.data, kind=CampaignKind[form.kind.data],
@@ -273,7 +276,7 @@ def stage_edit(campaign_id: int, stage_id: int):
     form = StageForm(obj=stage) if request.method == "GET" else StageForm()
     if request.method == "GET":
         form.version.data = c.version
-        form.deadline_date.data, form.deadline_time.data = svc.deadline_parts(stage.deadline)
+        form.deadline_date.data, form.deadline_time.data = deadline_parts(stage.deadline)
     locked = svc.criteria_locked(c)
     if form.validate_on_submit():
         data = {"starts_on": form.starts_on.data, "deadline_date": form.deadline_date.data,
@@ -439,3 +442,17 @@ def dossier_form(campaign_id: int):
 def public():
     """No login: the call for entries must be readable by anyone (a school's head before registering)."""
     return render_template("campaigns/public.html", campaigns=svc.public_campaigns())
+
+
+# --- the staff dashboard ----------------------------------------------------------------------
+
+@panel(Role.staff)
+def _staff_panel(user) -> Panel:
+    counts = svc.status_counts()
+    return Panel(
+        title="Конкурсы",
+        lines=[] if counts else ["Конкурсов пока нет. Создайте конкурс из шаблона или скопируйте прошлогодний."],
+        stats=[(s.value, counts[s], url_for("campaigns.index", status=s.name)) for s in CampaignStatus if counts.get(s)],
+        links=[("Все конкурсы", url_for("campaigns.index")), ("Создать конкурс", url_for("campaigns.create"))],
+        empty="Конкурсов пока нет. Создайте конкурс из шаблона или скопируйте прошлогодний.",
+    )

@@ -13,7 +13,8 @@ from ..models.competition import Campaign, Entry, ReviewAssignment
 from ..models.status_award import StatusAward
 from ..services.competition import commission, queries
 from ..services.documents import data as document_data
-from ..services.orders import DOCX, PDF, today_local
+from ..services.orders import DOCX, PDF
+from ..timeutil import today_local
 from . import authorize, get_or_404, refusal
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")

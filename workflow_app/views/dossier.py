@@ -20,8 +20,10 @@ from ..services.platform import audit_journal as audit
 from ..services.competition import entry_check
 from ..services.competition import richtext
 from ..services.competition import dossier as svc
+from ..services.competition import dossier_versions
 from ..services.competition import queries
 from ..services.platform import queries as platform_queries
+from ..timeutil import format_datetime
 from . import authorize, dashboard, get_or_404, refusal
 from .nav import NavItem, register_nav
 
@@ -82,7 +84,7 @@ def create():
 def show(entry_id: int):
     entry = get_or_404(Entry, entry_id, "entry.view")
     staff = policy.can(current_user, "entry.admit", entry)
-    vs = svc.versions(entry)
+    vs = dossier_versions.versions(entry)
     can_edit = policy.can(current_user, "entry.edit", entry)
     # Readers see what was submitted (a frozen version); the applicant editing a draft sees the draft.
     wanted = request.args.get("version", type=int)
@@ -139,10 +141,7 @@ def edit(entry_id: int):
 
 
 def _hhmm(dt) -> str:
-    from flask import current_app
-    from zoneinfo import ZoneInfo
-
-    return dt.astimezone(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).strftime("%H:%M")
+    return format_datetime(dt, "%H:%M")
 
 
 @bp.route("/<int:entry_id>/submit", methods=["GET", "POST"])
@@ -227,7 +226,7 @@ def download(entry_id: int, file_id: int):
 @login_required
 def version_pdf(entry_id: int, number: int):
     entry = get_or_404(Entry, entry_id, "entry.versions")
-    v = svc.version(entry, number)
+    v = dossier_versions.version(entry, number)
     if v is None or v.pdf_file is None:
         abort(404)
     return send_stored(v.pdf_file)
@@ -238,12 +237,12 @@ def version_pdf(entry_id: int, number: int):
 def diff(entry_id: int):
     entry = get_or_404(Entry, entry_id, "entry.view")
     authorize("entry.diff", entry)
-    vs = svc.versions(entry)
+    vs = dossier_versions.versions(entry)
     numbers = [v.number for v in vs]
     a = request.args.get("a", type=int) or (numbers[1] if len(numbers) > 1 else None)
     b = request.args.get("b", type=int) or (numbers[0] if numbers else None)
-    va, vb = (svc.version(entry, a) if a else None), (svc.version(entry, b) if b else None)
-    parts = svc.diff_contents(va.content, vb.content) if va and vb else []
+    va, vb = (dossier_versions.version(entry, a) if a else None), (dossier_versions.version(entry, b) if b else None)
+    parts = dossier_versions.diff_contents(va.content, vb.content) if va and vb else []
     return render_template("dossier/diff.html", entry=entry, numbers=numbers, a=a, b=b, parts=parts,
                            va=va, vb=vb)
 
@@ -410,7 +409,6 @@ def _applicant_panel(user):
     orgs = svc.applicant_orgs(user)
     entries = svc.org_entries({o.id for o in orgs})[:5]
     offers = sum(len(svc.open_campaigns_for(o)) for o in orgs)
-    from ..services.competition.campaigns import display_tz
 
     lines, todo = [], []
     for e in entries:
@@ -418,7 +416,7 @@ def _applicant_panel(user):
         if e.status in (EntryStatus.draft, EntryStatus.returned):
             due = svc.effective_deadline(e)
             if due is not None:
-                line += f"; подать до {due.astimezone(display_tz()):%d.%m.%Y %H:%M} (МСК)"
+                line += f"; подать до {format_datetime(due)} (МСК)"
             todo.append((f"Продолжить заполнение {e.code}", url_for("dossier.edit", entry_id=e.id)))
         lines.append(line)
     return dashboard.Panel(

@@ -9,7 +9,7 @@ from ..export import xlsx_response
 from ..extensions import db
 from ..forms.staff import ConfirmForm, ImportForm
 from ..services.platform import imports as service
-from ..services.platform.org_import import ORG_COLUMNS, USER_COLUMNS, MalformedFile, template_xlsx
+from ..services.platform.import_table import MAX_BYTES, ORG_COLUMNS, USER_COLUMNS, MalformedFile, template_xlsx
 from . import authorize
 from .staff_common import set_password_link
 
@@ -38,7 +38,7 @@ def upload(kind: str):
     form = ImportForm()
     if form.validate_on_submit():
         storage = form.file.data
-        data = storage.read(service.org_import.MAX_BYTES + 1)
+        data = storage.read(MAX_BYTES + 1)
         try:
             service.check(kind, data, current_user)  # a file that cannot be read is not kept
         except MalformedFile as exc:

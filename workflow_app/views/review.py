@@ -24,9 +24,11 @@ from ..models.competition import (
     StageKind,
 )
 from ..services.competition import assignment as assignment_service
+from ..services.competition import assignment_plan as planning
 from ..services.competition import expert_pool
 from ..services.competition import queries
 from ..services.competition import review as review_service
+from ..services.competition import review_reader
 from ..services.platform import queries as platform_queries
 from . import authorize, get_or_404, refusal
 from .dashboard import Panel, panel
@@ -41,9 +43,9 @@ register_nav(NavItem("Назначение экспертов", "review.assign_i
 
 @panel(Role.expert)
 def _expert_panel(user) -> Panel:
-    counts = review_service.expert_counts(user)
+    counts = review_reader.expert_counts(user)
     stats = [(s.value, counts.get(s.name, 0), url_for("review.dashboard", status=s.name))
-             for s in review_service.READABLE if counts.get(s.name)]
+             for s in review_reader.READABLE if counts.get(s.name)]
     # Say what to do next: answer the offers, then fill in and send the sheets.
     lines = []
     if counts.get("offered"):
@@ -158,7 +160,7 @@ def assign_preview(campaign_id: int):
     start = (args.page - 1) * per_page
     only_short = bool(args.filters["only_short"])
     # Exclusion details for the entries on this page only (shortfalls always carry theirs).
-    plan = assignment_service.build_plan(
+    plan = planning.build_plan(
         campaign, stage, detail_range=None if only_short else (start, start + per_page))
     shown = plan.shortfalls if only_short else plan.entries
     pages = max(1, -(-len(shown) // per_page))
@@ -193,7 +195,7 @@ def _entry_page(entry: Entry, stage: Stage, manual_form: ManualAssignForm | None
     assignments = queries.entry_assignments(entry)
     info, ranked, excluded, loads = assignment_service.candidates_for(entry, stage)
     form = manual_form or ManualAssignForm()
-    experts = assignment_service.load_experts(entry.campaign)
+    experts = planning.load_experts(entry.campaign)
     form.expert_id.choices = [(x.id, f"{x.name} ({x.org_name or 'без организации'})") for x in experts]
     live = [a for a in assignments if a.stage_id == stage.id and a.status in (
         AssignmentStatus.offered, AssignmentStatus.accepted)]
@@ -220,7 +222,7 @@ def entry_assign_manual(entry_id: int):
     entry = get_or_404(Entry, entry_id, "assignment.manage")
     stage = _stage_from_args(entry.campaign)
     form = ManualAssignForm()
-    experts = assignment_service.load_experts(entry.campaign)
+    experts = planning.load_experts(entry.campaign)
     form.expert_id.choices = [(x.id, x.name) for x in experts]
     form.replace_id.choices = [(0, "")] + [
         (a.id, "") for a in queries.entry_assignments(entry, stage)]
@@ -275,7 +277,7 @@ def reopen(aid: int):
 def dashboard():
     authorize("expert.dashboard")
     args = parse_args(("status",), ("due", "campaign", "status", "code"), default_sort="due")
-    stmt = review_service.dashboard_query(current_user, args.q, args.filters["status"])
+    stmt = review_reader.dashboard_query(current_user, args.q, args.filters["status"])
     RA = ReviewAssignment
     if args.sort == "due" or not args.sort:
         # Due date first (undated last), whatever the direction of the other columns.
@@ -285,14 +287,14 @@ def dashboard():
         stmt = apply_sort(stmt, args, {"campaign": Campaign.name, "status": RA.status, "code": Entry.code}, RA.id)
     page = paginate(stmt, args, scalars=False)
     return render_template("review/dashboard.html", page=page, args=args,
-                           statuses=review_service.READABLE)
+                           statuses=review_reader.READABLE)
 
 
 @bp.route("/assignments/<int:aid>")
 @login_required
 def reader(aid: int):
     a = _get_assignment(aid)
-    r = review_service.build_reader(a)
+    r = review_reader.build_reader(a)
     return render_template("review/reader.html", a=a, r=r, reason_form=ReasonForm(),
                            transitions=assignment_lifecycle.available(a, current_user))
 
@@ -322,7 +324,7 @@ def respond(aid: int, trigger: str):
 @login_required
 def attachment(aid: int, n: int):
     a = _get_assignment(aid)
-    f, name = review_service.attachment_for_download(a, n)
+    f, name = review_reader.attachment_for_download(a, n)
     if f is None:
         abort(404)
     return _send(f, name)
@@ -334,7 +336,7 @@ def dossier_pdf(aid: int):
     a = _get_assignment(aid)
     if a.entry.campaign.blind_review:
         abort(404)  # the PDF carries the applicant's identity
-    v = review_service.latest_version(a.entry)
+    v = review_reader.latest_version(a.entry)
     if v is None or v.pdf_file is None:
         abort(404)
     return _send(v.pdf_file, f"{a.entry.code}.pdf")

@@ -5,6 +5,7 @@ from ...errors import ValidationFailed
 from ...extensions import db
 from ...models.commission import CommissionMeeting
 from ...models.competition import Campaign
+from ...policy import require
 from ... import audit
 from ..platform import settings
 
@@ -40,6 +41,7 @@ def form_values(meeting: CommissionMeeting | None, campaign: Campaign) -> dict:
 def save_meeting(campaign: Campaign, meeting: CommissionMeeting | None, values: dict, actor) -> CommissionMeeting:
     """values: the meeting form's fields by name (as `form_values` gives them); persons as
     «name | position» lines."""
+    require(actor, "commission.edit", campaign)
     total = values["members_total"]
     members = [_person(line) for line in (values["members_present"] or "").splitlines() if line.strip()]
     present = len(members) + 2

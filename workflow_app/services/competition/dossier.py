@@ -1,5 +1,5 @@
 """The applicant's side of an entry: creating it, the dossier draft, completeness, attachments,
-submission with its deadline, frozen versions (snapshot + SHA-256 + PDF), their diff, withdrawal.
+submission with its deadline (the frozen versions themselves are in dossier_versions), withdrawal.
 
 Guards and effects of the entry lifecycle that belong here are attached at import time, so every
 `fire(entry_lifecycle, e, "submit")`, wherever it comes from, checks completeness and the deadline and
@@ -7,14 +7,9 @@ freezes a version.
 """
 from __future__ import annotations
 
-import difflib
-import hashlib
-import json
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from itertools import zip_longest
-from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -25,20 +20,21 @@ from ...machines.base import fire, lock
 from ...machines.entry import entry_lifecycle
 from ...models import Organization, OrgStatus, Role, RoleGrant, User, UserStatus
 from ...models.base import utcnow
+from ...timeutil import format_datetime
 from ...models.competition import (
     Campaign,
     CampaignStatus,
     Entry,
     EntryAttachment,
     EntryStatus,
-    EntryVersion,
     Stage,
     StageKind,
     Track,
 )
 from ... import audit
 from ..platform import outbox
-from . import richtext
+from . import dossier_versions, richtext
+from .dossier_versions import TEAM_COLUMNS
 from ..platform import files
 
 EDITABLE = (EntryStatus.draft, EntryStatus.returned)
@@ -49,23 +45,6 @@ ATTACHMENT_KINDS = files.DOCUMENTS | (files.IMAGES - {"gif"})  # PDF, DOCX, PNG,
 ATTACHMENT_MAX_BYTES = 20 * files.MB
 IMAGE_MAX_BYTES = 10 * files.MB  # scans as images are kept smaller than documents
 MAX_ROWS = 200
-TEAM_COLUMNS = ("name", "position", "role")
-
-
-# --- time helpers -------------------------------------------------------------------------------
-
-def _tz() -> ZoneInfo:
-    name = current_app.config.get("DISPLAY_TIMEZONE", "Europe/Moscow") if has_app_context() else "Europe/Moscow"
-    return ZoneInfo(name)
-
-
-def end_of_day(d: date) -> datetime:
-    """A date picked in the UI means «until the end of that day, Moscow time»."""
-    return datetime.combine(d, time(23, 59, 59), tzinfo=_tz()).astimezone(ZoneInfo("UTC"))
-
-
-def local_date(dt: datetime | None) -> date | None:
-    return dt.astimezone(_tz()).date() if dt else None
 
 
 # --- campaigns an applicant may enter -----------------------------------------------------------
@@ -260,69 +239,17 @@ def _guard_complete(entry: Entry, ctx) -> str | None:
 def _guard_deadline(entry: Entry, ctx) -> str | None:
     deadline = effective_deadline(entry)
     if deadline is not None and utcnow() > deadline:
-        local = deadline.astimezone(_tz()).strftime("%d.%m.%Y %H:%M")
+        local = format_datetime(deadline)
         return (f"Срок подачи истёк {local} (МСК). Подать заявку можно только если сотрудники ИРО "
                 f"продлят срок для этой заявки.")
     return None
 
 
-# --- frozen versions -----------------------------------------------------------------------------
-
-def snapshot(entry: Entry) -> dict:
-    """Everything a reader of the submitted dossier sees, with the form's section titles at that moment."""
-    dossier = entry.dossier or {}
-    sections = []
-    for sec in entry.campaign.dossier_schema or []:
-        item = {"key": sec["key"], "title": sec["title"], "kind": sec.get("kind", "text")}
-        if item["kind"] == "table":
-            item["columns"] = list(sec.get("columns") or [])
-            item["rows"] = [list(r) for r in dossier.get(sec["key"]) or []]
-        else:
-            item["html"] = dossier.get(sec["key"]) or ""
-        sections.append(item)
-    return {
-        "format": 1,
-        "code": entry.code,
-        "campaign": entry.campaign.name,
-        "track": entry.track.name,
-        "organization": entry.organization.full_name,
-        "municipality": entry.organization.municipality.name,
-        "title": entry.title or "",
-        "lead_name": entry.lead_name or "",
-        "team": [dict(m) for m in entry.team or []],
-        "sections": sections,
-        "attachments": [
-            {"title": a.title, "name": a.file.original_name, "content_type": a.file.content_type,
-             "size": a.file.size, "sha256": a.file.sha256, "file_id": a.file_id}
-            for a in entry.attachments
-        ],
-    }
-
-
-def canonical_hash(content: dict) -> str:
-    raw = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
-
+# --- submission: the version is frozen by the lifecycle's effect ---------------------------------
 
 def _freeze(entry: Entry, ctx) -> None:
-    from ...documents.dossier import build_dossier_pdf
-
-    last = db.session.execute(
-        select(func.max(EntryVersion.number)).where(EntryVersion.entry_id == entry.id)).scalar_one() or 0
-    number = last + 1
-    content = snapshot(entry)
-    digest = canonical_hash(content)
-    now = utcnow()
-    pdf = build_dossier_pdf(content, number=number, created=now.astimezone(_tz()).strftime("%d.%m.%Y %H:%M"),
-                            sha256=digest)
-    stored = files.store_bytes(pdf, original_name=f"{entry.code}-v{number}.pdf", content_type="application/pdf",
-                               user=ctx.actor)
-    db.session.add(EntryVersion(entry_id=entry.id, number=number, created_at=now,
-                                created_by_id=getattr(ctx.actor, "id", None), content=content, sha256=digest,
-                                pdf_file_id=stored.id))
-    entry.current_version = number
-    entry.submitted_at = now
-    ctx.payload.update(version=number, sha256=digest)
+    v = dossier_versions.freeze(entry, ctx.actor)
+    ctx.payload.update(version=v.number, sha256=v.sha256)
 
 
 for _trigger in ("submit", "resubmit"):
@@ -338,66 +265,6 @@ def submit(actor: User, entry: Entry, expected_version: int | None = None) -> En
 
 def withdraw(actor: User, entry: Entry, reason: str, expected_version: int | None = None) -> Entry:
     return fire(entry_lifecycle, entry, "withdraw", actor=actor, reason=reason, expected_version=expected_version)
-
-
-def versions(entry: Entry) -> list[EntryVersion]:
-    return list(db.session.execute(
-        select(EntryVersion).where(EntryVersion.entry_id == entry.id).order_by(EntryVersion.number.desc())
-    ).scalars())
-
-
-def version(entry: Entry, number: int) -> EntryVersion | None:
-    return db.session.execute(
-        select(EntryVersion).where(EntryVersion.entry_id == entry.id, EntryVersion.number == number)
-    ).scalar_one_or_none()
-
-
-# --- diff between two versions -------------------------------------------------------------------
-
-def _line_diff(a: list[str], b: list[str]) -> list[tuple[str, str]]:
-    """[(op, text)], op in ' ', '-', '+'."""
-    out = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            out += [(" ", x) for x in a[i1:i2]]
-        else:
-            out += [("-", x) for x in a[i1:i2]]
-            out += [("+", x) for x in b[j1:j2]]
-    return out
-
-
-def _row_text(row) -> str:
-    return " | ".join(str(c) for c in row)
-
-
-def diff_contents(old: dict, new: dict) -> list[dict]:
-    """Per part of the dossier: {"title", "changed", "lines": [(op, text)]}; text sections compared
-    line by line with the HTML stripped, tables row by row."""
-    parts = []
-
-    def add(title, a_lines, b_lines):
-        lines = _line_diff(a_lines, b_lines)
-        parts.append({"title": title, "changed": any(op != " " for op, _ in lines), "lines": lines})
-
-    add("Тема проекта", [old.get("title", "")], [new.get("title", "")])
-    add("Руководитель проекта", [old.get("lead_name", "")], [new.get("lead_name", "")])
-    team = lambda c: [_row_text([m.get(k, "") for k in TEAM_COLUMNS]) for m in c.get("team") or []]  # noqa: E731
-    add("Команда проекта", team(old), team(new))
-    old_secs = {s["key"]: s for s in old.get("sections", [])}
-    new_secs = {s["key"]: s for s in new.get("sections", [])}
-    keys = [s["key"] for s in new.get("sections", [])] + [k for k in old_secs if k not in new_secs]
-    for key in keys:
-        a, b = old_secs.get(key, {}), new_secs.get(key, {})
-        title = (b or a).get("title", key)
-        if (b or a).get("kind") == "table":
-            add(title, [_row_text(r) for r in a.get("rows") or []], [_row_text(r) for r in b.get("rows") or []])
-        else:
-            add(title, richtext.to_text(a.get("html", "")).split("\n") if a.get("html") else [],
-                richtext.to_text(b.get("html", "")).split("\n") if b.get("html") else [])
-    att = lambda c: [f"{x.get('title') or x.get('name')} ({x.get('name')}, {x.get('sha256', '')[:12]})"  # noqa: E731
-                     for x in c.get("attachments") or []]
-    add("Приложения", att(old), att(new))
-    return parts
 
 
 # --- attachments ---------------------------------------------------------------------------------
@@ -440,7 +307,7 @@ def file_of_entry(entry: Entry, file_id: int):
 
     if any(a.file_id == file_id for a in entry.attachments):
         return db.session.get(StoredFile, file_id)
-    for v in versions(entry):
+    for v in dossier_versions.versions(entry):
         if v.pdf_file_id == file_id or any(a.get("file_id") == file_id for a in v.content.get("attachments", [])):
             return db.session.get(StoredFile, file_id)
     return None
@@ -464,7 +331,7 @@ def notify_applicants(entry: Entry, key: str, subject: str, body: str) -> None:
 
 def deadline_text(entry: Entry) -> str:
     d = effective_deadline(entry)
-    return d.astimezone(_tz()).strftime("%d.%m.%Y %H:%M") if d else "—"
+    return format_datetime(d)
 
 
 def days_left(entry: Entry) -> int | None:

@@ -17,6 +17,7 @@ from ...machines.entry import entry_lifecycle
 from ...models import AuditEvent, Municipality, Organization, User
 from ...models.base import utcnow
 from ...models.competition import Entry, EntryStatus, Track
+from ...timeutil import end_of_day
 from ... import audit
 from . import dossier
 
@@ -24,7 +25,7 @@ from . import dossier
 def _due_after_today(due: date | None, what: str) -> None:
     if due is None:
         raise ValidationFailed(f"Укажите {what}.")
-    if dossier.end_of_day(due) <= utcnow():
+    if end_of_day(due) <= utcnow():
         raise ValidationFailed(f"{what[0].upper() + what[1:]} должен быть в будущем.")
 
 
@@ -32,7 +33,7 @@ def _due_after_today(due: date | None, what: str) -> None:
 
 def _on_return(entry: Entry, ctx) -> None:
     due = ctx.payload.get("correction_due")
-    entry.correction_due = dossier.end_of_day(date.fromisoformat(due)) if due else None
+    entry.correction_due = end_of_day(date.fromisoformat(due)) if due else None
     entry.staff_remark = ctx.reason
     dossier.notify_applicants(
         entry, f"returned:{entry.version}",
@@ -99,7 +100,7 @@ def grant_extension(actor: User, entry: Entry, until: date | None, reason: str,
         raise ValidationFailed(f"Продлить срок можно только для черновика или заявки на доработке; "
                                f"сейчас — «{entry.status.value}».")
     before = entry.extension_until
-    entry.extension_until = dossier.end_of_day(until)
+    entry.extension_until = end_of_day(until)
     audit.record("entry.extension", actor=actor, obj=entry, reason=reason,
                  payload={"until": until.isoformat(), "before": before.isoformat() if before else None})
     dossier.notify_applicants(

@@ -19,7 +19,7 @@ from ...models.competition import (
     Track,
 )
 from ... import audit
-from .assignment import LIVE
+from .assignment_plan import LIVE
 from .presets import TRACKS_INNOVATION
 
 SORTABLE = ("name", "organization", "municipality", "load", "max_load")

@@ -1,15 +1,12 @@
-"""The expert's side: dashboard rows, the dossier reader (blind when the campaign says so), the score
-sheet (draft, submit with the weighted total, staff reopen) and the divergence rule.
+"""The expert's score sheet (draft, submit with the weighted total, staff reopen) and the divergence rule.
+The dashboard rows and the dossier reader are in review_reader.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-import nh3
-from markupsafe import escape
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from ...errors import DomainError, TransitionNotAllowed, ValidationFailed
 from ...extensions import db
@@ -19,24 +16,19 @@ from ...machines.review import assignment_lifecycle
 from ...models.base import utcnow
 from ...models.competition import (
     AssignmentStatus,
-    Campaign,
     Criterion,
     Entry,
     EntryStatus,
-    EntryVersion,
     ReviewAssignment,
     Score,
     Stage,
-    Track,
 )
 from ... import policy
 from . import assignment as assignment_service
 from ... import audit
 from ..platform import outbox
+from .review_reader import READABLE
 
-READABLE = (AssignmentStatus.offered, AssignmentStatus.accepted, AssignmentStatus.submitted,
-            AssignmentStatus.reopened)
-HIDDEN = "[скрыто]"
 TWO_PLACES = Decimal("0.01")
 
 
@@ -56,208 +48,6 @@ def max_total(criteria: list[Criterion]) -> Decimal:
 
 def weighted_total(criteria: list[Criterion], points: dict[int, Decimal]) -> Decimal:
     return sum((points[c.id] * c.weight for c in criteria), Decimal("0"))
-
-
-# --- the expert's dashboard ---------------------------------------------------------------------
-
-def dashboard_query(user, q: str = "", status: str = ""):
-    """One row per live assignment of the expert, with progress computed in SQL (no per-row queries)."""
-    RA = ReviewAssignment
-    criteria_count = (
-        select(func.count(Criterion.id))
-        .where(Criterion.stage_id == RA.stage_id,
-               or_(Criterion.track_id.is_(None), Criterion.track_id == Entry.track_id))
-        .correlate(RA, Entry).scalar_subquery()
-    )
-    scored_count = (
-        select(func.count(Score.id))
-        .where(Score.assignment_id == RA.id, Score.points.is_not(None))
-        .correlate(RA).scalar_subquery()
-    )
-    stmt = (
-        select(RA.id, RA.status, RA.due_at, RA.is_extra, RA.total, Entry.code, Entry.title,
-               Campaign.name.label("campaign"), Campaign.blind_review, Track.code.label("track_code"),
-               Track.name.label("track"), Stage.kind.label("stage_kind"),
-               scored_count.label("scored"), criteria_count.label("criteria"))
-        .join(Entry, Entry.id == RA.entry_id)
-        .join(Campaign, Campaign.id == Entry.campaign_id)
-        .join(Track, Track.id == Entry.track_id)
-        .join(Stage, Stage.id == RA.stage_id)
-        .where(RA.expert_id == user.id, RA.status.in_(READABLE))
-    )
-    if q:
-        from ...listing import like_pattern
-
-        pat = like_pattern(q)
-        stmt = stmt.where(or_(Entry.code.ilike(pat, escape="\\"), Entry.title.ilike(pat, escape="\\")))
-    if status:
-        try:
-            stmt = stmt.where(RA.status == AssignmentStatus[status])
-        except KeyError:
-            pass
-    return stmt
-
-
-def expert_counts(user) -> dict[str, int]:
-    rows = db.session.execute(
-        select(ReviewAssignment.status, func.count(ReviewAssignment.id))
-        .where(ReviewAssignment.expert_id == user.id, ReviewAssignment.status.in_(READABLE))
-        .group_by(ReviewAssignment.status)).all()
-    return {s.name: n for s, n in rows}
-
-
-# --- the dossier reader -------------------------------------------------------------------------
-
-_PLACE_PREFIXES = re.compile(r"^(город-курорт|город|муниципальное образование|г\.)\s+", re.IGNORECASE)
-_PLACE_SUFFIXES = re.compile(r"\s+(район|муниципальный округ|городской округ)$", re.IGNORECASE)
-_REGION = r"(?!ск(?:ий|ого|ому|ом|им|ая|ой|ую|ое) кра)"  # keep «Краснодарского края» readable
-
-
-def _place_stem(name: str) -> str:
-    core = _PLACE_SUFFIXES.sub("", _PLACE_PREFIXES.sub("", name.strip())).strip()
-    # «Абинский район» → «Абинск», «Сочи» → «Сочи»: catch the declined forms too.
-    for end in ("ский", "цкий", "ской"):
-        if core.endswith(end):
-            return core[: -len(end) + 2]
-    return core
-
-
-def make_redactor(strings: list[str], stems: list[str]):
-    """A function hiding the given names (and their declined forms for stems) in text and HTML."""
-    variants: set[str] = set()
-    for s in strings:
-        s = (s or "").strip()
-        if len(s) >= 3:
-            variants.add(s)
-            variants.add(str(escape(s)))
-    pats = [re.escape(s) for s in sorted(variants, key=len, reverse=True)]
-    pats += [r"(?<![а-яёА-ЯЁ])" + re.escape(st) + _REGION + r"[а-яё]{0,4}"
-             for st in sorted({s for s in stems if s and len(s) >= 4}, key=len, reverse=True)]
-    if not pats:
-        return lambda text: text
-    rx = re.compile("|".join(pats), re.IGNORECASE)
-    return lambda text: rx.sub(HIDDEN, text or "")
-
-
-ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "b", "strong", "i", "em", "a"}
-
-
-def _clean_html(html: str) -> str:
-    return nh3.clean(html or "", tags=ALLOWED_TAGS, attributes={"a": {"href"}},
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
-
-
-def _cell(v) -> str:
-    return "" if v is None else str(v)
-
-
-def _rows(raw, columns: list[str]) -> list[list[str]]:
-    out = []
-    for r in raw or []:
-        if isinstance(r, dict):
-            out.append([_cell(r.get(c, r.get(str(i)))) for i, c in enumerate(columns)])
-        elif isinstance(r, (list, tuple)):
-            out.append([_cell(v) for v in r])
-    return out
-
-
-@dataclass
-class Reader:
-    blind: bool
-    code: str
-    title: str
-    track: str
-    campaign: str
-    organization: str = ""
-    municipality: str = ""
-    lead_name: str = ""
-    team: list[dict] = field(default_factory=list)
-    sections: list[dict] = field(default_factory=list)  # {"title", "kind", "html" | "columns"+"rows"}
-    attachments: list[dict] = field(default_factory=list)  # {"n", "label"}
-    has_pdf: bool = False
-
-
-def attachment_label(n: int, original: str, blind: bool, title: str = "") -> str:
-    ext = original.rsplit(".", 1)[-1].lower() if "." in original else ""
-    if blind:
-        return f"Приложение {n}" + (f".{ext}" if ext else "")
-    return title or original
-
-
-def latest_version(entry: Entry) -> EntryVersion | None:
-    return db.session.execute(
-        select(EntryVersion).where(EntryVersion.entry_id == entry.id)
-        .order_by(EntryVersion.number.desc()).limit(1)).scalar_one_or_none()
-
-
-def build_reader(a: ReviewAssignment) -> Reader:
-    """What the expert reads: the latest frozen version if there is one, else the current dossier.
-
-    Blind campaigns hide the organisation, the municipality and people's names everywhere (also
-    inside the applicant's text), name attachments generically and do not offer the dossier PDF.
-    """
-    entry = a.entry
-    campaign = entry.campaign
-    blind = bool(campaign.blind_review)
-    version = latest_version(entry)
-    snapshot = version.content if version is not None and isinstance(version.content, dict) else {}
-    org = entry.organization
-    team = snapshot.get("team") if isinstance(snapshot.get("team"), list) else (entry.team or [])
-    lead = snapshot.get("lead_name") or entry.lead_name or ""
-    if blind:
-        names = [org.full_name, org.short_name, org.municipality.name, lead,
-                 *[m.get("name", "") for m in team if isinstance(m, dict)]]
-        stems = [_place_stem(org.municipality.name)]
-        for person in [lead, *[m.get("name", "") for m in team if isinstance(m, dict)]]:
-            parts = (person or "").split()
-            if parts and len(parts[0]) >= 5:
-                stems.append(parts[0])  # surname in other cases: «Иванова», «Ивановым»
-        redact = make_redactor(names, stems)
-    else:
-        def redact(text):
-            return text or ""
-    sections = []
-    if isinstance(snapshot.get("sections"), list):
-        for sec in snapshot["sections"]:
-            sections.append({"title": sec.get("title", ""), "kind": sec.get("kind", "text"),
-                             "columns": sec.get("columns") or [], "html": sec.get("html", ""),
-                             "rows": _rows(sec.get("rows"), sec.get("columns") or [])})
-    else:
-        dossier = entry.dossier or {}
-        for sec in campaign.dossier_schema or []:
-            value = dossier.get(sec.get("key"))
-            if sec.get("kind") == "table":
-                sections.append({"title": sec.get("title", ""), "kind": "table",
-                                 "columns": sec.get("columns") or [],
-                                 "rows": _rows(value, sec.get("columns") or [])})
-            else:
-                sections.append({"title": sec.get("title", ""), "kind": "text",
-                                 "html": value if isinstance(value, str) else ""})
-    for sec in sections:
-        if sec["kind"] == "table":
-            sec["rows"] = [[redact(c) for c in row] for row in sec["rows"]]
-        else:
-            sec["html"] = redact(_clean_html(sec.get("html", "")))
-    attachments = [
-        {"n": n, "label": attachment_label(n, att.file.original_name, blind, redact(att.title))}
-        for n, att in enumerate(entry.attachments, start=1)
-    ]
-    r = Reader(blind=blind, code=entry.code, title=redact(entry.title), track=entry.track.name,
-               campaign=campaign.name, sections=sections, attachments=attachments,
-               has_pdf=bool(version is not None and version.pdf_file_id and not blind))
-    if not blind:
-        r.organization, r.municipality, r.lead_name = org.full_name, org.municipality.name, lead
-        r.team = [m for m in team if isinstance(m, dict)]
-    return r
-
-
-def attachment_for_download(a: ReviewAssignment, n: int):
-    """(StoredFile, download name): the original name only when the campaign is not blind."""
-    atts = a.entry.attachments
-    if not 1 <= n <= len(atts):
-        return None, ""
-    f = atts[n - 1].file
-    return f, attachment_label(n, f.original_name, bool(a.entry.campaign.blind_review), f.original_name)
 
 
 # --- the score sheet ----------------------------------------------------------------------------

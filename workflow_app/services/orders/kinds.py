@@ -16,7 +16,8 @@ from ...models.competition import Campaign, CampaignStatus, Decision, Entry
 from ...models.orders import Order, OrderKind, OrderStatus
 from ...models.status_award import AwardStatus, StatusAward, StatusType
 from ..platform import settings
-from . import effect, prefill
+from .drafting import prefill
+from .signing import effect
 
 AWARD_TABLE = ["№", "Образовательная организация", "Муниципальное образование", "Тема проекта",
                "Срок реализации"]

@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
-from flask import current_app
 from sqlalchemy import Select, or_, select
 
 from ...extensions import db
 from ...machines.base import Lifecycle
 from ...models import AuditEvent
+from ...timeutil import local_midnight_utc
 
 
 # --- the staff journal: filtering, labels, export ---------------------------------------------
@@ -106,9 +105,6 @@ class JournalFilter:
     NAMES = ("object_type", "object_id", "actor", "event", "date_from", "date_to")
 
 
-def _local_midnight_utc(day: date) -> datetime:
-    tz = ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
-    return datetime.combine(day, time.min, tzinfo=tz).astimezone(UTC)
 
 
 def journal_query(f: JournalFilter) -> Select:
@@ -131,9 +127,9 @@ def journal_query(f: JournalFilter) -> Select:
         stmt = stmt.where(or_(AuditEvent.actor_id.in_(people),
                               AuditEvent.subject.ilike(pattern, escape="\\")))
     if f.date_from:
-        stmt = stmt.where(AuditEvent.at >= _local_midnight_utc(f.date_from))
+        stmt = stmt.where(AuditEvent.at >= local_midnight_utc(f.date_from))
     if f.date_to:
-        stmt = stmt.where(AuditEvent.at < _local_midnight_utc(f.date_to + timedelta(days=1)))
+        stmt = stmt.where(AuditEvent.at < local_midnight_utc(f.date_to + timedelta(days=1)))
     return stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
 
 

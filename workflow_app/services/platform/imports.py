@@ -21,7 +21,7 @@ from ...errors import ConcurrentChange
 from ...extensions import db
 from ...models import Municipality, Organization, OrgStatus, OrgType, Role, User
 from ... import audit
-from . import org_import
+from . import import_table, org_import
 from .org_import import MunicipalityIndex, OrgReference, Report, UserReference
 from .orgs import OrgData, create_org
 from .users import UserData, create_user
@@ -107,7 +107,7 @@ def user_reference(actor: User) -> UserReference:
 
 def check(kind: str, data: bytes, actor: User) -> Report:
     """Read and validate a file (raises MalformedFile for a file that cannot be read at all)."""
-    table = org_import.read_table(data)
+    table = import_table.read_table(data)
     if kind == "orgs":
         return org_import.validate_orgs(table, org_reference())
     return org_import.validate_users(table, user_reference(actor))

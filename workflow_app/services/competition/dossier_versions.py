@@ -1,0 +1,137 @@
+"""Frozen versions of an entry's dossier: the snapshot a reader sees, its SHA-256, the PDF, and the
+difference between two versions."""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+
+from sqlalchemy import func, select
+
+from ...extensions import db
+from ...models.base import utcnow
+from ...models.competition import Entry, EntryVersion
+from ...timeutil import format_datetime
+from ..platform import files
+from . import richtext
+
+TEAM_COLUMNS = ("name", "position", "role")
+
+
+def snapshot(entry: Entry) -> dict:
+    """Everything a reader of the submitted dossier sees, with the form's section titles at that moment."""
+    dossier = entry.dossier or {}
+    sections = []
+    for sec in entry.campaign.dossier_schema or []:
+        item = {"key": sec["key"], "title": sec["title"], "kind": sec.get("kind", "text")}
+        if item["kind"] == "table":
+            item["columns"] = list(sec.get("columns") or [])
+            item["rows"] = [list(r) for r in dossier.get(sec["key"]) or []]
+        else:
+            item["html"] = dossier.get(sec["key"]) or ""
+        sections.append(item)
+    return {
+        "format": 1,
+        "code": entry.code,
+        "campaign": entry.campaign.name,
+        "track": entry.track.name,
+        "organization": entry.organization.full_name,
+        "municipality": entry.organization.municipality.name,
+        "title": entry.title or "",
+        "lead_name": entry.lead_name or "",
+        "team": [dict(m) for m in entry.team or []],
+        "sections": sections,
+        "attachments": [
+            {"title": a.title, "name": a.file.original_name, "content_type": a.file.content_type,
+             "size": a.file.size, "sha256": a.file.sha256, "file_id": a.file_id}
+            for a in entry.attachments
+        ],
+    }
+
+
+def canonical_hash(content: dict) -> str:
+    raw = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def freeze(entry: Entry, actor) -> EntryVersion:
+    """The next frozen version of the entry: its snapshot, the snapshot's SHA-256 and a PDF of it."""
+    from ...documents.dossier import build_dossier_pdf
+
+    last = db.session.execute(
+        select(func.max(EntryVersion.number)).where(EntryVersion.entry_id == entry.id)).scalar_one() or 0
+    number = last + 1
+    content = snapshot(entry)
+    digest = canonical_hash(content)
+    now = utcnow()
+    pdf = build_dossier_pdf(content, number=number, created=format_datetime(now),
+                            sha256=digest)
+    stored = files.store_bytes(pdf, original_name=f"{entry.code}-v{number}.pdf", content_type="application/pdf",
+                               user=actor)
+    v = EntryVersion(entry_id=entry.id, number=number, created_at=now, created_by_id=getattr(actor, "id", None),
+                     content=content, sha256=digest, pdf_file_id=stored.id)
+    db.session.add(v)
+    entry.current_version = number
+    entry.submitted_at = now
+    return v
+
+
+def versions(entry: Entry) -> list[EntryVersion]:
+    return list(db.session.execute(
+        select(EntryVersion).where(EntryVersion.entry_id == entry.id).order_by(EntryVersion.number.desc())
+    ).scalars())
+
+
+def version(entry: Entry, number: int) -> EntryVersion | None:
+    return db.session.execute(
+        select(EntryVersion).where(EntryVersion.entry_id == entry.id, EntryVersion.number == number)
+    ).scalar_one_or_none()
+
+
+# --- diff between two versions -------------------------------------------------------------------
+
+def _line_diff(a: list[str], b: list[str]) -> list[tuple[str, str]]:
+    """[(op, text)], op in ' ', '-', '+'."""
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out += [(" ", x) for x in a[i1:i2]]
+        else:
+            out += [("-", x) for x in a[i1:i2]]
+            out += [("+", x) for x in b[j1:j2]]
+    return out
+
+
+def _row_text(row) -> str:
+    return " | ".join(str(c) for c in row)
+
+
+def diff_contents(old: dict, new: dict) -> list[dict]:
+    """Per part of the dossier: {"title", "changed", "lines": [(op, text)]}; text sections compared
+    line by line with the HTML stripped, tables row by row."""
+    parts = []
+
+    def add(title, a_lines, b_lines):
+        lines = _line_diff(a_lines, b_lines)
+        parts.append({"title": title, "changed": any(op != " " for op, _ in lines), "lines": lines})
+
+    add("Тема проекта", [old.get("title", "")], [new.get("title", "")])
+    add("Руководитель проекта", [old.get("lead_name", "")], [new.get("lead_name", "")])
+    team = lambda c: [_row_text([m.get(k, "") for k in TEAM_COLUMNS]) for m in c.get("team") or []]  # noqa: E731
+    add("Команда проекта", team(old), team(new))
+    old_secs = {s["key"]: s for s in old.get("sections", [])}
+    new_secs = {s["key"]: s for s in new.get("sections", [])}
+    keys = [s["key"] for s in new.get("sections", [])] + [k for k in old_secs if k not in new_secs]
+    for key in keys:
+        a, b = old_secs.get(key, {}), new_secs.get(key, {})
+        title = (b or a).get("title", key)
+        if (b or a).get("kind") == "table":
+            add(title, [_row_text(r) for r in a.get("rows") or []], [_row_text(r) for r in b.get("rows") or []])
+        else:
+            add(title, richtext.to_text(a.get("html", "")).split("\n") if a.get("html") else [],
+                richtext.to_text(b.get("html", "")).split("\n") if b.get("html") else [])
+    att = lambda c: [f"{x.get('title') or x.get('name')} ({x.get('name')}, {x.get('sha256', '')[:12]})"  # noqa: E731
+                     for x in c.get("attachments") or []]
+    add("Приложения", att(old), att(new))
+    return parts
+

@@ -1,0 +1,80 @@
+"""Approval of a draft order: visa rounds of the configured approvers."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ... import audit
+from ...errors import TransitionNotAllowed, ValidationFailed
+from ...extensions import db
+from ...machines.base import FireContext, fire
+from ...machines.order import order_lifecycle
+from ...models import User
+from ...models.base import utcnow
+from ...models.orders import Order, OrderApproval, OrderStatus, VisaStatus
+from ..platform import outbox, settings
+
+
+# --- approval ------------------------------------------------------------------------------------
+
+def _current_round(order: Order) -> int:
+    return max((a.round for a in order.approvals), default=0)
+
+
+def guard_ready(order: Order, ctx: FireContext) -> str | None:
+    if not (order.title or "").strip() or not order.items:
+        return "В проекте приказа нет заголовка или пунктов."
+    if not settings.institution().get("approver_ids"):
+        return "Не настроен список согласующих (Администрирование → Настройки учреждения)."
+    return None
+
+
+def open_visa_round(order: Order, ctx: FireContext) -> None:
+    n = _current_round(order) + 1
+    approvers = settings.institution()["approver_ids"]
+    users = {u.id: u for u in db.session.execute(select(User).where(User.id.in_(approvers))).scalars()}
+    for pos, uid in enumerate(approvers):
+        if uid not in users:
+            continue
+        order.approvals.append(OrderApproval(approver_id=uid, position=pos, round=n))
+        outbox.notify(f"order:{order.id}:visa:{n}:{uid}", user=users[uid],
+                      subject=f"Проект приказа на согласование: {order.title}",
+                      body=f"Прошу согласовать проект приказа «{order.title}».")
+
+
+order_lifecycle.add_guard("send_for_approval", guard_ready)
+order_lifecycle.add_effect("send_for_approval", open_visa_round)
+
+
+def pending_visa(order: Order, user: User) -> OrderApproval | None:
+    n = _current_round(order)
+    for a in order.approvals:
+        if a.round == n and a.approver_id == user.id and a.status == VisaStatus.pending:
+            return a
+    return None
+
+
+def decide_visa(order: Order, actor: User, *, approve: bool, remark: str = "",
+                expected_version: int | None = None) -> Order:
+    if order.status != OrderStatus.approval:
+        raise TransitionNotAllowed("Приказ не находится на согласовании.")
+    visa = pending_visa(order, actor)
+    if visa is None:
+        raise TransitionNotAllowed("У вас нет ожидающей визы по этому приказу.")
+    remark = (remark or "").strip()
+    if not approve and not remark:
+        raise ValidationFailed("Укажите замечание, с которым возвращаете проект.")
+    visa.status = VisaStatus.approved if approve else VisaStatus.returned
+    visa.remark = remark
+    visa.decided_at = utcnow()
+    audit.record("order.visa_approved" if approve else "order.visa_returned", actor=actor, obj=order,
+                 reason=remark, payload={"round": visa.round})
+    if not approve:
+        return fire(order_lifecycle, order, "return_to_draft", actor=actor, reason=remark,
+                    expected_version=expected_version, check_policy=False)
+    n = visa.round
+    if all(a.status == VisaStatus.approved for a in order.approvals if a.round == n):
+        return fire(order_lifecycle, order, "approve", actor=actor, expected_version=expected_version,
+                    check_policy=False)
+    db.session.flush()
+    return order
+

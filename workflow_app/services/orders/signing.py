@@ -1,0 +1,119 @@
+"""Signing an order: the year's registry number, frozen PDF and DOCX, the kind's effects; a signed order
+never changes afterwards (only its scan is attached)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import event, inspect, update
+from sqlalchemy.orm import Session
+
+from ... import audit
+from ...errors import DomainError, TransitionNotAllowed
+from ...extensions import db
+from ...machines.base import FireContext, fire
+from ...machines.order import order_lifecycle
+from ...models import User
+from ...models.base import utcnow
+from ...models.orders import Order, OrderCounter, OrderKind
+from ...timeutil import today_local
+from ..platform import files, settings
+from .drafting import DOCX, FINAL, PDF, file_name, render
+
+
+# --- signing -------------------------------------------------------------------------------------
+
+def next_number(year: int) -> int:
+    """Take the next registry number of the year inside the caller's transaction (gapless)."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    db.session.execute(dialect_insert(OrderCounter).values(year=year, last=0).on_conflict_do_nothing())
+    return db.session.execute(
+        update(OrderCounter).where(OrderCounter.year == year)
+        .values(last=OrderCounter.last + 1).returning(OrderCounter.last)
+    ).scalar_one()
+
+
+Effect = Callable[[Order, User], list[str]]
+_EFFECTS: dict[OrderKind, Effect] = {}
+
+
+def effect(kind: OrderKind):
+    def register(fn: Effect) -> Effect:
+        _EFFECTS[kind] = fn
+        return fn
+
+    return register
+
+
+def number_and_freeze(order: Order, ctx: FireContext) -> None:
+    # The machine has already set status=signed; until this transaction ends the order may still be
+    # written (number, files, effects): the immutability guard lets this one signing through.
+    db.session.info.setdefault("orders_being_signed", set()).add(order.id)
+    # No flush until the number is set: the database refuses a signed order without one
+    # (ck_order_doc_number_iff_signed), and reading the settings or the counter would autoflush.
+    with db.session.no_autoflush:
+        inst = settings.institution()
+        order.order_date = today_local()
+        order.year = order.order_date.year
+        order.seq = next_number(order.year)
+        order.number = settings.format_number(inst["order_number_format"], order.seq)
+        order.signed_at = utcnow()
+    order.signatory_id = ctx.actor.id
+    pdf = render(order, "pdf")
+    docx = render(order, "docx")
+    order.pdf_file = files.store_bytes(pdf, original_name=file_name(order, "pdf"), content_type=PDF,
+                                       user=ctx.actor)
+    order.docx_file = files.store_bytes(docx, original_name=file_name(order, "docx"), content_type=DOCX,
+                                        user=ctx.actor)
+    changes = _EFFECTS.get(order.kind, lambda o, a: [])(order, ctx.actor)
+    ctx.payload.update(number=order.number, date=order.order_date.isoformat(),
+                       pdf_sha256=order.pdf_file.sha256, docx_sha256=order.docx_file.sha256,
+                       effects=changes)
+
+
+order_lifecycle.add_effect("sign", number_and_freeze)
+
+
+def sign(order: Order, actor: User, expected_version: int | None = None) -> Order:
+    return fire(order_lifecycle, order, "sign", actor=actor, expected_version=expected_version)
+
+
+def attach_scan(order: Order, stored_file, actor: User) -> None:
+    if order.status not in FINAL:
+        raise TransitionNotAllowed("Скан с подписью прикладывается только к подписанному приказу.")
+    order.scan_file_id = stored_file.id
+    audit.record("order.scan_attached", actor=actor, obj=order, payload={"sha256": stored_file.sha256})
+    db.session.flush()
+
+
+# --- immutability of signed orders ---------------------------------------------------------------
+
+_MUTABLE_AFTER_SIGNING = {"status", "scan_file_id", "scan_file", "version", "updated_at"}
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes_to_signed_orders(session, flush_context, instances):
+    for obj in list(session.dirty) + list(session.deleted):
+        if not isinstance(obj, Order):
+            continue
+        state = inspect(obj)
+        hist = state.attrs.status.history
+        was = (hist.deleted or hist.unchanged or [None])[0]
+        if was not in FINAL or obj.id in session.info.get("orders_being_signed", ()):
+            continue
+        if obj in session.deleted:
+            raise DomainError("Подписанный приказ удалить нельзя.")
+        changed = {a.key for a in state.attrs if a.history.has_changes()} - _MUTABLE_AFTER_SIGNING
+        if changed:
+            raise DomainError("Подписанный приказ изменить нельзя: оформите новый приказ о внесении "
+                              "изменений.")
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_signing(session, transaction):
+    if transaction.parent is None:
+        session.info.pop("orders_being_signed", None)
+
