@@ -62,11 +62,10 @@ def _settings(c: Campaign) -> dict:
     return dict({k: getattr(c, k) for k in svc.SETTINGS_FIELDS}, experts_per_entry=4)
 
 
-def _meeting_form() -> SimpleNamespace:
-    values = dict(number="1", held_on=date(2026, 12, 1), place="Краснодар", chair="Петров П.П. | председатель",
-                  secretary="Сидорова С.С.", members_present="Иванов И.И.", members_total=5,
-                  agenda="Об итогах", heard="", decided="Утвердить", vote_yes=3, vote_no=0, vote_abstained=0)
-    return SimpleNamespace(**{k: SimpleNamespace(data=v) for k, v in values.items()})
+def _meeting_values() -> dict:
+    return dict(number="1", held_on=date(2026, 12, 1), place="Краснодар", chair="Петров П.П. | председатель",
+                secretary="Сидорова С.С.", members_present="Иванов И.И.", members_total=5,
+                agenda="Об итогах", heard="", decided="Утвердить", vote_yes=3, vote_no=0, vote_abstained=0)
 
 
 # Each operation: (name, call(campaign, actor)). The campaign is a draft straight from the preset.
@@ -155,10 +154,10 @@ def test_commission_meeting_is_saved_by_staff_only(ctx):
     db.session.commit()
     for who in ("applicant", "expert"):
         with pytest.raises(PermissionDenied):
-            commission.save_meeting(c, None, _meeting_form(), people[who])
+            commission.save_meeting(c, None, _meeting_values(), people[who])
         db.session.rollback()
         assert db.session.execute(select(func.count(CommissionMeeting.id))).scalar_one() == 0
-    meeting = commission.save_meeting(c, None, _meeting_form(), people["staff"])
+    meeting = commission.save_meeting(c, None, _meeting_values(), people["staff"])
     assert meeting.id is not None and meeting.members_present == [{"name": "Иванов И.И.", "position": ""}]
 
 
