@@ -161,8 +161,7 @@ def _fill(entry: Entry, org: Organization, theme: str, lead: str, partial: bool)
 
 @demo_seeder(order=20)
 def seed_dossier() -> dict[str, int]:
-    from ..services.competition import dossier as svc  # noqa: F401  (attaches the lifecycle's guards and effects)
-    from ..services.competition import entry_check  # noqa: F401
+    from ..services.competition import dossier as svc
 
     campaign = open_demo_campaign()
     staff = db.session.execute(select(User).where(User.email == "staff@iro.local")).scalar_one_or_none()

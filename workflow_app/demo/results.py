@@ -68,7 +68,6 @@ def _campaign(staff: User) -> Campaign:
 def _entries(c: Campaign, staff: User) -> list[Entry]:
     """Filled dossiers submitted (a frozen version with its PDF each) and admitted, as in a real campaign."""
     from ..machines.entry import entry_lifecycle
-    from ..services.competition import dossier  # noqa: F401  (attaches the submit guards and the version freezing)
     from .dossier import _fill
 
     tracks = {t.code: t for t in c.tracks}

@@ -3,10 +3,16 @@
 One module-level `transitions.Machine` per lifecycle, built with `model=None`: persistent objects are
 never added to a machine (that leaks memory and slows loads). `fire()` runs an event on any object
 whose `status` column holds a member of the lifecycle's state Enum.
+
+Guards and effects are declared on the transition by dotted name (`"package.module:function"`), so the
+machine module reads as the whole rule while the functions stay next to their queries in services. Names
+are imported lazily on first use; `check_lifecycles()` (called by `create_app`) resolves every one at
+start-up, so a typo fails the start, not the first user who clicks the button.
 """
 from __future__ import annotations
 
 import enum
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,17 +42,53 @@ class FireContext:
     dest: enum.Enum | None = None
 
 
+class LifecycleConfigError(RuntimeError):
+    """A programming error in a lifecycle declaration (e.g. a guard name that does not resolve)."""
+
+
 @dataclass(frozen=True)
 class T:
-    """One transition: trigger name, Russian label, sources, destination."""
+    """One transition: trigger name, Russian label, sources, destination.
+
+    `guards` and `effects` are dotted names "package.module:function" (see the module docstring); guards
+    run in order before the state changes, effects in order after it, inside the same transaction.
+    """
 
     trigger: str
     label: str
     source: Any  # a state, a list of states, or "*"
     dest: enum.Enum
-    guards: tuple[Guard, ...] = ()
-    effects: tuple[Effect, ...] = ()
+    guards: tuple[str, ...] = ()
+    effects: tuple[str, ...] = ()
     needs_reason: bool = False
+
+    def __post_init__(self):
+        for kind in ("guards", "effects"):
+            names = getattr(self, kind)
+            if isinstance(names, str):
+                names = (names,)
+            names = tuple(names)
+            for name in names:
+                if not isinstance(name, str) or name.count(":") != 1 or not all(name.split(":")):
+                    raise LifecycleConfigError(
+                        f"transition {self.trigger!r}: {kind} must be names like 'package.module:function', "
+                        f"got {name!r}")
+            object.__setattr__(self, kind, names)
+
+
+_resolved: dict[str, Callable] = {}
+
+
+def resolve(name: str) -> Callable:
+    """Import "package.module:function" (cached); raises ImportError/AttributeError/TypeError."""
+    fn = _resolved.get(name)
+    if fn is None:
+        module, _, attr = name.partition(":")
+        fn = getattr(importlib.import_module(module), attr)
+        if not callable(fn):
+            raise TypeError(f"{name} is not callable")
+        _resolved[name] = fn
+    return fn
 
 
 class Lifecycle:
@@ -77,18 +119,23 @@ class Lifecycle:
         )
         Lifecycle.registry[name] = self
 
-    def add_guard(self, trigger: str, guard: Guard) -> None:
-        """Attach a guard defined where its queries live (services), keeping machines declarative."""
-        t = self.transitions[trigger]
-        if guard not in t.guards:
-            self.transitions[trigger] = T(t.trigger, t.label, t.source, t.dest, t.guards + (guard,),
-                                          t.effects, t.needs_reason)
+    def guards(self, trigger: str) -> list[Guard]:
+        return [resolve(n) for n in self.transitions[trigger].guards]
 
-    def add_effect(self, trigger: str, effect: Effect) -> None:
-        t = self.transitions[trigger]
-        if effect not in t.effects:
-            self.transitions[trigger] = T(t.trigger, t.label, t.source, t.dest, t.guards,
-                                          t.effects + (effect,), t.needs_reason)
+    def effects(self, trigger: str) -> list[Effect]:
+        return [resolve(n) for n in self.transitions[trigger].effects]
+
+    def check(self) -> None:
+        """Resolve every declared guard and effect; the first failure names lifecycle, trigger and name."""
+        for t in self.transitions.values():
+            for kind, names in (("guard", t.guards), ("effect", t.effects)):
+                for name in names:
+                    try:
+                        resolve(name)
+                    except Exception as exc:  # reported with where it was declared
+                        raise LifecycleConfigError(
+                            f"Lifecycle {self.name!r}, trigger {t.trigger!r}: {kind} {name!r} does not "
+                            f"resolve ({type(exc).__name__}: {exc})") from exc
 
     def action(self, trigger: str) -> str:
         """The policy action for a trigger, e.g. "entry.admit"."""
@@ -118,6 +165,12 @@ class Lifecycle:
                 seen.add(key)
                 lines.append(f"    {src} --> {t.dest.name}: {t.label}")
         return "\n".join(lines) + "\n"
+
+
+def check_lifecycles() -> None:
+    """Resolve the guards and effects of every registered lifecycle (at start-up)."""
+    for lc in list(Lifecycle.registry.values()):
+        lc.check()
 
 
 def lock(obj: Any) -> Any:
@@ -160,12 +213,12 @@ def fire(lifecycle: Lifecycle, obj: Any, trigger: str, *, actor: Any, reason: st
         raise TransitionNotAllowed(f"Для действия «{t.label}» укажите причину.")
     ctx = FireContext(actor=actor, event=trigger, reason=reason, payload=dict(payload or {}),
                       source=current, dest=t.dest)
-    for guard in t.guards:
+    for guard in lifecycle.guards(trigger):
         why = guard(obj, ctx)
         if why:
             raise TransitionNotAllowed(why)
     lifecycle.machine.events[trigger].trigger(obj)
-    for effect in t.effects:
+    for effect in lifecycle.effects(trigger):
         effect(obj, ctx)
     audit.record(
         f"{lifecycle.name}.{trigger}", actor=actor, obj=obj, from_state=current.name,

@@ -19,7 +19,7 @@ from ..services.platform import files
 from ..services.orders import kinds as order_kinds
 from ..services.orders import panels as order_panels  # noqa: F401  (registers dashboard panels)
 from ..services import orders
-from ..services.platform import settings  # noqa: F401
+from ..services.platform import settings
 from ..machines.base import fire
 from . import authorize
 from .nav import NavItem, register_nav

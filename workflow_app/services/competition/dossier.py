@@ -250,14 +250,14 @@ def effective_deadline(entry: Entry) -> datetime | None:
     return base
 
 
-def _guard_complete(entry: Entry, ctx) -> str | None:
+def check_complete(entry: Entry, ctx) -> str | None:
     gaps = missing(entry)
     if gaps:
         return "Заявка заполнена не полностью: " + " ".join(gaps)
     return None
 
 
-def _guard_deadline(entry: Entry, ctx) -> str | None:
+def check_deadline(entry: Entry, ctx) -> str | None:
     deadline = effective_deadline(entry)
     if deadline is not None and utcnow() > deadline:
         local = deadline.astimezone(_tz()).strftime("%d.%m.%Y %H:%M")
@@ -304,7 +304,7 @@ def canonical_hash(content: dict) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def _freeze(entry: Entry, ctx) -> None:
+def freeze_version(entry: Entry, ctx) -> None:
     from ...documents.dossier import build_dossier_pdf
 
     last = db.session.execute(
@@ -323,12 +323,6 @@ def _freeze(entry: Entry, ctx) -> None:
     entry.current_version = number
     entry.submitted_at = now
     ctx.payload.update(version=number, sha256=digest)
-
-
-for _trigger in ("submit", "resubmit"):
-    entry_lifecycle.add_guard(_trigger, _guard_complete)
-    entry_lifecycle.add_guard(_trigger, _guard_deadline)
-    entry_lifecycle.add_effect(_trigger, _freeze)
 
 
 def submit(actor: User, entry: Entry, expected_version: int | None = None) -> Entry:
@@ -474,4 +468,4 @@ def days_left(entry: Entry) -> int | None:
 
 def deadline_problem(entry: Entry) -> str | None:
     """Why submitting now would be refused for lateness, or None."""
-    return _guard_deadline(entry, None)
+    return check_deadline(entry, None)

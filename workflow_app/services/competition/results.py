@@ -19,7 +19,6 @@ from ...extensions import db
 from ...machines.base import fire
 from ...machines.campaign import campaign_lifecycle
 from ...machines.entry import entry_lifecycle
-from ...machines.review import assignment_lifecycle
 from ...models import Role, RoleGrant, User
 from ...models.base import utcnow
 from ...models.competition import (
@@ -47,9 +46,10 @@ LIVE_ASSIGNMENT = (AssignmentStatus.offered, AssignmentStatus.accepted, Assignme
                    AssignmentStatus.reopened)
 
 
-# --- score sheets: written by services.review.save_sheet for both stages; guards live here ------
+# --- score sheets: written by services.review.save_sheet for both stages; the assignment lifecycle's
+# guards and effect (declared in machines/review.py) live here ------------------------------------
 
-def _entry_decided(obj: ReviewAssignment, ctx) -> str | None:
+def check_scores_open(obj: ReviewAssignment, ctx) -> str | None:
     """Once the commission's decision is approved, scores of the entry are frozen."""
     entry = db.session.get(Entry, obj.entry_id)
     if entry is not None and entry.decision is not None:
@@ -57,7 +57,7 @@ def _entry_decided(obj: ReviewAssignment, ctx) -> str | None:
     return None
 
 
-def _scorer_allowed(obj: ReviewAssignment, ctx) -> str | None:
+def check_scorer_allowed(obj: ReviewAssignment, ctx) -> str | None:
     """Scores only from the assigned expert with no conflict of interest with the entry's organisation."""
     entry = db.session.get(Entry, obj.entry_id)
     expert = db.session.get(User, obj.expert_id)
@@ -74,12 +74,7 @@ def _scorer_allowed(obj: ReviewAssignment, ctx) -> str | None:
     return None
 
 
-assignment_lifecycle.add_guard("submit", _entry_decided)
-assignment_lifecycle.add_guard("submit", _scorer_allowed)
-assignment_lifecycle.add_guard("reopen", _entry_decided)
-
-
-def _defence_complete(assignment: ReviewAssignment, ctx) -> None:
+def complete_defence_if_done(assignment: ReviewAssignment, ctx) -> None:
     """A shortlisted entry whose every live in-person sheet is in has passed the in-person stage.
 
     An effect of the assignment's `submit`, so it follows whichever score sheet submits it.
@@ -98,9 +93,6 @@ def _defence_complete(assignment: ReviewAssignment, ctx) -> None:
     if open_sheets == 0:
         fire(entry_lifecycle, entry, "complete_defence", actor=actor, check_policy=False,
              payload={"stage": stage.kind.name})
-
-
-assignment_lifecycle.add_effect("submit", _defence_complete)
 
 
 # --- shortlist ---------------------------------------------------------------------------------

@@ -233,7 +233,7 @@ def _current_round(order: Order) -> int:
     return max((a.round for a in order.approvals), default=0)
 
 
-def _guard_ready(order: Order, ctx: FireContext) -> str | None:
+def guard_ready(order: Order, ctx: FireContext) -> str | None:
     if not (order.title or "").strip() or not order.items:
         return "В проекте приказа нет заголовка или пунктов."
     if not settings.institution().get("approver_ids"):
@@ -241,7 +241,7 @@ def _guard_ready(order: Order, ctx: FireContext) -> str | None:
     return None
 
 
-def _open_round(order: Order, ctx: FireContext) -> None:
+def open_visa_round(order: Order, ctx: FireContext) -> None:
     n = _current_round(order) + 1
     approvers = settings.institution()["approver_ids"]
     users = {u.id: u for u in db.session.execute(select(User).where(User.id.in_(approvers))).scalars()}
@@ -252,10 +252,6 @@ def _open_round(order: Order, ctx: FireContext) -> None:
         outbox.notify(f"order:{order.id}:visa:{n}:{uid}", user=users[uid],
                       subject=f"Проект приказа на согласование: {order.title}",
                       body=f"Прошу согласовать проект приказа «{order.title}».")
-
-
-order_lifecycle.add_guard("send_for_approval", _guard_ready)
-order_lifecycle.add_effect("send_for_approval", _open_round)
 
 
 def pending_visa(order: Order, user: User) -> OrderApproval | None:
@@ -324,7 +320,7 @@ def effect(kind: OrderKind):
     return register
 
 
-def _number_and_freeze(order: Order, ctx: FireContext) -> None:
+def number_and_freeze(order: Order, ctx: FireContext) -> None:
     # The machine has already set status=signed; until this transaction ends the order may still be
     # written (number, files, effects): the immutability guard lets this one signing through.
     db.session.info.setdefault("orders_being_signed", set()).add(order.id)
@@ -345,9 +341,6 @@ def _number_and_freeze(order: Order, ctx: FireContext) -> None:
     ctx.payload.update(number=order.number, date=order.order_date.isoformat(),
                        pdf_sha256=order.pdf_file.sha256, docx_sha256=order.docx_file.sha256,
                        effects=changes)
-
-
-order_lifecycle.add_effect("sign", _number_and_freeze)
 
 
 def sign(order: Order, actor: User, expected_version: int | None = None) -> Order:

@@ -725,14 +725,14 @@ def missing_for_open(campaign: Campaign) -> list[str]:
     return missing
 
 
-def _guard_open(campaign: Campaign, ctx) -> str | None:
+def guard_open(campaign: Campaign, ctx) -> str | None:
     missing = missing_for_open(campaign)
     if missing:
         return "Нельзя объявить приём заявок: " + "; ".join(missing) + "."
     return None
 
 
-def _guard_defence(campaign: Campaign, ctx) -> str | None:
+def guard_defence(campaign: Campaign, ctx) -> str | None:
     s = stage_of(campaign, StageKind.defence)
     if s is None:
         return ("Очного этапа в этом конкурсе нет: добавьте этап «Очный этап (защита)» "
@@ -754,7 +754,7 @@ def undecided_entries(campaign: Campaign) -> dict[EntryStatus, int]:
     return {status: n for status, n in rows}
 
 
-def _guard_close(campaign: Campaign, ctx) -> str | None:
+def guard_close(campaign: Campaign, ctx) -> str | None:
     pending = undecided_entries(campaign)
     total = sum(pending.values())
     if total:
@@ -772,16 +772,10 @@ def _plural(n: int, one: str, few: str, many: str) -> str:
     return many
 
 
-def _lock_criteria(campaign: Campaign, ctx) -> None:
+def lock_criteria(campaign: Campaign, ctx) -> None:
     if campaign.criteria_locked_at is None:
         campaign.criteria_locked_at = utcnow()
         ctx.payload["criteria_locked"] = True
-
-
-campaign_lifecycle.add_guard("open", _guard_open)
-campaign_lifecycle.add_guard("start_defence", _guard_defence)
-campaign_lifecycle.add_guard("close", _guard_close)
-campaign_lifecycle.add_effect("start_review", _lock_criteria)
 
 
 def transition(campaign: Campaign, trigger: str, *, actor, expected_version: int | None = None,
