@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from transitions import Machine
 
 from .. import policy
+from ..actors import is_system
 from ..errors import ConcurrentChange, PermissionDenied, TransitionNotAllowed
 from ..extensions import db
 from .. import audit
@@ -187,10 +188,18 @@ def lock(obj: Any) -> Any:
     return db.session.execute(stmt).scalar_one()
 
 
+def authorised(actor: Any, lifecycle: Lifecycle, trigger: str, obj: Any) -> bool:
+    """The system (`actors.SystemActor`, made only by code) is authorised by construction; anyone
+    else needs the policy's yes for "<lifecycle>.<trigger>" on this object."""
+    return is_system(actor) or policy.can(actor, lifecycle.action(trigger), obj)
+
+
 def fire(lifecycle: Lifecycle, obj: Any, trigger: str, *, actor: Any, reason: str = "",
-         payload: dict | None = None, expected_version: int | None = None,
-         check_policy: bool = True) -> Any:
+         payload: dict | None = None, expected_version: int | None = None) -> Any:
     """Run one transition: lock, version check, policy, guards, state change, effects, audit.
+
+    A transition that follows from another authorised action passes `actor=SystemActor("<cause>")`;
+    its audit row then reads «Система: <cause>».
 
     Raises a DomainError subclass with a Russian message; the caller's transaction is then rolled
     back by the request handler, so nothing is half-applied.
@@ -201,7 +210,7 @@ def fire(lifecycle: Lifecycle, obj: Any, trigger: str, *, actor: Any, reason: st
     obj = lock(obj)
     if expected_version is not None and getattr(obj, "version", None) != expected_version:
         raise ConcurrentChange()
-    if check_policy and not policy.can(actor, lifecycle.action(trigger), obj):
+    if not authorised(actor, lifecycle, trigger, obj):
         raise PermissionDenied()
     current = obj.status
     if trigger not in lifecycle.triggers_from(current):
@@ -229,3 +238,4 @@ def fire(lifecycle: Lifecycle, obj: Any, trigger: str, *, actor: Any, reason: st
     except StaleDataError as exc:
         raise ConcurrentChange() from exc
     return obj
+

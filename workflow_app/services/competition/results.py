@@ -2,8 +2,9 @@
 commission's decision and the applicant's view of their result.
 
 Batch actions here are authorised once by the view (`results.*` policy actions, staff only); the
-per-entry transitions they fire are consequences of that one decision, so they pass
-`check_policy=False`. Every transition still goes through `fire` (lock, guards, one audit row each).
+per-entry transitions they fire are consequences of that one decision, so the system fires them
+(`actors.SystemActor`, the cause naming the staff action). Every transition still goes through `fire`
+(lock, guards, one audit row each).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from ...actors import SystemActor
 from ...errors import DomainError, TransitionNotAllowed, ValidationFailed
 from ...extensions import db
 from ...machines.base import fire
@@ -79,7 +81,6 @@ def complete_defence_if_done(assignment: ReviewAssignment, ctx) -> None:
 
     An effect of the assignment's `submit`, so it follows whichever score sheet submits it.
     """
-    actor = ctx.actor
     stage = db.session.get(Stage, assignment.stage_id)
     entry = db.session.get(Entry, assignment.entry_id)
     if not stage.in_person or entry.status != EntryStatus.shortlisted:
@@ -91,8 +92,8 @@ def complete_defence_if_done(assignment: ReviewAssignment, ctx) -> None:
                                          AssignmentStatus.reopened)))
     ).scalar_one()
     if open_sheets == 0:
-        fire(entry_lifecycle, entry, "complete_defence", actor=actor, check_policy=False,
-             payload={"stage": stage.kind.name})
+        fire(entry_lifecycle, entry, "complete_defence",
+             actor=SystemActor("отправка последнего листа оценки очного этапа"), payload={"stage": stage.kind.name})
 
 
 # --- shortlist ---------------------------------------------------------------------------------
@@ -125,12 +126,13 @@ def apply_shortlist(campaign: Campaign, *, actor: User, token: str) -> Shortlist
         raise DomainError("Нет оценённых заявок: формировать список очного этапа пока не из чего.")
     if token != plan.token:
         raise DomainError("Оценки изменились после предпросмотра. Проверьте список ещё раз и подтвердите.")
+    system = SystemActor("формирование списка очного этапа")
     for row in plan.shortlist:
-        fire(entry_lifecycle, db.session.get(Entry, row.entry_id), "shortlist", actor=actor,
-             check_policy=False, payload={"pct": str(row.s0_pct)})
+        fire(entry_lifecycle, db.session.get(Entry, row.entry_id), "shortlist", actor=system,
+             payload={"pct": str(row.s0_pct)})
     for row in plan.not_selected:
-        fire(entry_lifecycle, db.session.get(Entry, row.entry_id), "not_select", actor=actor,
-             check_policy=False, reason=f"Ниже порога отбора на очный этап ({campaign.shortlist_pct} %).",
+        fire(entry_lifecycle, db.session.get(Entry, row.entry_id), "not_select", actor=system,
+             reason=f"Ниже порога отбора на очный этап ({campaign.shortlist_pct} %).",
              payload={"pct": str(row.s0_pct) if row.s0_pct is not None else None})
     audit.record("results.shortlist", actor=actor, obj=campaign,
                  payload={"shortlisted": len(plan.shortlist), "not_selected": len(plan.not_selected),
@@ -302,7 +304,7 @@ def approve_decision(campaign: Campaign, *, actor: User) -> CampaignDecision:
     if blockers:
         raise DomainError("Решение нельзя утвердить. " + " ".join(blockers))
     if campaign.status != CampaignStatus.decision:
-        fire(campaign_lifecycle, campaign, "start_decision", actor=actor, check_policy=False,
+        fire(campaign_lifecycle, campaign, "start_decision", actor=SystemActor("утверждение решения комиссии"),
              reason="Утверждение решения комиссии")
     summary: dict = OrderedDict()
     winners = not_selected = 0
@@ -311,7 +313,7 @@ def approve_decision(campaign: Campaign, *, actor: User) -> CampaignDecision:
         decision = proposal_of(row)
         if entry.status in ELIGIBLE_STATUSES:
             trigger = "select_winner" if decision == Decision.winner else "not_select"
-            entry = fire(entry_lifecycle, entry, trigger, actor=actor, check_policy=False,
+            entry = fire(entry_lifecycle, entry, trigger, actor=SystemActor("утверждение решения комиссии"),
                          reason=row.override_reason or "",
                          payload={"final_score": str(row.final) if row.final is not None else None,
                                   "place": row.place})

@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
+from ...actors import SystemActor
 from ...errors import ConcurrentChange, DomainError, TransitionNotAllowed, ValidationFailed
 from ...extensions import db
 from ...machines.base import FireContext, fire
@@ -278,12 +279,14 @@ def decide_visa(order: Order, actor: User, *, approve: bool, remark: str = "",
     audit.record("order.visa_approved" if approve else "order.visa_returned", actor=actor, obj=order,
                  reason=remark, payload={"round": visa.round})
     if not approve:
-        return fire(order_lifecycle, order, "return_to_draft", actor=actor, reason=remark,
-                    expected_version=expected_version, check_policy=False)
+        return fire(order_lifecycle, order, "return_to_draft",
+                    actor=SystemActor("возврат проекта приказа с замечаниями при согласовании"),
+                    reason=remark, expected_version=expected_version)
     n = visa.round
     if all(a.status == VisaStatus.approved for a in order.approvals if a.round == n):
-        return fire(order_lifecycle, order, "approve", actor=actor, expected_version=expected_version,
-                    check_policy=False)
+        return fire(order_lifecycle, order, "approve",
+                    actor=SystemActor("последняя виза согласования проекта приказа"),
+                    expected_version=expected_version)
     db.session.flush()
     return order
 

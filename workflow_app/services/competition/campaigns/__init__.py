@@ -779,9 +779,9 @@ def lock_criteria(campaign: Campaign, ctx) -> None:
 
 
 def transition(campaign: Campaign, trigger: str, *, actor, expected_version: int | None = None,
-               reason: str = "", check_policy: bool = True) -> Campaign:
+               reason: str = "") -> Campaign:
     return fire(campaign_lifecycle, campaign, trigger, actor=actor, reason=reason,
-                expected_version=expected_version, check_policy=check_policy)
+                expected_version=expected_version)
 
 
 # --- copy --------------------------------------------------------------------------------------
