@@ -189,5 +189,6 @@ def journal_rows(f: JournalFilter):
             .limit(EXPORT_LIMIT).execution_options(yield_per=1000))
     for row, name, email in db.session.execute(stmt):
         d = describe(row)
-        yield (row.at, d["event"], row.event, name or d["system"], email or ("" if d["system"] else row.subject), d["object"],
-               row.object_id, d["from"], d["to"], row.reason, d["payload"], row.ip)
+        typed = "" if d["system"] else row.subject  # the system's cause is in the user column, not here
+        yield (row.at, d["event"], row.event, name or d["system"], email or typed, d["object"], row.object_id,
+               d["from"], d["to"], row.reason, d["payload"], row.ip)
