@@ -260,7 +260,7 @@ def fire_many(lifecycle: Lifecycle, model: type, ids: Iterable[int], trigger: st
               payloads: Mapping[int, dict] | None = None) -> int:
     """Fire one trigger on many rows of `model`, set-based, all or nothing; returns how many changed.
 
-    Same outcome as `fire` on each id in turn (state, `version` + 1, one audit row each, in id order)
+    Same outcome as `fire` on each id in turn (state, `version` + 1, one audit row each, in the order given)
     with a constant number of statements per 900 ids: one `SELECT … FOR UPDATE` (rows locked, states
     read), one `UPDATE … SET status, version = version + 1 WHERE id IN (…) AND status IN (legal
     sources)`, and one executemany INSERT of the audit rows. If any row is missing or in a state the
