@@ -125,6 +125,19 @@ def test_journal_shows_labels_reason_payload_ip(app, client, journal):
     assert "intruder@evil.ru" in html and "203.0.113.7" in html and "Неудачная попытка входа" in html
 
 
+def test_journal_shows_the_system_and_its_cause_as_the_actor(app, client, journal):
+    from workflow_app.actors import SystemActor
+
+    with app.app_context():
+        fire(user_lifecycle, db.session.get(User, journal["target"]), "reactivate",
+             actor=SystemActor("подписание приказа № 7"))
+        db.session.commit()
+    login(client, "staff@x.ru")
+    html = client.get("/staff/audit/?event=user.reactivate").get_data(as_text=True)
+    assert len(_rows(html)) == 1 and "Система: подписание приказа № 7" in html
+    assert len(_rows(client.get("/staff/audit/?actor=Система").get_data(as_text=True))) == 1
+
+
 def test_journal_newest_first_and_paginated(app, client, journal):
     login(client, "staff@x.ru")  # adds a fourth event, the newest
     with app.app_context():

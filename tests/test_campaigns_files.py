@@ -7,6 +7,7 @@ import pytest
 from flask import current_app
 from sqlalchemy import func, select
 
+from workflow_app.actors import SystemActor
 from workflow_app.errors import ValidationFailed
 from workflow_app.extensions import db
 from workflow_app.models import Role
@@ -119,7 +120,7 @@ def test_download_is_authorized(app, client):
     assert client.get("/files/999999").status_code == 404
 
     with app.app_context():
-        svc.transition(svc.get_campaign(cid), "open", actor=None, check_policy=False)
+        svc.transition(svc.get_campaign(cid), "open", actor=SystemActor("тест: объявление"))
         db.session.commit()
     resp = client.get(f"/files/{reg_id}")
     assert resp.status_code == 200

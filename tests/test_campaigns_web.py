@@ -4,6 +4,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from workflow_app.actors import SystemActor
 from workflow_app.extensions import db
 from workflow_app.models import AuditEvent, Role
 from workflow_app.models.base import utcnow
@@ -160,7 +161,7 @@ def test_criteria_change_after_lock_through_the_web_needs_a_reason(app, client):
     _staff_client(app, client)
     with app.app_context():
         c = make_campaign(status=CampaignStatus.open)
-        svc.transition(c, "start_review", actor=None, check_policy=False)
+        svc.transition(c, "start_review", actor=SystemActor("тест: начало экспертизы"))
         cr = c.criteria[0]
         cid, crid, sid = c.id, cr.id, cr.stage_id
         db.session.commit()

@@ -53,3 +53,24 @@ def test_stale_version_is_refused(ctx):
         fire(organization_lifecycle, org, "deactivate", actor=staff, reason="x",
              expected_version=org.version - 1)
     assert org.status == OrgStatus.active
+
+
+def test_a_system_transition_is_authorised_and_audited_as_the_system(ctx):
+    from workflow_app.actors import SystemActor
+    from workflow_app.services.platform.audit_journal import describe
+
+    org = make_org()
+    fire(organization_lifecycle, org, "deactivate", actor=SystemActor("ликвидация по приказу № 5"),
+         reason="Ликвидация")
+    assert org.status == OrgStatus.deactivated
+    row = db.session.execute(select(AuditEvent)).scalar_one()
+    assert row.actor_id is None and row.subject == "Система: ликвидация по приказу № 5"
+    assert describe(row)["system"] == "Система: ликвидация по приказу № 5"
+
+
+def test_fire_without_a_permitted_actor_is_refused(ctx):
+    org = make_org()
+    for nobody in (None, make_user("e@x.ru", Role.expert)):
+        with pytest.raises(PermissionDenied):
+            fire(organization_lifecycle, org, "deactivate", actor=nobody, reason="x")
+    assert org.status == OrgStatus.active and _audit_count() == 0

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from workflow_app.actors import SystemActor
 from workflow_app.errors import DomainError, TransitionNotAllowed, ValidationFailed
 from workflow_app.extensions import db
 from workflow_app.machines.base import fire
@@ -138,7 +139,7 @@ def test_decision_proposals_overrides_and_lock(world):
         results.change_proposal(entries["C"], Decision.winner, reason="x", actor=staff)
     a = db.session.execute(select(ReviewAssignment).where(ReviewAssignment.entry_id == entries["C"].id)).scalars().first()
     with pytest.raises(TransitionNotAllowed, match="Решение комиссии утверждено"):
-        fire(assignment_lifecycle, a, "reopen", actor=staff, reason="пересмотр", check_policy=False)
+        fire(assignment_lifecycle, a, "reopen", actor=SystemActor("тест"), reason="пересмотр")
     a.status = AssignmentStatus.reopened  # even if it got reopened somehow, submission is refused
     db.session.flush()
     with pytest.raises(TransitionNotAllowed, match="Решение комиссии утверждено"):

@@ -62,6 +62,11 @@ def create_app(config: type | dict | None = None, instance_path: str | None = No
     from .cli import register_cli
 
     register_cli(app)
+    from . import machines  # noqa: F401  (registers every lifecycle)
+    from .machines.base import check_lifecycles
+
+    # Every guard and effect is declared by name: resolve them all now, so a wrong name stops the start.
+    check_lifecycles()
     if app.config.get("GC_FREEZE"):
         import gc
 

@@ -13,7 +13,7 @@ from .extensions import db
 from .models import AuditEvent
 
 
-def _client_ip() -> str:
+def client_ip() -> str:
     if not has_request_context():
         return ""
     return (request.remote_addr or "")[:64]
@@ -21,6 +21,16 @@ def _client_ip() -> str:
 
 def object_ref(obj: Any) -> tuple[str, int | None]:
     return getattr(obj, "__tablename__", type(obj).__name__.lower()), getattr(obj, "id", None)
+
+
+def actor_fields(actor, subject: str = "") -> tuple[int | None, str]:
+    """(actor_id, subject) for a row: a person by id; the system (`actors.SystemActor`) by no id and
+    «Система: <cause>» in `subject`, which the journal shows as the actor."""
+    if actor is None:
+        return None, subject
+    if getattr(actor, "is_system", False):
+        return None, (subject or actor.full_name)[:254]
+    return getattr(actor, "id", None), subject
 
 
 def record(
@@ -38,8 +48,9 @@ def record(
 ) -> AuditEvent:
     if obj is not None:
         object_type, object_id = object_ref(obj)
+    actor_id, subject = actor_fields(actor, subject)
     row = AuditEvent(
-        actor_id=getattr(actor, "id", None) if actor is not None else None,
+        actor_id=actor_id,
         event=event,
         object_type=object_type or "system",
         object_id=object_id,
@@ -47,7 +58,7 @@ def record(
         to_state=to_state,
         reason=reason or "",
         payload=payload or {},
-        ip=_client_ip(),
+        ip=client_ip(),
         subject=subject,
     )
     db.session.add(row)

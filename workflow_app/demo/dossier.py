@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from ..actors import SystemActor
 from ..extensions import db
 from ..machines.base import fire
 from ..machines.entry import entry_lifecycle
@@ -161,8 +162,7 @@ def _fill(entry: Entry, org: Organization, theme: str, lead: str, partial: bool)
 
 @demo_seeder(order=20)
 def seed_dossier() -> dict[str, int]:
-    from ..services.competition import dossier as svc  # noqa: F401  (attaches the lifecycle's guards and effects)
-    from ..services.competition import entry_check  # noqa: F401
+    from ..services.competition import dossier as svc
 
     campaign = open_demo_campaign()
     staff = db.session.execute(select(User).where(User.email == "staff@iro.local")).scalar_one_or_none()
@@ -195,13 +195,13 @@ def seed_dossier() -> dict[str, int]:
         applicant = svc.applicant_users(org.id)
         actor = applicant[0] if applicant else None
         if state != "draft":
-            fire(entry_lifecycle, entry, "submit", actor=actor, check_policy=False)
+            fire(entry_lifecycle, entry, "submit", actor=actor or SystemActor("демонстрационные данные"))
         if state == "returned":
-            fire(entry_lifecycle, entry, "return_for_correction", actor=staff, check_policy=staff is not None,
+            fire(entry_lifecycle, entry, "return_for_correction", actor=staff or SystemActor("демонстрационные данные"),
                  reason="Раздел 6 «План-график» не согласован с разделом 3.3: уточните сроки мероприятий; "
                         "приложите договоры о сетевом взаимодействии.",
                  payload={"correction_due": (date.today() + timedelta(days=14)).isoformat()})
         if state == "admitted":
-            fire(entry_lifecycle, entry, "admit", actor=staff, check_policy=staff is not None)
+            fire(entry_lifecycle, entry, "admit", actor=staff or SystemActor("демонстрационные данные"))
         added += 1
     return {"dossier_entries": added}

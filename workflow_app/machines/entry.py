@@ -1,17 +1,32 @@
-"""Entry lifecycle, from the applicant's draft to the commission's decision."""
+"""Entry lifecycle, from the applicant's draft to the commission's decision.
+
+Submitting (first time or after corrections) checks that the dossier is complete and the deadline (with
+any extension) has not passed, then freezes a numbered version with its PDF. Returning, rejecting and
+admitting write the staff's remark and notify the applicants.
+"""
 from ..models.competition import EntryStatus as S
 from .base import Lifecycle, T
+
+DOSSIER = "workflow_app.services.competition.dossier"
+CHECK = "workflow_app.services.competition.entry_check"
+SUBMIT_GUARDS = (f"{DOSSIER}:check_complete", f"{DOSSIER}:check_deadline")
+SUBMIT_EFFECTS = (f"{DOSSIER}:freeze_version",)
 
 ACTIVE = [S.draft, S.submitted, S.returned, S.admitted, S.under_review, S.scored, S.shortlisted]
 
 entry_lifecycle = Lifecycle(
     "entry", "Заявка", S, S.draft,
     [
-        T("submit", "Подать заявку", S.draft, S.submitted),
-        T("return_for_correction", "Вернуть на доработку", S.submitted, S.returned, needs_reason=True),
-        T("resubmit", "Подать исправленную заявку", S.returned, S.submitted),
-        T("admit", "Допустить к экспертизе", S.submitted, S.admitted),
-        T("reject", "Отклонить", S.submitted, S.rejected, needs_reason=True),
+        T("submit", "Подать заявку", S.draft, S.submitted,
+          guards=SUBMIT_GUARDS, effects=SUBMIT_EFFECTS),
+        T("return_for_correction", "Вернуть на доработку", S.submitted, S.returned, needs_reason=True,
+          effects=(f"{CHECK}:on_returned",)),
+        T("resubmit", "Подать исправленную заявку", S.returned, S.submitted,
+          guards=SUBMIT_GUARDS, effects=SUBMIT_EFFECTS),
+        T("admit", "Допустить к экспертизе", S.submitted, S.admitted,
+          effects=(f"{CHECK}:on_admitted",)),
+        T("reject", "Отклонить", S.submitted, S.rejected, needs_reason=True,
+          effects=(f"{CHECK}:on_rejected",)),
         T("start_review", "Передать на экспертизу", S.admitted, S.under_review),
         T("complete_review", "Завершить экспертизу", S.under_review, S.scored),
         T("reopen_review", "Вернуть на экспертизу", S.scored, S.under_review, needs_reason=True),

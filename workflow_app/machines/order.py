@@ -1,14 +1,21 @@
-"""Order lifecycle: draft → approval → approved → signed → (amended | cancelled by a later signed order)."""
+"""Order lifecycle: draft → approval → approved → signed → (amended | cancelled by a later signed order).
+
+Sending for approval needs a title, items and configured approvers, and opens a visa round; signing
+numbers the order, freezes its PDF/DOCX and applies the effects of its kind.
+"""
 from ..models.orders import OrderStatus as S
 from .base import Lifecycle, T
+
+ORDERS = "workflow_app.services.orders"
 
 order_lifecycle = Lifecycle(
     "order", "Приказ", S, S.draft,
     [
-        T("send_for_approval", "Направить на согласование", S.draft, S.approval),
+        T("send_for_approval", "Направить на согласование", S.draft, S.approval,
+          guards=(f"{ORDERS}:guard_ready",), effects=(f"{ORDERS}:open_visa_round",)),
         T("return_to_draft", "Вернуть на доработку", S.approval, S.draft, needs_reason=True),
         T("approve", "Согласовать", S.approval, S.approved),
-        T("sign", "Подписать", S.approved, S.signed),
+        T("sign", "Подписать", S.approved, S.signed, effects=(f"{ORDERS}:number_and_freeze",)),
         T("amend", "Изменить последующим приказом", S.signed, S.amended),
         T("cancel", "Отменить последующим приказом", S.signed, S.cancelled),
     ],

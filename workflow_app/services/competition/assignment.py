@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
+from ...actors import SystemActor
 from ...errors import ConcurrentChange, DomainError, ValidationFailed
 from ...extensions import db
 from ...machines.base import fire
@@ -55,9 +56,9 @@ def _new_assignment(entry_id: int, stage: Stage, expert_id: int, explanation: di
 
 def _start_review(entry: Entry, actor) -> None:
     # The entry moves on as a consequence of an assignment the actor was authorised to make; the
-    # entry's own policy (the dossier part's) is about staff pressing buttons, so it is not asked again.
+    # entry's own policy (the dossier part's) is about staff pressing buttons: the system fires it.
     if entry.status == EntryStatus.admitted:
-        fire(entry_lifecycle, entry, "start_review", actor=actor, check_policy=False,
+        fire(entry_lifecycle, entry, "start_review", actor=SystemActor("назначение экспертов на заявку"),
              payload={"by": "assignment"})
 
 

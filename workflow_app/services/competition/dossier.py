@@ -229,14 +229,14 @@ def effective_deadline(entry: Entry) -> datetime | None:
     return base
 
 
-def _guard_complete(entry: Entry, ctx) -> str | None:
+def check_complete(entry: Entry, ctx) -> str | None:
     gaps = missing(entry)
     if gaps:
         return "Заявка заполнена не полностью: " + " ".join(gaps)
     return None
 
 
-def _guard_deadline(entry: Entry, ctx) -> str | None:
+def check_deadline(entry: Entry, ctx) -> str | None:
     deadline = effective_deadline(entry)
     if deadline is not None and utcnow() > deadline:
         local = format_datetime(deadline)
@@ -247,15 +247,9 @@ def _guard_deadline(entry: Entry, ctx) -> str | None:
 
 # --- submission: the version is frozen by the lifecycle's effect ---------------------------------
 
-def _freeze(entry: Entry, ctx) -> None:
+def freeze_version(entry: Entry, ctx) -> None:
     v = dossier_versions.freeze(entry, ctx.actor)
     ctx.payload.update(version=v.number, sha256=v.sha256)
-
-
-for _trigger in ("submit", "resubmit"):
-    entry_lifecycle.add_guard(_trigger, _guard_complete)
-    entry_lifecycle.add_guard(_trigger, _guard_deadline)
-    entry_lifecycle.add_effect(_trigger, _freeze)
 
 
 def submit(actor: User, entry: Entry, expected_version: int | None = None) -> Entry:
@@ -341,4 +335,4 @@ def days_left(entry: Entry) -> int | None:
 
 def deadline_problem(entry: Entry) -> str | None:
     """Why submitting now would be refused for lateness, or None."""
-    return _guard_deadline(entry, None)
+    return check_deadline(entry, None)

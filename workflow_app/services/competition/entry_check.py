@@ -29,9 +29,9 @@ def _due_after_today(due: date | None, what: str) -> None:
         raise ValidationFailed(f"{what[0].upper() + what[1:]} должен быть в будущем.")
 
 
-# --- lifecycle effects: remarks and notices ------------------------------------------------------
+# --- lifecycle effects (declared in machines/entry.py): remarks and notices -----------------------
 
-def _on_return(entry: Entry, ctx) -> None:
+def on_returned(entry: Entry, ctx) -> None:
     due = ctx.payload.get("correction_due")
     entry.correction_due = end_of_day(date.fromisoformat(due)) if due else None
     entry.staff_remark = ctx.reason
@@ -44,7 +44,7 @@ def _on_return(entry: Entry, ctx) -> None:
     )
 
 
-def _on_reject(entry: Entry, ctx) -> None:
+def on_rejected(entry: Entry, ctx) -> None:
     entry.staff_remark = ctx.reason
     dossier.notify_applicants(
         entry, f"rejected:{entry.version}",
@@ -54,17 +54,12 @@ def _on_reject(entry: Entry, ctx) -> None:
     )
 
 
-def _on_admit(entry: Entry, ctx) -> None:
+def on_admitted(entry: Entry, ctx) -> None:
     dossier.notify_applicants(
         entry, f"admitted:{entry.version}",
         subject=f"Заявка {entry.code} допущена к экспертизе",
         body=f"Заявка «{entry.title or entry.code}» на конкурс «{entry.campaign.name}» допущена к экспертизе.",
     )
-
-
-entry_lifecycle.add_effect("return_for_correction", _on_return)
-entry_lifecycle.add_effect("reject", _on_reject)
-entry_lifecycle.add_effect("admit", _on_admit)
 
 
 # --- single actions ------------------------------------------------------------------------------

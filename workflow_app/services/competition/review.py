@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import or_, select
 
+from ...actors import SystemActor
 from ...errors import DomainError, TransitionNotAllowed, ValidationFailed
 from ...extensions import db
 from ...machines.base import fire, lock
@@ -186,8 +187,9 @@ def reopen_sheet(a: ReviewAssignment, actor, reason: str) -> None:
     a.submitted_at = None
     entry = a.entry
     if entry.status == EntryStatus.scored:
-        fire(entry_lifecycle, entry, "reopen_review", actor=actor, reason=reason, check_policy=False,
-             payload={"assignment_id": a.id})
+        fire(entry_lifecycle, entry, "reopen_review",
+             actor=SystemActor("возврат листа оценки эксперту на пересмотр"),
+             reason=reason, payload={"assignment_id": a.id})
     outbox.notify(f"reopen:{a.id}:{a.version}", user=a.expert,
                   subject=f"Лист оценки заявки {entry.code} возвращён на пересмотр",
                   body=f"Сотрудник ИРО вернул ваш лист оценки. Причина: {reason.strip()}")
@@ -245,6 +247,7 @@ def review_progress(entry: Entry, stage: Stage, actor) -> str:
         db.session.flush()
         return "extra"
     if entry.status == EntryStatus.under_review:
-        # A consequence of the expert's authorised submission, not a staff button: no entry policy check.
-        fire(entry_lifecycle, entry, "complete_review", actor=actor, check_policy=False, payload=info)
+        # A consequence of the expert's authorised submission, not a staff button: the system fires it.
+        fire(entry_lifecycle, entry, "complete_review", actor=SystemActor("отправка экспертом листа оценки"),
+             payload=info)
     return "complete"

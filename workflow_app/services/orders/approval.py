@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ... import audit
+from ...actors import SystemActor
 from ...errors import TransitionNotAllowed, ValidationFailed
 from ...extensions import db
 from ...machines.base import FireContext, fire
@@ -41,10 +42,6 @@ def open_visa_round(order: Order, ctx: FireContext) -> None:
                       body=f"Прошу согласовать проект приказа «{order.title}».")
 
 
-order_lifecycle.add_guard("send_for_approval", guard_ready)
-order_lifecycle.add_effect("send_for_approval", open_visa_round)
-
-
 def pending_visa(order: Order, user: User) -> OrderApproval | None:
     n = _current_round(order)
     for a in order.approvals:
@@ -69,12 +66,14 @@ def decide_visa(order: Order, actor: User, *, approve: bool, remark: str = "",
     audit.record("order.visa_approved" if approve else "order.visa_returned", actor=actor, obj=order,
                  reason=remark, payload={"round": visa.round})
     if not approve:
-        return fire(order_lifecycle, order, "return_to_draft", actor=actor, reason=remark,
-                    expected_version=expected_version, check_policy=False)
+        return fire(order_lifecycle, order, "return_to_draft",
+                    actor=SystemActor("возврат проекта приказа с замечаниями при согласовании"),
+                    reason=remark, expected_version=expected_version)
     n = visa.round
     if all(a.status == VisaStatus.approved for a in order.approvals if a.round == n):
-        return fire(order_lifecycle, order, "approve", actor=actor, expected_version=expected_version,
-                    check_policy=False)
+        return fire(order_lifecycle, order, "approve",
+                    actor=SystemActor("последняя виза согласования проекта приказа"),
+                    expected_version=expected_version)
     db.session.flush()
     return order
 

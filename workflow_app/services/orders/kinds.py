@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from ...actors import SystemActor
 from ...errors import ValidationFailed
 from ...extensions import db
 from ...machines.base import fire
@@ -113,6 +114,11 @@ def _results(inst: dict, campaign: Campaign, **_) -> dict:
     }
 
 
+def _signed(order: Order) -> SystemActor:
+    """Changes an order makes when it is signed are the system's, caused by the signing."""
+    return SystemActor(f"подписание приказа № {order.number}")
+
+
 def _grant(order: Order, actor: User, org_id: int, status_type: StatusType, theme: str,
            term_from: date, term_to: date, entry_id: int | None = None) -> StatusAward:
     award = StatusAward(organization_id=org_id, status_type=status_type, theme=theme, term_from=term_from,
@@ -120,7 +126,7 @@ def _grant(order: Order, actor: User, org_id: int, status_type: StatusType, them
                         entry_id=entry_id)
     db.session.add(award)
     db.session.flush()
-    fire(award_lifecycle, award, "activate", actor=actor, check_policy=False,
+    fire(award_lifecycle, award, "activate", actor=_signed(order),
          payload={"order_id": order.id, "order_number": order.number})
     return award
 
@@ -138,7 +144,7 @@ def _apply_results(order: Order, actor: User) -> list[str]:
         changed.append(f"status_award:{a.id}")
     campaign = db.session.get(Campaign, eff["campaign_id"])
     if campaign.status == CampaignStatus.decision:
-        fire(campaign_lifecycle, campaign, "close", actor=actor, check_policy=False,
+        fire(campaign_lifecycle, campaign, "close", actor=_signed(order),
              reason=f"Итоги утверждены приказом № {order.number}")
         changed.append(f"campaign:{campaign.id}:closed")
     return changed
@@ -249,7 +255,7 @@ def _fire_awards(order: Order, actor: User, trigger: str) -> list[str]:
     for award in _awards(order.effects["award_ids"]):
         if trigger == "extend":
             award.term_to = date.fromisoformat(order.effects["new_term_to"])
-        fire(award_lifecycle, award, trigger, actor=actor, check_policy=False,
+        fire(award_lifecycle, award, trigger, actor=_signed(order),
              reason=order.effects.get("grounds", ""), payload={"order_id": order.id})
         if trigger in ("complete", "terminate"):
             award.ended_by_order_id = order.id
@@ -292,7 +298,7 @@ def _cancel(inst: dict, target: Order, **_) -> dict:
 @effect(OrderKind.amend)
 def _apply_amend(order: Order, actor: User) -> list[str]:
     target = db.session.get(Order, order.effects["target_order_id"])
-    fire(order_lifecycle, target, "amend", actor=actor, check_policy=False,
+    fire(order_lifecycle, target, "amend", actor=_signed(order),
          payload={"by_order_id": order.id, "by_number": order.number})
     return [f"order:{target.id}:amended"]
 
@@ -300,14 +306,14 @@ def _apply_amend(order: Order, actor: User) -> list[str]:
 @effect(OrderKind.cancel)
 def _apply_cancel(order: Order, actor: User) -> list[str]:
     target = db.session.get(Order, order.effects["target_order_id"])
-    fire(order_lifecycle, target, "cancel", actor=actor, check_policy=False,
+    fire(order_lifecycle, target, "cancel", actor=_signed(order),
          payload={"by_order_id": order.id, "by_number": order.number})
     out = [f"order:{target.id}:cancelled"]
     granted = db.session.execute(select(StatusAward).where(
         StatusAward.granted_by_order_id == target.id,
         StatusAward.status.in_([AwardStatus.active, AwardStatus.suspended]))).scalars().all()
     for award in granted:
-        fire(award_lifecycle, award, "terminate", actor=actor, check_policy=False,
+        fire(award_lifecycle, award, "terminate", actor=_signed(order),
              reason=f"Приказ № {target.number} отменён приказом № {order.number}")
         award.ended_by_order_id = order.id
         out.append(f"status_award:{award.id}:terminate")

@@ -74,9 +74,6 @@ def number_and_freeze(order: Order, ctx: FireContext) -> None:
                        effects=changes)
 
 
-order_lifecycle.add_effect("sign", number_and_freeze)
-
-
 def sign(order: Order, actor: User, expected_version: int | None = None) -> Order:
     return fire(order_lifecycle, order, "sign", actor=actor, expected_version=expected_version)
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Select, or_, select
 
+from ...actors import SYSTEM_PREFIX
 from ...extensions import db
 from ...machines.base import Lifecycle
 from ...models import AuditEvent
@@ -76,6 +77,13 @@ def event_options() -> list[tuple[str, str]]:
     return sorted(opts.items(), key=lambda kv: kv[1])
 
 
+def system_actor(row: AuditEvent) -> str:
+    """«Система: <cause>» when the system acted (no actor id, the cause in `subject`), else ""."""
+    if row.actor_id is None and (row.subject or "").startswith(SYSTEM_PREFIX):
+        return row.subject
+    return ""
+
+
 def describe(row: AuditEvent) -> dict:
     """What the journal shows for a row: labels instead of codes."""
     import json
@@ -85,6 +93,7 @@ def describe(row: AuditEvent) -> dict:
         OBJECT_LABELS.get(row.object_type, row.object_type)
     return {
         "event": event_label(row),
+        "system": system_actor(row),
         "object": obj_label,
         "from": state_label(lc, row.from_state),
         "to": state_label(lc, row.to_state),
@@ -150,5 +159,6 @@ def journal_rows(f: JournalFilter):
             .limit(EXPORT_LIMIT).execution_options(yield_per=1000))
     for row, name, email in db.session.execute(stmt):
         d = describe(row)
-        yield (row.at, d["event"], row.event, name or "", email or row.subject, d["object"],
-               row.object_id, d["from"], d["to"], row.reason, d["payload"], row.ip)
+        typed = "" if d["system"] else row.subject  # the system's cause is in the user column, not here
+        yield (row.at, d["event"], row.event, name or d["system"], email or typed, d["object"], row.object_id,
+               d["from"], d["to"], row.reason, d["payload"], row.ip)

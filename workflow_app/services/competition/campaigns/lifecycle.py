@@ -94,15 +94,9 @@ def lock_criteria(campaign: Campaign, ctx) -> None:
         ctx.payload["criteria_locked"] = True
 
 
-campaign_lifecycle.add_guard("open", guard_open)
-campaign_lifecycle.add_guard("start_defence", guard_defence)
-campaign_lifecycle.add_guard("close", guard_close)
-campaign_lifecycle.add_effect("start_review", lock_criteria)
-
-
 def transition(campaign: Campaign, trigger: str, *, actor, expected_version: int | None = None,
-               reason: str = "", check_policy: bool = True) -> Campaign:
+               reason: str = "") -> Campaign:
     """Fire a lifecycle trigger; `fire` asks the policy for the trigger's action (e.g. "campaign.open")."""
     return fire(campaign_lifecycle, campaign, trigger, actor=actor, reason=reason,
-                expected_version=expected_version, check_policy=check_policy)
+                expected_version=expected_version)
 
