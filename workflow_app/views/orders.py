@@ -19,7 +19,7 @@ from ..services.orders import kinds as order_kinds
 from ..services import orders
 from ..services.orders import queries as order_queries
 from ..services.platform import queries as platform_queries
-from ..services.platform import settings  # noqa: F401
+from ..services.platform import settings
 from ..machines.base import fire
 from . import authorize, get_or_404, refusal
 from .dashboard import Panel, panel
