@@ -7,7 +7,7 @@ from workflow_app.extensions import db
 from workflow_app.machines import fire, organization_lifecycle
 from workflow_app.models import AuditEvent, OrgStatus, Role
 
-from .helpers import make_org, make_user
+from .factories import make_org, make_user
 
 
 def _audit_count():

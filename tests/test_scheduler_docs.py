@@ -10,6 +10,8 @@ from workflow_app.models import OutboxMessage
 from workflow_app.scheduler import runner
 from workflow_app.services.platform import outbox
 
+pytestmark = pytest.mark.commits  # advisory locks and the scheduler use connections of their own
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
