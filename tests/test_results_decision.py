@@ -135,7 +135,8 @@ def test_decision_proposals_overrides_and_lock(world):
         results.approve_decision(c, actor=staff)
     with pytest.raises(TransitionNotAllowed):
         results.change_proposal(entries["C"], Decision.winner, reason="x", actor=staff)
-    a = db.session.execute(select(ReviewAssignment).where(ReviewAssignment.entry_id == entries["C"].id)).scalars().first()
+    a = db.session.execute(select(ReviewAssignment).where(ReviewAssignment.entry_id == entries["C"].id,
+                                                          ReviewAssignment.expert_id == xs[0].id)).scalar_one()
     with pytest.raises(TransitionNotAllowed, match="Решение комиссии утверждено"):
         fire(assignment_lifecycle, a, "reopen", actor=staff, reason="пересмотр", check_policy=False)
     a.status = AssignmentStatus.reopened  # even if it got reopened somehow, submission is refused

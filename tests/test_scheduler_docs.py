@@ -37,7 +37,8 @@ def test_released_lock_does_not_linger_in_the_connection_pool(app):
     def holders():
         with app.app_context():
             n = db.session.execute(text(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :k"),
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :k"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"),
                 {"k": runner.ADVISORY_KEY}).scalar_one()
             db.session.rollback()
             return n
