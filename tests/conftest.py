@@ -324,7 +324,10 @@ def ctx(app):
 
 @pytest.fixture
 def make(ctx):
-    """The data builders of tests/factories.py inside an app context: make.user(...), make.campaign(), …"""
+    """The data builders of tests/factories.py, for service-level tests: make.user(...), make.campaign(), …
+
+    Holds an app context for the whole test (like `ctx`), so test-client requests would share it (and its
+    `g`): web tests call the builders inside `with app.app_context():` and commit before requesting."""
     from .factories import Make
 
     return Make()
