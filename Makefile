@@ -24,13 +24,18 @@ run: install
 	$(BIN)/flask seed-demo
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-## The whole suite, on SQLite and on PostgreSQL (127.0.0.1:5432), browser tests included.
+# Parallel runs (pytest-xdist): each worker has its own SQLite files and PostgreSQL databases; the tests
+# marked `demo` share one worker (loadgroup), so the demo data is seeded once per backend.
+XDIST ?= -n auto --dist loadgroup
+
+## The whole suite, on SQLite and on PostgreSQL (127.0.0.1:5432), browser tests included, in parallel.
 test: install browser-deps
 	$(BIN)/ruff check workflow_app tests bench
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(XDIST)
 
+## The suite without the tests marked `slow` and the browser tests: the quick check while working.
 test-fast: install
-	$(BIN)/python -m pytest -m "not browser" -x -q
+	$(BIN)/python -m pytest $(XDIST) -m "not slow and not browser" -x -q
 
 ## Debian's chromium for the Playwright tests (Playwright cannot download its own browser here).
 browser-deps:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from contextlib import ExitStack, contextmanager
+
 import pytest
 
 PG_DSN = os.environ.get("TEST_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=test")
@@ -74,11 +76,19 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(LOUD)
 
 
+# Fixtures that serve the app from other threads or connections: their tests commit for real.
+COMMITTING_FIXTURES = {"smtp_server", "app_live_url"}
+
+
 def pytest_collection_modifyitems(config, items):
     keep, drop = [], []
     no_browser = pytest.mark.skip(reason=f"{CHROMIUM} is missing — browser test SKIPPED") \
         if chromium_missing() else None
     for item in items:
+        if item.get_closest_marker("demo"):
+            item.add_marker(pytest.mark.xdist_group("demo"))  # one worker seeds the demo databases
+        if COMMITTING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.commits)
         if no_browser and item.get_closest_marker("browser"):
             item.add_marker(no_browser)
         backend = getattr(getattr(item, "callspec", None), "params", {}).get("backend")
@@ -88,34 +98,61 @@ def pytest_collection_modifyitems(config, items):
             keep.append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
-        items[:] = keep
+    # The slowest first, so that parallel workers do not finish on one long test (a stable sort).
+    items[:] = sorted(keep, key=lambda item: item.get_closest_marker("slow") is None)
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def backend(request, tmp_path_factory):
-    """Yields (name, database URL) for a fresh, migrated database of each backend."""
-    name = request.param
+def _new_database(name: str, tmp_path_factory, tag: str):
+    """A fresh, empty database of backend `name`: (url, drop) — drop() removes it at the end."""
     if name == "sqlite":
-        path = tmp_path_factory.mktemp("sqlite") / "test.sqlite3"
-        yield name, f"sqlite:///{path}"
-        return
-    ok, why = pg_reachable()
-    if not ok:
-        pytest.skip(f"PostgreSQL unreachable ({why}) — PostgreSQL variant SKIPPED")
+        path = tmp_path_factory.mktemp(f"sqlite-{tag}") / "test.sqlite3"
+        return f"sqlite:///{path}", lambda: None
     import psycopg
 
-    dbname = f"wf_test_{uuid.uuid4().hex[:10]}"
+    dbname = f"wf_test_{tag}_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(PG_DSN, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{dbname}"')
-    try:
-        yield name, f"postgresql+psycopg://postgres@127.0.0.1:5432/{dbname}"
-    finally:
+
+    def drop():
         with psycopg.connect(PG_DSN, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
 
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{dbname}", drop
 
-@pytest.fixture(scope="session")
-def _migrated_app(backend, tmp_path_factory):
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    """The backend's name; the PostgreSQL variants are skipped (loudly) when the server is unreachable.
+
+    Function-scoped on purpose: the apps are cached per backend for the whole session (`_apps`), so
+    tests of both backends may run in any order (xdist) without migrating a database again."""
+    if request.param == "postgresql":
+        ok, why = pg_reachable()
+        if not ok:
+            pytest.skip(f"PostgreSQL unreachable ({why}) — PostgreSQL variant SKIPPED")
+    return request.param
+
+
+def _sqlite_real_savepoints(engine) -> None:
+    """pysqlite opens transactions lazily and would COMMIT on the outermost RELEASE SAVEPOINT; let
+    SQLAlchemy emit BEGIN itself (the documented recipe), so a test's outer transaction really holds."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _no_pysqlite_transactions(dbapi_connection, record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+    engine.dispose()
+
+
+@contextmanager
+def _migrated_app_on(name: str, tmp_path_factory, tag: str, seed: bool = False):
+    """A session-long app over a fresh database of its own, migrated (municipalities loaded; with the
+    demo data of `make run` when `seed`)."""
     from flask_migrate import upgrade
 
     from workflow_app import create_app
@@ -123,24 +160,51 @@ def _migrated_app(backend, tmp_path_factory):
     from workflow_app.extensions import db
     from workflow_app.services.platform.reference import load_municipalities
 
-    name, url = backend
-    instance = tmp_path_factory.mktemp(f"instance-{name}")
-    config = dict(
-        {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-        SQLALCHEMY_DATABASE_URI=url,
-        UPLOAD_DIR=str(instance / "uploads"),
-        SMTP_PORT=1,  # nothing listens: tests that send mail start their own SMTP server
-    )
-    app = create_app(config, instance_path=str(instance))
-    with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory)
-        load_municipalities()
-        db.session.commit()
-    app.backend_name = name
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    url, drop = _new_database(name, tmp_path_factory, tag)
+    try:
+        instance = tmp_path_factory.mktemp(f"instance-{name}-{tag}")
+        config = dict(
+            {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+            SQLALCHEMY_DATABASE_URI=url,
+            UPLOAD_DIR=str(instance / "uploads"),
+            SMTP_PORT=1,  # nothing listens: tests that send mail start their own SMTP server
+        )
+        app = create_app(config, instance_path=str(instance))
+        with app.app_context():
+            upgrade(directory=app.extensions["migrate"].directory)
+            load_municipalities()
+            db.session.commit()
+            if seed:
+                from workflow_app.demo import seed_demo
+
+                app.demo_counts = seed_demo()  # what the first seeding created
+                db.session.commit()
+            db.session.remove()
+            if name == "sqlite":
+                _sqlite_real_savepoints(db.engine)
+        app.backend_name = name
+        yield app
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop()
+
+
+@pytest.fixture(scope="session")
+def _apps(tmp_path_factory):
+    """apps(backend, demo=False): this process's app over its own empty (or demo-seeded) database of that
+    backend, made on first use and kept to the end of the session. Under xdist every worker has its own
+    SQLite files and PostgreSQL databases."""
+    cache: dict = {}
+    with ExitStack() as stack:
+        def get(name: str, demo: bool = False):
+            if (name, demo) not in cache:
+                cache[name, demo] = stack.enter_context(
+                    _migrated_app_on(name, tmp_path_factory, "demo" if demo else "empty", seed=demo))
+            return cache[name, demo]
+
+        yield get
 
 
 KEEP_TABLES = {"municipality", "alembic_version"}
@@ -186,11 +250,61 @@ def _clean(app) -> None:
                 conn.exec_driver_sql(sql)
 
 
+def _rolled_back_session(app):
+    """Bind `db.session` to one connection whose outer transaction the test never commits.
+
+    The SQLAlchemy 2 recipe «joining a session into an external transaction»: every session the test and
+    its requests open (one per app context) is bound to that connection with
+    join_transaction_mode="create_savepoint", so the app's commit() only releases a savepoint and its
+    rollback() rolls one back; the outer transaction is rolled back after the test.
+    """
+    from flask_sqlalchemy.session import Session
+
+    from workflow_app.extensions import db
+
+    class JoinedSession(Session):
+        def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+            return bind if bind is not None else self.bind  # one database: always the test's connection
+
+    with app.app_context():
+        connection = db.engine.connect()
+    outer = connection.begin()
+    original = db.session
+    db.session = db._make_scoped_session(
+        {"class_": JoinedSession, "bind": connection, "join_transaction_mode": "create_savepoint"})
+    try:
+        yield app
+    finally:
+        for session in list(db.session.registry.registry.values()):  # app contexts the test left open
+            session.close()
+        db.session = original
+        if outer.is_active:
+            outer.rollback()
+        connection.close()
+
+
+def _commits(request) -> bool:
+    return request.node.get_closest_marker("commits") is not None
+
+
 @pytest.fixture
-def app(_migrated_app):
-    """The app on a clean database (municipalities loaded). No app context is pushed."""
-    yield _migrated_app
-    _clean(_migrated_app)
+def app(backend, _apps, request):
+    """The app on a clean database (municipalities loaded); no app context is pushed.
+
+    Everything the test writes is rolled back at the end (see _rolled_back_session). Tests marked
+    `commits` (other connections or threads must see the data) really commit; every table but the
+    reference ones is emptied after them. Tests marked `demo` get a database seeded once per session
+    with the demo data of `make run`.
+    """
+    demo = request.node.get_closest_marker("demo") is not None
+    the_app = _apps(backend, demo)
+    if _commits(request):
+        if demo:
+            raise pytest.UsageError("a `demo` test may not commit: the seeded database is shared")
+        yield the_app
+        _clean(the_app)
+        return
+    yield from _rolled_back_session(the_app)
 
 
 @pytest.fixture
@@ -206,6 +320,17 @@ def ctx(app):
         from workflow_app.extensions import db
 
         db.session.rollback()
+
+
+@pytest.fixture
+def make(ctx):
+    """The data builders of tests/factories.py, for service-level tests: make.user(...), make.campaign(), …
+
+    Holds an app context for the whole test (like `ctx`), so test-client requests would share it (and its
+    `g`): web tests call the builders inside `with app.app_context():` and commit before requesting."""
+    from .factories import Make
+
+    return Make()
 
 
 @pytest.fixture

@@ -1,15 +1,23 @@
-"""Test helpers: factories and a browser-like login that goes through the real form and CSRF."""
+"""What tests do besides building data: sign in and post forms like a browser (real form, CSRF), make
+sample upload files, and read generated PDF/DOCX back. Data builders live in tests/factories.py."""
 from __future__ import annotations
 
+import io
 import re
+import struct
+import zlib
 
-from sqlalchemy import select
+import docx
+import pypdf
+from docx import Document
+from docx.oxml.ns import qn
+from reportlab.pdfgen import canvas
+from werkzeug.datastructures import FileStorage
 
-from workflow_app.extensions import db
-from workflow_app.models import Municipality, Organization, OrgType, Role, RoleGrant, User
-from workflow_app.services.platform.passwords import hash_password
+from .factories import PASSWORD
 
-PASSWORD = "secret-pass-1"
+# --- the browser's side: forms and CSRF -------------------------------------------------------------------
+
 _CSRF = re.compile(r'name="csrf_token"[^>]*? value="([^"]+)"')
 
 
@@ -34,34 +42,132 @@ def post_form(client, url: str, data: dict, form_url: str | None = None, **kw):
     return client.post(url, data={"csrf_token": token, **data}, **kw)
 
 
-def municipality(code: str) -> Municipality:
-    return db.session.execute(select(Municipality).where(Municipality.code == code)).scalar_one()
+# --- sample files for uploads (real documents made by the libraries that read them) -----------------------
+
+def pdf_bytes(text: str = "Положение о конкурсе") -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawString(72, 720, text.encode("ascii", "ignore").decode() or "Regulation")
+    c.save()
+    return buf.getvalue()
 
 
-def make_org(name: str = "МБОУ СОШ № 1", code: str = "krasnodar", org_type: OrgType = OrgType.OO,
-             **kw) -> Organization:
-    org = Organization(org_type=org_type, full_name=kw.pop("full_name", f"{name} полное"),
-                       short_name=name, municipality=municipality(code), **kw)
-    db.session.add(org)
-    db.session.flush()
-    return org
+def docx_bytes(text: str = "Положение") -> bytes:
+    buf = io.BytesIO()
+    d = Document()
+    d.add_paragraph(text)
+    d.save(buf)
+    return buf.getvalue()
 
 
-def make_user(email: str, *roles: Role | tuple, org: Organization | None = None,
-              name: str = "Иванов Иван Иванович", password: str = PASSWORD) -> User:
-    """roles: Role, or (Role.applicant, org), or (Role.coordinator, municipality)."""
-    user = User(email=email, full_name=name, organization=org, password_hash=hash_password(password))
-    for r in roles:
-        if isinstance(r, tuple):
-            role, scope = r
-            grant = RoleGrant(role=role)
-            if isinstance(scope, Organization):
-                grant.organization = scope
-            else:
-                grant.municipality = scope
-        else:
-            grant = RoleGrant(role=r)
-        user.grants.append(grant)
-    db.session.add(user)
-    db.session.flush()
-    return user
+def png_bytes() -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"\x00\xff\x00\x00"  # one red pixel, filter byte 0
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200 + b"This program cannot be run in DOS mode"
+HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
+
+
+def upload(data: bytes, name: str) -> FileStorage:
+    return FileStorage(stream=io.BytesIO(data), filename=name)
+
+
+# --- reading generated PDF/DOCX back ----------------------------------------------------------------------
+
+def norm(text: str) -> str:
+    """Whitespace-insensitive text (line breaks depend on wrapping)."""
+    return " ".join(text.split())
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return [norm(p.extract_text()) for p in reader.pages]
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(pdf_pages(data))
+
+
+def assert_in_order(text: str, parts: list[str]) -> None:
+    """Each part occurs in `text`, each after the previous one."""
+    pos = 0
+    for part in parts:
+        part = norm(part)
+        found = text.find(part, pos)
+        assert found >= 0, f"{part!r} not found after position {pos}: …{text[pos:pos + 300]!r}"
+        pos = found + len(part)
+
+
+def docx_open(data: bytes):
+    return docx.Document(io.BytesIO(data))
+
+
+def _el_text(el) -> str:
+    parts = []
+    for run in el.iter(qn("w:r")):   # w:tab also names tab-stop definitions outside runs
+        for node in run:
+            if node.tag == qn("w:t"):
+                parts.append(node.text or "")
+            elif node.tag == qn("w:tab"):
+                parts.append("\t")
+            elif node.tag == qn("w:br"):
+                parts.append("\n")
+    return "".join(parts)
+
+
+def docx_blocks(data: bytes) -> list[str]:
+    """Body content in document order: paragraphs' text, a table as '[table] cell | cell …'."""
+    d = docx_open(data)
+    out = []
+    for el in d.element.body.iterchildren():
+        if el.tag == qn("w:p"):
+            out.append(_el_text(el))
+        elif el.tag == qn("w:tbl"):
+            cells = []
+            for tr in el.iter(qn("w:tr")):
+                for tc in tr.iter(qn("w:tc")):
+                    cells.append(_el_text(tc))
+            out.append("[table] " + " | ".join(cells))
+    return out
+
+
+def docx_text(data: bytes) -> str:
+    """All body text in order, table cells separated by spaces like the PDF's extraction."""
+    blocks = (b.removeprefix("[table] ").replace(" | ", " ") for b in docx_blocks(data))
+    return norm(" ".join(blocks))
+
+
+def pdf_fonts(data: bytes) -> dict[str, bool]:
+    """BaseFont name → whether the font program is embedded (FontFile2 in its descriptor)."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    fonts = {}
+    for page in reader.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            desc = font.get("/FontDescriptor")
+            embedded = desc is not None and "/FontFile2" in desc.get_object()
+            fonts[str(font["/BaseFont"])] = embedded
+    return fonts
+
+
+def pdf_top_texts(data: bytes, band_mm: float = 20.0) -> list[list[str]]:
+    """Per page, the texts drawn in the top margin band (where page numbers go)."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    out = []
+    for page in reader.pages:
+        height = float(page.mediabox.height)
+        found: list[str] = []
+
+        def visit(text, cm, tm, font, size, found=found, height=height):
+            y = cm[5] + tm[5] * cm[3] if cm else tm[5]
+            if text.strip() and y > height - band_mm * 72 / 25.4:
+                found.append(text.strip())
+
+        page.extract_text(visitor_text=visit)
+        out.append(found)
+    return out

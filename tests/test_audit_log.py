@@ -14,7 +14,8 @@ from workflow_app.models import AuditEvent, Role, User
 from workflow_app.models.audit import AuditLogIsAppendOnly
 from workflow_app import audit
 
-from .helpers import login, make_user
+from .factories import make_user
+from .helpers import login
 
 
 def _one_event(app, **kw) -> int:
@@ -61,6 +62,7 @@ def test_orm_guard_leaves_other_changes_alone(app):
         db.session.commit()
 
 
+@pytest.mark.commits  # the refusal is tested on a connection of its own
 @pytest.mark.parametrize("sql", [
     "UPDATE audit_event SET reason = 'rewritten'",
     "DELETE FROM audit_event",
@@ -76,6 +78,7 @@ def test_database_refuses_update_and_delete(app, sql):
         assert row.reason == "original"
 
 
+@pytest.mark.commits  # the refusal is tested on a connection of its own
 def test_inserts_still_work_after_a_refusal(app):
     _one_event(app)
     with app.app_context():

@@ -8,7 +8,8 @@ from workflow_app.extensions import db
 from workflow_app.models import AuditEvent, Role, User, UserStatus
 from workflow_app.services.platform.passwords import verify_password
 
-from .helpers import PASSWORD, csrf_token, login, make_user, post_form
+from .factories import PASSWORD, make_user
+from .helpers import csrf_token, login, post_form
 
 NEW_PASSWORD = "new-secret-22"
 

@@ -13,7 +13,8 @@ from workflow_app.notifications.dispatch import MAX_ATTEMPTS, dispatch_pending
 from workflow_app.services.platform import outbox
 from workflow_app.services.platform.passwords import verify_password
 
-from .helpers import PASSWORD, login, make_user, post_form
+from .factories import PASSWORD, make_user
+from .helpers import login, post_form
 
 NEW_PASSWORD = "brand-new-7"
 SENT_NOTE = "Если такой адрес зарегистрирован, на него отправлено письмо"

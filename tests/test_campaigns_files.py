@@ -16,9 +16,8 @@ from workflow_app.models.files import StoredFile
 from workflow_app.services.competition import campaigns as svc
 from workflow_app.services.platform.files import MB, read_stored, store_upload
 
-from .campaign_helpers import EXE, HTML, docx_bytes, pdf_bytes, png_bytes, upload
-from .competition_factories import make_campaign
-from .helpers import login, make_org, make_user
+from .factories import make_campaign, make_org, make_user
+from .helpers import EXE, HTML, docx_bytes, pdf_bytes, png_bytes, upload, login
 
 DOCS = {"pdf", "docx", "png"}
 

@@ -2,6 +2,7 @@
 import re
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from workflow_app.actors import SystemActor
@@ -11,8 +12,8 @@ from workflow_app.models.base import utcnow
 from workflow_app.models.competition import Campaign, CampaignKind, CampaignStatus, StageKind
 from workflow_app.services.competition import campaigns as svc
 
-from .competition_factories import make_campaign, stage
-from .helpers import login, make_org, make_user, post_form
+from .factories import make_campaign, stage, make_org, make_user
+from .helpers import login, post_form
 
 
 def _staff_client(app, client):
@@ -194,12 +195,11 @@ def test_copy_through_the_web(app, client):
         assert new.year == 2027 and new.status == CampaignStatus.draft and len(new.criteria) == 13
 
 
+@pytest.mark.demo
 def test_demo_campaigns_are_seeded_once(app):
     from workflow_app.demo import seed_demo
 
     with app.app_context():
-        seed_demo()
-        db.session.commit()
         seed_demo()
         db.session.commit()
         rows = db.session.execute(select(Campaign).where(Campaign.kind == CampaignKind.innovation_search)

@@ -23,8 +23,8 @@ from workflow_app.models.competition import (
 from workflow_app.models.status_award import AwardStatus, StatusAward, StatusType
 from workflow_app.models.base import utcnow
 
-from .competition_factories import make_campaign, make_entry, stage
-from .helpers import login, make_org, make_user, post_form
+from .factories import make_campaign, make_entry, stage, make_org, make_user
+from .helpers import login, post_form
 
 
 def pdf_text(data: bytes) -> str:

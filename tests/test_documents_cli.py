@@ -1,13 +1,16 @@
 """`flask render-samples OUTDIR` writes every document kind as PDF and DOCX."""
 from __future__ import annotations
 
+import pytest
+
 from workflow_app import create_app
 from workflow_app.config import TestConfig
 from workflow_app.documents import samples
 
-from .documents_helpers import docx_open, pdf_pages
+from .helpers import docx_open, pdf_pages
 
 
+@pytest.mark.slow
 def test_render_samples_writes_pdf_and_docx_for_every_kind(tmp_path):
     config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
     config.update(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'cli.db'}",
@@ -23,13 +26,8 @@ def test_render_samples_writes_pdf_and_docx_for_every_kind(tmp_path):
     assert docx_open((out / "protocol.docx").read_bytes()).paragraphs
 
 
+@pytest.mark.demo
 def test_render_samples_uses_the_demo_data(app, tmp_path):
-    from workflow_app.extensions import db
-    from workflow_app.demo import seed_demo
-
-    with app.app_context():
-        seed_demo()
-        db.session.commit()
     out = tmp_path / "demo"
     result = app.test_cli_runner().invoke(args=["render-samples", str(out)])
     assert result.exit_code == 0, result.output

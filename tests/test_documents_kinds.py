@@ -16,8 +16,7 @@ from workflow_app.documents.registry import build_registry_extract_docx, build_r
 from workflow_app.documents.scoring import (build_rating_sheet_docx, build_rating_sheet_pdf,
                                             build_score_sheet_docx, build_score_sheet_pdf)
 
-from .documents_helpers import (assert_in_order, docx_blocks, docx_open, docx_text, pdf_fonts,
-                                pdf_pages, pdf_text)
+from .helpers import assert_in_order, docx_blocks, docx_open, docx_text, pdf_fonts, pdf_pages, pdf_text
 
 
 def both(pdf_fn, docx_fn, doc) -> tuple[str, str]:
@@ -83,6 +82,7 @@ def test_rating_sheet_with_many_experts_turns_landscape():
     assert box.width > box.height
 
 
+@pytest.mark.slow
 def test_large_rating_sheet_repeats_header_and_keeps_every_row():
     doc = samples.rating_sheet(200, experts=3)
     pages = pdf_pages(build_rating_sheet_pdf(doc))

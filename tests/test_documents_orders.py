@@ -14,8 +14,9 @@ from workflow_app.documents import samples
 from workflow_app.documents.model import Annex, OrderDoc, OrderItem, Table
 from workflow_app.documents.orders import build_order_docx, build_order_pdf
 
-from .documents_helpers import (assert_in_order, docx_blocks, docx_open, docx_text, norm,
-                                pdf_fonts, pdf_pages, pdf_text, pdf_top_texts)
+from .helpers import (
+    assert_in_order, docx_blocks, docx_open, docx_text, norm, pdf_fonts, pdf_pages, pdf_text, pdf_top_texts,
+)
 
 
 @pytest.fixture(scope="module")
@@ -132,6 +133,7 @@ def _big_order(rows: int) -> OrderDoc:
                                annexes=(Annex(title="Большой список", table=table),))
 
 
+@pytest.mark.slow
 def test_500_row_annex_paginates_with_header_on_every_page():
     doc = _big_order(500)
     pages = pdf_pages(build_order_pdf(doc))
@@ -188,6 +190,7 @@ def test_same_input_same_bytes(order, order_pdf, order_docx):
     assert build_order_pdf(other) != order_pdf
 
 
+@pytest.mark.slow
 def test_same_bytes_in_a_fresh_process(order_pdf, order_docx):
     code = ("import hashlib; from workflow_app.documents import samples, orders as o; "
             "d = samples.results_order(30); "

@@ -10,7 +10,7 @@ from workflow_app.documents.layout import Spec, TableBlock
 from workflow_app.documents.model import Table
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from .documents_helpers import assert_in_order, pdf_pages
+from .helpers import assert_in_order, pdf_pages
 
 LONG_WORD = "Сверхдлинноесловобезпробелов" * 3
 

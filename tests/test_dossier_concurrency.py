@@ -12,10 +12,11 @@ from workflow_app.models.competition import Entry, EntryStatus
 from workflow_app.services.competition import dossier as svc
 from workflow_app.services.competition import entry_check
 
-from .dossier_factories import make_world
+from .factories import make_world
 
 
 @pytest.mark.postgres_only
+@pytest.mark.commits
 def test_admit_and_return_at_once_exactly_one_wins(app):
     with app.app_context():
         w = make_world()

@@ -20,8 +20,7 @@ from workflow_app.services.platform import files
 from workflow_app.services.competition import richtext
 from workflow_app.timeutil import end_of_day
 
-from .competition_factories import stage, track
-from .dossier_factories import TITLE, make_world
+from .factories import stage, track, TITLE, make_world
 from .helpers import login, post_form
 
 

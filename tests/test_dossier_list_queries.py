@@ -1,5 +1,6 @@
 """The staff entry list runs a bounded number of SQL statements per page load, whatever the page size
 (architecture §8: list pages are paginated and their query count is bounded and tested)."""
+import pytest
 from sqlalchemy import event
 
 from workflow_app.actors import SystemActor
@@ -9,9 +10,8 @@ from workflow_app.machines.entry import entry_lifecycle
 from workflow_app.models import OrgType
 from workflow_app.models.competition import Campaign
 
-from .competition_factories import make_entry
-from .dossier_factories import fill, make_world
-from .helpers import login, make_org
+from .factories import make_entry, fill, make_world, make_org
+from .helpers import login
 
 
 def _submitted(w, n: int, start: int) -> None:
@@ -41,6 +41,7 @@ def _statements(app, client, url: str) -> tuple[int, str]:
     return len(seen), resp.get_data(as_text=True)
 
 
+@pytest.mark.slow
 def test_staff_entry_list_statement_count_does_not_grow_with_the_page(app, client):
     with app.app_context():
         w = make_world()

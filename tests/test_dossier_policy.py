@@ -7,7 +7,7 @@ from workflow_app.models import User
 from workflow_app.models.competition import Entry, EntryStatus
 from workflow_app.services.competition import dossier as svc
 
-from .dossier_factories import TITLE, make_world
+from .factories import TITLE, make_world
 from .helpers import login, post_form
 
 SECRET = "Секретный раздел 2.2 только для своих"

@@ -2,7 +2,8 @@
 from workflow_app.extensions import db
 from workflow_app.models import Role
 
-from .helpers import login, make_user, post_form
+from .factories import make_user
+from .helpers import login, post_form
 
 
 def test_local_domain_address_signs_in(app, client):

@@ -7,16 +7,14 @@ from workflow_app.extensions import db
 from workflow_app.machines import fire, organization_lifecycle
 from workflow_app.models import AuditEvent, OrgStatus, Role
 
-from .helpers import make_org, make_user
-
 
 def _audit_count():
     return db.session.execute(select(func.count(AuditEvent.id))).scalar_one()
 
 
-def test_fire_changes_state_and_writes_one_audit_row(ctx):
-    staff = make_user("s@x.ru", Role.staff)
-    org = make_org()
+def test_fire_changes_state_and_writes_one_audit_row(make):
+    staff = make.user("s@x.ru", Role.staff)
+    org = make.org()
     v = org.version
     fire(organization_lifecycle, org, "deactivate", actor=staff, reason="Реорганизация",
          expected_version=v)
@@ -28,9 +26,9 @@ def test_fire_changes_state_and_writes_one_audit_row(ctx):
                               "deactivated", "Реорганизация", staff.id)
 
 
-def test_reason_required_and_illegal_transition_refused_in_russian(ctx):
-    staff = make_user("s@x.ru", Role.staff)
-    org = make_org()
+def test_reason_required_and_illegal_transition_refused_in_russian(make):
+    staff = make.user("s@x.ru", Role.staff)
+    org = make.org()
     with pytest.raises(TransitionNotAllowed, match="укажите причину"):
         fire(organization_lifecycle, org, "deactivate", actor=staff, reason="  ")
     with pytest.raises(TransitionNotAllowed, match="недоступно: текущее состояние — «Действует»"):
@@ -38,28 +36,28 @@ def test_reason_required_and_illegal_transition_refused_in_russian(ctx):
     assert org.status == OrgStatus.active and _audit_count() == 0
 
 
-def test_policy_is_checked(ctx):
-    org = make_org()
-    applicant = make_user("a@x.ru", (Role.applicant, org))
+def test_policy_is_checked(make):
+    org = make.org()
+    applicant = make.user("a@x.ru", (Role.applicant, org))
     with pytest.raises(PermissionDenied):
         fire(organization_lifecycle, org, "deactivate", actor=applicant, reason="x")
     assert org.status == OrgStatus.active
 
 
-def test_stale_version_is_refused(ctx):
-    staff = make_user("s@x.ru", Role.staff)
-    org = make_org()
+def test_stale_version_is_refused(make):
+    staff = make.user("s@x.ru", Role.staff)
+    org = make.org()
     with pytest.raises(ConcurrentChange, match="изменена другим пользователем"):
         fire(organization_lifecycle, org, "deactivate", actor=staff, reason="x",
              expected_version=org.version - 1)
     assert org.status == OrgStatus.active
 
 
-def test_a_system_transition_is_authorised_and_audited_as_the_system(ctx):
+def test_a_system_transition_is_authorised_and_audited_as_the_system(make):
     from workflow_app.actors import SystemActor
     from workflow_app.services.platform.audit_journal import describe
 
-    org = make_org()
+    org = make.org()
     fire(organization_lifecycle, org, "deactivate", actor=SystemActor("ликвидация по приказу № 5"),
          reason="Ликвидация")
     assert org.status == OrgStatus.deactivated
@@ -68,9 +66,9 @@ def test_a_system_transition_is_authorised_and_audited_as_the_system(ctx):
     assert describe(row)["system"] == "Система: ликвидация по приказу № 5"
 
 
-def test_fire_without_a_permitted_actor_is_refused(ctx):
-    org = make_org()
-    for nobody in (None, make_user("e@x.ru", Role.expert)):
+def test_fire_without_a_permitted_actor_is_refused(make):
+    org = make.org()
+    for nobody in (None, make.user("e@x.ru", Role.expert)):
         with pytest.raises(PermissionDenied):
             fire(organization_lifecycle, org, "deactivate", actor=nobody, reason="x")
     assert org.status == OrgStatus.active and _audit_count() == 0

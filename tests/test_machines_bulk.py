@@ -10,7 +10,7 @@ from workflow_app.machines.base import LifecycleConfigError, fire_many
 from workflow_app.machines.entry import entry_lifecycle
 from workflow_app.models import AuditEvent, Organization, OrgStatus, Role
 
-from .helpers import make_org, make_user
+from .factories import make_org, make_user
 
 
 def _orgs(prefix: str, n: int) -> list[Organization]:

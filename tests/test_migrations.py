@@ -2,10 +2,13 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
+import pytest
 from sqlalchemy import inspect
 
 from workflow_app.extensions import db
 from workflow_app.services.platform.reference import load_municipalities
+
+pytestmark = pytest.mark.commits  # migrates its own connection up and down
 
 
 def _diff():
@@ -19,6 +22,7 @@ def test_upgraded_database_matches_models(app):
         assert _diff() == []
 
 
+@pytest.mark.slow
 def test_downgrade_then_upgrade_round_trips(app):
     directory = app.extensions["migrate"].directory
     with app.app_context():

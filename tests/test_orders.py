@@ -19,8 +19,8 @@ from workflow_app.services.platform import files
 from workflow_app.services import orders
 from workflow_app.services.platform import settings
 
-from .competition_factories import make_campaign, make_entry
-from .helpers import login, make_org, make_user, post_form
+from .factories import make_campaign, make_entry, make_org, make_user
+from .helpers import login, post_form
 
 
 def _people():
@@ -251,6 +251,7 @@ def test_applicant_and_coordinator_cannot_see_orders(app, client):
 
 
 @pytest.mark.postgres_only
+@pytest.mark.commits
 def test_two_concurrent_signings_get_distinct_consecutive_numbers(app):
     with app.app_context():
         staff, approver, rector = _people()

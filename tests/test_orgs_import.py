@@ -17,7 +17,8 @@ from workflow_app.services.platform.org_import import (
     validate_users,
 )
 
-from .helpers import csrf_token, login, make_org, make_user, municipality
+from .factories import make_org, make_user, municipality
+from .helpers import csrf_token, login
 
 ORG_HEADERS = ["Тип", "Полное наименование", "Краткое наименование", "Муниципалитет", "Адрес",
                "Руководитель", "E-mail", "Телефон", "ИНН"]

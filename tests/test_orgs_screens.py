@@ -9,7 +9,8 @@ from sqlalchemy import event, func, select
 from workflow_app.extensions import db
 from workflow_app.models import AuditEvent, Organization, OrgStatus, OrgType, Role
 
-from .helpers import login, make_org, make_user, municipality, post_form
+from .factories import make_org, make_user, municipality
+from .helpers import login, post_form
 
 
 def _names(html: str) -> list[str]:

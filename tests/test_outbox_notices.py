@@ -12,7 +12,8 @@ from workflow_app.models.base import utcnow
 from workflow_app.notifications.dispatch import dispatch_pending
 from workflow_app.services.platform import outbox
 
-from .helpers import csrf_token, login, make_user, post_form
+from .factories import make_user
+from .helpers import csrf_token, login, post_form
 
 
 def _queue_three(app):

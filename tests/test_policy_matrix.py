@@ -10,8 +10,8 @@ from workflow_app.models.competition import CampaignStatus, EntryStatus
 from workflow_app.models.orders import OrderKind
 from workflow_app.services import orders
 
-from .competition_factories import make_campaign, make_entry
-from .helpers import login, make_org, make_user, municipality
+from .factories import make_campaign, make_entry, make_org, make_user, municipality
+from .helpers import login
 
 SECRET = "Секретная тема чужой организации"
 

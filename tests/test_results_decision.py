@@ -27,8 +27,7 @@ from workflow_app.services.competition import results
 from workflow_app.services.competition.review import SheetInvalid
 from workflow_app.services.competition.ranking import full_ranking
 
-from .competition_factories import make_campaign, make_entry, stage, track
-from .results_helpers import score, fast_user, make_expert, org, sheet
+from .factories import make_campaign, make_entry, stage, track, score, make_user, make_expert, org, sheet
 
 
 def audits(event, object_id=None):
@@ -42,15 +41,15 @@ def audits(event, object_id=None):
 def world(ctx):
     c = make_campaign(status=CampaignStatus.review, shortlist_pct=Decimal(60))
     review = stage(c, StageKind.expert_review)
-    staff = fast_user("staff@example.org", Role.staff, name="Сотрудник")
-    xs = [make_expert(n) for n in ("Орлова Анна Сергеевна", "Волков Пётр Ильич", "Зайцева Мария Олеговна")]
+    staff = make_user("staff@example.org", Role.staff, name="Сотрудник")
+    xs = [make_expert(name=n) for n in ("Орлова Анна Сергеевна", "Волков Пётр Ильич", "Зайцева Мария Олеговна")]
     t0 = utcnow() - timedelta(days=3)
     entries = {}
     for i, (name, tr, totals) in enumerate([
         ("A", "ОО", [90, 90, 90]), ("B", "ОО", [80, 80, 80]), ("C", "ОО", [70, 70, 70]),
         ("D", "ОО", [40, 40, 40]), ("E", "ДОО", [100, 100, 100]),
     ]):
-        e = make_entry(c, org(i), track_code=tr, status=EntryStatus.scored, title=name,
+        e = make_entry(c, org(n=i), track_code=tr, status=EntryStatus.scored, title=name,
                        submitted_at=t0 + timedelta(minutes=i))
         for x, total in zip(xs, totals):
             sheet(e, x, review, total=total)
@@ -76,7 +75,7 @@ def test_shortlist_preview_then_confirm(world):
 def test_panel_scores_complete_the_defence(world):
     c, entries, xs, staff = world
     results.apply_shortlist(c, actor=staff, token=results.shortlist_plan(c).token)
-    panel = [make_expert("Член комиссии 1"), make_expert("Член комиссии 2", org=entries["B"].organization)]
+    panel = [make_expert(name="Член комиссии 1"), make_expert(name="Член комиссии 2", organization=entries["B"].organization)]
     db.session.add(ExpertConflict(expert_id=panel[0].id, organization_id=entries["C"].organization_id,
                                   reason="Работал в организации"))
     db.session.flush()
@@ -137,7 +136,8 @@ def test_decision_proposals_overrides_and_lock(world):
         results.approve_decision(c, actor=staff)
     with pytest.raises(TransitionNotAllowed):
         results.change_proposal(entries["C"], Decision.winner, reason="x", actor=staff)
-    a = db.session.execute(select(ReviewAssignment).where(ReviewAssignment.entry_id == entries["C"].id)).scalars().first()
+    a = db.session.execute(select(ReviewAssignment).where(ReviewAssignment.entry_id == entries["C"].id,
+                                                          ReviewAssignment.expert_id == xs[0].id)).scalar_one()
     with pytest.raises(TransitionNotAllowed, match="Решение комиссии утверждено"):
         fire(assignment_lifecycle, a, "reopen", actor=SystemActor("тест"), reason="пересмотр")
     a.status = AssignmentStatus.reopened  # even if it got reopened somehow, submission is refused
@@ -157,7 +157,7 @@ def test_decision_waits_for_unfinished_review(world):
 
 def test_applicant_result_is_anonymous_and_only_after_decision(world):
     c, entries, xs, staff = world
-    e = make_entry(c, org(50), status=EntryStatus.scored, title="Z")
+    e = make_entry(c, org(n=50), status=EntryStatus.scored, title="Z")
     review = stage(c, StageKind.expert_review)
     sheet(e, xs[0], review, points=[9] * 10, comments=[f"Комментарий {i}" for i in range(10)])
     sheet(e, xs[1], review, points=[5] * 10)
@@ -177,11 +177,11 @@ def test_applicant_result_is_anonymous_and_only_after_decision(world):
 def test_conflicted_or_own_org_expert_cannot_submit(world):
     c, entries, xs, staff = world
     e = entries["A"]
-    insider = make_expert("Свой", org=e.organization)
+    insider = make_expert(name="Свой", organization=e.organization)
     a = sheet(e, insider, stage(c, StageKind.expert_review), status=AssignmentStatus.accepted)
     with pytest.raises(TransitionNotAllowed, match="своей организации"):
         score(a, 5, insider)
-    other = make_expert("С конфликтом")
+    other = make_expert(name="С конфликтом")
     db.session.add(ExpertConflict(expert_id=other.id, organization_id=e.organization_id))
     b = sheet(e, other, stage(c, StageKind.expert_review), status=AssignmentStatus.accepted)
     with pytest.raises(TransitionNotAllowed, match="конфликт"):

@@ -13,8 +13,7 @@ from workflow_app.models.base import utcnow
 from workflow_app.models.competition import EntryStatus, FinalScoreMode, StageKind
 from workflow_app.services.competition.ranking import full_ranking, strictness_query
 
-from .competition_factories import make_campaign, make_entry, stage, track
-from .results_helpers import make_expert, org, sheet
+from .factories import make_campaign, make_entry, stage, track, make_expert, org, sheet
 
 REVIEW_MAX = Decimal(105)  # preset: 10 criteria × 10 points, weights sum to 10.5
 DEFENCE_MAX = Decimal(30)
@@ -34,7 +33,7 @@ def scored(ctx):
     """Six ОО entries and one ДОО entry, three experts each, totals chosen for ties and thresholds."""
     c = make_campaign(divergence_pct=Decimal(30), shortlist_pct=Decimal(60))
     review = stage(c, StageKind.expert_review)
-    xs = [make_expert(f"Эксперт {i}") for i in range(3)]
+    xs = [make_expert(name=f"Эксперт {i}") for i in range(3)]
     t0 = utcnow() - timedelta(days=5)
     plan = {  # code suffix: (track, totals, submitted offset minutes)
         "A": ("ОО", [90, 80, 70], 1),
@@ -47,7 +46,7 @@ def scored(ctx):
     }
     entries = {}
     for i, (name, (tr, totals, minute)) in enumerate(plan.items()):
-        e = make_entry(c, org(i), track_code=tr, status=EntryStatus.scored, title=name,
+        e = make_entry(c, org(n=i), track_code=tr, status=EntryStatus.scored, title=name,
                        submitted_at=t0 + timedelta(minutes=minute))
         for x, total in zip(xs, totals):
             sheet(e, x, review, total=total)
@@ -90,12 +89,12 @@ def test_shortlist_and_divergence_flags(scored):
 def test_draft_and_foreign_sheets_do_not_count(scored):
     c, entries, xs = scored
     review = stage(c, StageKind.expert_review)
-    late = make_expert("Опоздавший")
+    late = make_expert(name="Опоздавший")
     from workflow_app.models.competition import AssignmentStatus
 
     sheet(entries["C"], late, review, status=AssignmentStatus.accepted)  # not submitted
     other = make_campaign(name="Другой", year=2025)
-    e2 = make_entry(other, org(99), status=EntryStatus.scored)
+    e2 = make_entry(other, org(n=99), status=EntryStatus.scored)
     sheet(e2, late, stage(other, StageKind.expert_review), total=10)
     r = by_title(full_ranking(c))
     assert r["C"].s0_n == 3 and r["C"].s0_score == q(63)
@@ -131,7 +130,7 @@ def test_final_score_modes(scored):
 def test_normalisation_matches_python_z_scores(ctx):
     c = make_campaign(normalize_scores=True)
     review = stage(c, StageKind.expert_review)
-    strict, lenient, middle = make_expert("Строгий"), make_expert("Добрый"), make_expert("Средний")
+    strict, lenient, middle = make_expert(name="Строгий"), make_expert(name="Добрый"), make_expert(name="Средний")
     data = {  # entry: {expert: total}
         "P": {strict: 40, middle: 60},
         "Q": {strict: 70, middle: 75},
@@ -141,7 +140,7 @@ def test_normalisation_matches_python_z_scores(ctx):
     }
     entries = {}
     for i, (name, sheets) in enumerate(data.items()):
-        e = make_entry(c, org(i), status=EntryStatus.scored, title=name)
+        e = make_entry(c, org(n=i), status=EntryStatus.scored, title=name)
         for x, total in sheets.items():
             sheet(e, x, review, total=total)
         entries[name] = e

@@ -16,6 +16,7 @@ import hashlib
 import json
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
@@ -39,8 +40,7 @@ from workflow_app.models.competition import (
 )
 from workflow_app.services.competition import review
 
-from .competition_factories import make_campaign, make_entry, stage
-from .results_helpers import fast_user, make_expert, org, score
+from .factories import make_campaign, make_entry, stage, make_user, make_expert, org, score
 
 ENTRY_TRIGGERS = sorted(entry_lifecycle.transitions)
 ASSIGNMENT_TRIGGERS = sorted(assignment_lifecycle.transitions)
@@ -60,11 +60,11 @@ class Lifecycles(RuleBasedStateMachine):
         db.session.rollback()
         c = make_campaign()
         self.stage = stage(c, StageKind.expert_review)
-        self.staff = fast_user("hyp-staff@example.org", Role.staff, name="Сотрудник")
-        orgs = [org(1), org(2)]
+        self.staff = make_user("hyp-staff@example.org", Role.staff, name="Сотрудник")
+        orgs = [org(n=1), org(n=2)]
         self.entries = [make_entry(c, o, title=f"Проект {i}") for i, o in enumerate(orgs)]
-        self.experts = [make_expert("Эксперт с конфликтом"), make_expert("Эксперт чистый"),
-                        make_expert("Эксперт из организации 2", org=orgs[1])]
+        self.experts = [make_expert(name="Эксперт с конфликтом"), make_expert(name="Эксперт чистый"),
+                        make_expert(name="Эксперт из организации 2", organization=orgs[1])]
         db.session.add(ExpertConflict(expert_id=self.experts[0].id, organization_id=orgs[0].id))
         self.assignments = []
         for e in self.entries:
@@ -209,6 +209,7 @@ class Lifecycles(RuleBasedStateMachine):
             assert expert_org != entry_org
 
 
+@pytest.mark.slow
 def test_random_lifecycle_sequences_keep_invariants(app):
     with app.app_context():
         run_state_machine_as_test(

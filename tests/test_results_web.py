@@ -6,6 +6,7 @@ import io
 from contextlib import contextmanager
 from decimal import Decimal
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import event, select
 
@@ -23,9 +24,8 @@ from workflow_app.models.competition import (
     StageKind,
 )
 
-from .competition_factories import make_campaign, make_entry, stage
+from .factories import make_campaign, make_entry, stage, make_user, make_expert, org, sheet
 from .helpers import login, post_form
-from .results_helpers import fast_user, make_expert, org, sheet
 
 
 @contextmanager
@@ -46,7 +46,7 @@ def count_statements(app):
 
 def _staff(app):
     with app.app_context():
-        fast_user("staff@example.org", Role.staff, name="Сотрудник ИРО")
+        make_user("staff@example.org", Role.staff, name="Сотрудник ИРО")
         db.session.commit()
 
 
@@ -57,6 +57,7 @@ def _generated(app, n):
         return info["campaign_id"]
 
 
+@pytest.mark.slow
 def test_ranking_page_and_export_use_constant_queries(app, client):
     _staff(app)
     small, big = _generated(app, 5), _generated(app, 50)
@@ -113,11 +114,11 @@ def _story(app):
     """Staff, two applicants' entries scored by three experts; returns ids."""
     with app.app_context():
         c = make_campaign(status=CampaignStatus.review, shortlist_pct=Decimal(60))
-        staff = fast_user("staff@example.org", Role.staff, name="Сотрудник ИРО")
-        o1, o2 = org(1), org(2)
-        fast_user("app1@example.org", (Role.applicant, o1), org=o1, name="Заявитель Первый")
-        fast_user("app2@example.org", (Role.applicant, o2), org=o2, name="Заявитель Второй")
-        xs = [make_expert(n) for n in ("Орлова Анна", "Волков Пётр", "Зайцева Мария")]
+        staff = make_user("staff@example.org", Role.staff, name="Сотрудник ИРО")
+        o1, o2 = org(n=1), org(n=2)
+        make_user("app1@example.org", (Role.applicant, o1), org=o1, name="Заявитель Первый")
+        make_user("app2@example.org", (Role.applicant, o2), org=o2, name="Заявитель Второй")
+        xs = [make_expert(name=n) for n in ("Орлова Анна", "Волков Пётр", "Зайцева Мария")]
         review = stage(c, StageKind.expert_review)
         good = make_entry(c, o1, status=EntryStatus.scored, title="Сильный проект")
         weak = make_entry(c, o2, status=EntryStatus.scored, title="Слабый проект")

@@ -13,9 +13,10 @@ from workflow_app.models.competition import (
 from workflow_app.services.competition import assignment as svc
 from workflow_app.services.competition import assignment_plan as planning
 
-from .competition_factories import make_campaign
+from .factories import (
+    make_campaign, accepted, make_user, admitted_entry, assignments_of, make_expert, org, review_stage,
+)
 from .helpers import login, post_form
-from .review_factories import accepted, make_user, admitted_entry, assignments_of, make_expert, org, review_stage
 
 
 def test_each_rule_excludes_with_its_reason_and_shortfall_is_reported(ctx):

@@ -8,9 +8,8 @@ from workflow_app.extensions import db
 from workflow_app.models import AuditEvent, Role
 from workflow_app.models.competition import EntryStatus, ExpertConflict, ExpertProfile
 
-from .competition_factories import make_campaign
+from .factories import make_campaign, accepted, admitted_entry, make_expert, make_user, org, review_stage
 from .helpers import login, post_form
-from .review_factories import accepted, admitted_entry, make_expert, make_user, org, review_stage
 
 
 def _pool(app):

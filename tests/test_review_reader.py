@@ -3,6 +3,8 @@ the dashboard costs a constant number of SQL statements whatever the page size."
 import hashlib
 import uuid
 from decimal import Decimal
+
+import pytest
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,9 +15,8 @@ from workflow_app.models.base import utcnow
 from workflow_app.models.competition import AssignmentStatus, EntryAttachment, EntryStatus
 from workflow_app.models.files import StoredFile
 
-from .competition_factories import make_campaign
+from .factories import make_campaign, accepted, admitted_entry, make_expert, org, review_stage
 from .helpers import login
-from .review_factories import accepted, admitted_entry, make_expert, org, review_stage
 
 SECRET_BYTES = b"%PDF-1.4\n% charter of the school\n"
 
@@ -118,6 +119,7 @@ def _add_assignments(app, n: int, start: int) -> None:
         db.session.commit()
 
 
+@pytest.mark.slow
 def test_dashboard_statement_count_does_not_grow_with_the_page(app, client):
     with app.app_context():
         make_campaign()

@@ -6,9 +6,8 @@ from workflow_app.extensions import db
 from workflow_app.models import AuditEvent, OutboxMessage, Role
 from workflow_app.models.competition import AssignmentStatus, ExpertConflict
 
-from .competition_factories import make_campaign
+from .factories import make_campaign, accepted, admitted_entry, assignments_of, make_expert, make_user, review_stage
 from .helpers import login, post_form
-from .review_factories import accepted, admitted_entry, assignments_of, make_expert, make_user, review_stage
 
 
 def _setup(app):

@@ -18,10 +18,10 @@ from workflow_app.models.competition import (
 )
 from workflow_app.services.competition import review as svc
 
-from .competition_factories import make_campaign
+from .factories import (
+    make_campaign, D, accepted, admitted_entry, assignments_of, criteria, make_expert, make_user, review_stage,
+)
 from .helpers import login, post_form
-from .review_factories import D, accepted, admitted_entry, assignments_of, criteria, make_expert, make_user, \
-    review_stage
 
 
 def _sheet_data(crits, points, comment="обосновано"):
@@ -209,7 +209,7 @@ def test_track_specific_criteria_join_the_common_ones(ctx):
     s = review_stage(c)
     e = admitted_entry(c, track_code="ДОО")
     other = admitted_entry(c, track_code="ОО")
-    from .competition_factories import track
+    from .factories import track
 
     db.session.add(Criterion(campaign=c, stage=s, track=track(c, "ДОО"), position=99, name="Только ДОО",
                              max_points=D(5), weight=D(2)))

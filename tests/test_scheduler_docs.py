@@ -10,6 +10,8 @@ from workflow_app.models import OutboxMessage
 from workflow_app.scheduler import runner
 from workflow_app.services.platform import outbox
 
+pytestmark = pytest.mark.commits  # advisory locks and the scheduler use connections of their own
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -35,7 +37,8 @@ def test_released_lock_does_not_linger_in_the_connection_pool(app):
     def holders():
         with app.app_context():
             n = db.session.execute(text(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :k"),
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :k"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"),
                 {"k": runner.ADVISORY_KEY}).scalar_one()
             db.session.rollback()
             return n

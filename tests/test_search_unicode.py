@@ -5,7 +5,7 @@ from workflow_app.extensions import db
 from workflow_app.listing import like_pattern
 from workflow_app.models import Organization
 
-from .helpers import make_org
+from .factories import make_org
 
 
 def test_lower_case_cyrillic_finds_capitalised_names(ctx):

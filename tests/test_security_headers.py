@@ -10,7 +10,8 @@ from workflow_app.models import AuditEvent, Role
 from workflow_app import audit
 from workflow_app.services.platform import passwords
 
-from .helpers import login, make_org, make_user
+from .factories import make_org, make_user
+from .helpers import login
 
 
 def _check_headers(resp, url):
@@ -49,6 +50,7 @@ def people(app):
         db.session.commit()
 
 
+@pytest.mark.slow
 def test_every_html_response_has_the_security_headers(app, people):
     pages = 0
     for who in (None, "app@x.ru", "staff@x.ru"):

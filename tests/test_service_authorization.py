@@ -21,9 +21,8 @@ from workflow_app.services.competition import commission
 
 from workflow_app.timeutil import deadline_parts
 
-from .campaign_helpers import pdf_bytes, upload
-from .competition_factories import make_campaign, stage, track
-from .helpers import make_org, make_user
+from .factories import make_campaign, make_org, make_user, stage, track
+from .helpers import pdf_bytes, upload
 
 
 def _people():

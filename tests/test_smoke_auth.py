@@ -3,7 +3,8 @@ from sqlalchemy import select
 from workflow_app.extensions import db
 from workflow_app.models import AuditEvent, Role
 
-from .helpers import login, make_org, make_user
+from .factories import make_org, make_user
+from .helpers import login
 
 
 def test_login_shows_dashboard_and_audits(app, client):

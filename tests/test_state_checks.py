@@ -20,8 +20,7 @@ from workflow_app.models.orders import Order, OrderApproval, OrderKind, OrderSta
 from workflow_app.models.results import DecisionOverride
 from workflow_app.models.status_award import StatusAward, StatusType
 
-from .competition_factories import make_campaign, make_entry, stage
-from .helpers import make_org, make_user
+from .factories import make_campaign, make_entry, make_org, make_user, stage
 
 
 def _world() -> dict:

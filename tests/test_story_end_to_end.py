@@ -13,6 +13,7 @@ happened: after every step the audit log must hold exactly one row per state cha
 """
 from __future__ import annotations
 
+import pytest
 import re
 from collections import Counter
 from datetime import timedelta
@@ -42,7 +43,8 @@ from workflow_app.models.notification import OutboxMessage
 from workflow_app.models.orders import Order, OrderStatus
 from workflow_app.models.status_award import AwardStatus, StatusAward, StatusType
 
-from .helpers import login, make_org, make_user, post_form
+from .factories import make_org, make_user
+from .helpers import login, post_form
 
 # --- a browser's view of a page's forms ---------------------------------------------------------
 
@@ -276,6 +278,7 @@ def _client(app, email: str):
 # --- the story ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_innovation_search_from_announcement_to_signed_order(app):
     ids = _people(app)
     journal = Journal(app)

@@ -5,7 +5,8 @@ from sqlalchemy import select
 from workflow_app.extensions import db
 from workflow_app.models import OutboxMessage, Role, User
 
-from .helpers import login, make_user, post_form
+from .factories import make_user
+from .helpers import login, post_form
 
 ADMIN_ONLY = "только администратор"
 

@@ -16,7 +16,8 @@ from workflow_app.config import ProductionConfig
 from workflow_app.extensions import db
 from workflow_app.models import AuditEvent, Role, User
 
-from .helpers import csrf_token, login, make_user, post_form
+from .factories import make_user
+from .helpers import csrf_token, login, post_form
 
 
 @pytest.fixture
@@ -164,7 +165,7 @@ def _submitted_world(app):
     from workflow_app.models.competition import Entry
     from workflow_app.services.competition import dossier as dossier_svc
 
-    from .dossier_factories import make_world
+    from .factories import make_world
 
     with app.app_context():
         w = make_world()

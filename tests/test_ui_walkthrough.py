@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from workflow_app.extensions import db
 from workflow_app.models.competition import Campaign, CampaignStatus, Entry, EntryStatus
-from workflow_app.demo import DEMO_PASSWORD, seed_demo
+from workflow_app.demo import DEMO_PASSWORD
 
 from .helpers import login
 
+pytestmark = pytest.mark.demo  # the demo data of `make run`, seeded once per session
 
-def _seed(app) -> dict:
-    """The demo data; returns ids of the decided campaign, one of its winners and the open campaign."""
+
+def _demo_ids(app) -> dict:
+    """Ids in the demo data: the decided campaign, one of its winners and the open campaign."""
     with app.app_context():
-        seed_demo()
-        db.session.commit()
         decided = db.session.execute(select(Campaign).where(Campaign.status == CampaignStatus.decision)).scalar_one()
         winner = db.session.execute(select(Entry).where(Entry.campaign_id == decided.id,
                                                         Entry.status == EntryStatus.winner)
@@ -31,7 +32,7 @@ def _top_menu(html: str) -> str:
 
 
 def test_staff_menu_folds_into_sections_and_keeps_every_page(app, client):
-    _seed(app)
+    _demo_ids(app)
     login(client, "staff@iro.local", DEMO_PASSWORD)
     menu = _top_menu(client.get("/").get_data(as_text=True))
     # A dozen pages would overflow the bar: they sit in four dropdowns after «Главная».
@@ -47,7 +48,7 @@ def test_staff_menu_folds_into_sections_and_keeps_every_page(app, client):
 
 
 def test_applicant_menu_stays_flat(app, client):
-    _seed(app)
+    _demo_ids(app)
     login(client, "applicant@iro.local", DEMO_PASSWORD)
     menu = _top_menu(client.get("/").get_data(as_text=True))
     assert "dropdown" not in menu
@@ -55,7 +56,7 @@ def test_applicant_menu_stays_flat(app, client):
 
 
 def test_campaign_entries_assignment_and_results_link_to_each_other(app, client):
-    ids = _seed(app)
+    ids = _demo_ids(app)
     login(client, "staff@iro.local", DEMO_PASSWORD)
     decided, opened = ids["decided"], ids["open"]
 
@@ -80,7 +81,7 @@ def test_campaign_entries_assignment_and_results_link_to_each_other(app, client)
 
 
 def test_entry_page_speaks_russian_and_links_to_its_result(app, client):
-    ids = _seed(app)
+    ids = _demo_ids(app)
     login(client, "staff@iro.local", DEMO_PASSWORD)
     html = client.get(f"/entries/{ids['winner']}").get_data(as_text=True)
     history = html.split("История", 1)[1]
@@ -93,7 +94,7 @@ def test_entry_page_speaks_russian_and_links_to_its_result(app, client):
 
 
 def test_dashboards_point_at_the_waiting_work(app, client):
-    ids = _seed(app)
+    ids = _demo_ids(app)
     with app.app_context():
         waiting = db.session.execute(select(Entry).where(Entry.campaign_id == ids["open"],
                                                          Entry.status == EntryStatus.submitted)).scalars().all()
@@ -119,7 +120,7 @@ def test_dashboards_point_at_the_waiting_work(app, client):
 
 
 def test_commission_panel_asks_before_sending_sheets(app, client):
-    ids = _seed(app)
+    ids = _demo_ids(app)
     login(client, "staff@iro.local", DEMO_PASSWORD)
     html = client.get(f"/results/campaigns/{ids['open']}/panel").get_data(as_text=True)  # has a defence stage
     form = re.search(r'<form method="post" class="mb-4"([^>]*)>', html)
@@ -127,7 +128,7 @@ def test_commission_panel_asks_before_sending_sheets(app, client):
 
 
 def test_staff_reading_a_sheet_goes_back_to_the_entrys_experts_not_to_a_forbidden_page(app, client):
-    ids = _seed(app)
+    ids = _demo_ids(app)
     with app.app_context():
         from workflow_app.models.competition import ReviewAssignment
 

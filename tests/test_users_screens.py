@@ -9,7 +9,8 @@ from workflow_app.extensions import db
 from workflow_app.models import (AuditEvent, Channel, OutboxMessage, PasswordResetToken, Role, RoleGrant,
                                  User, UserStatus)
 
-from .helpers import PASSWORD, login, make_org, make_user, municipality, post_form
+from .factories import PASSWORD, make_org, make_user, municipality
+from .helpers import login, post_form
 
 
 def _rows(html: str) -> list[str]:

@@ -12,9 +12,7 @@ import pytest
 from workflow_app.extensions import db
 from workflow_app.models.competition import AssignmentStatus, EntryStatus, ReviewAssignment
 
-from ..competition_factories import make_campaign
-from ..helpers import PASSWORD
-from ..review_factories import accepted, admitted_entry, criteria, make_expert, review_stage
+from ..factories import make_campaign, PASSWORD, accepted, admitted_entry, criteria, make_expert, review_stage
 
 pytestmark = pytest.mark.browser
 
