@@ -29,8 +29,7 @@ run: install
 XDIST ?= -n auto --dist loadgroup
 
 ## The whole suite, on SQLite and on PostgreSQL (127.0.0.1:5432), browser tests included, in parallel.
-test: install browser-deps
-	$(BIN)/ruff check workflow_app tests bench
+test: lint browser-deps
 	$(BIN)/python -m pytest $(XDIST)
 
 ## The suite without the tests marked `slow` and the browser tests: the quick check while working.
@@ -43,8 +42,10 @@ browser-deps:
 	  ( (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 ) || \
 	  echo "!!! chromium could not be installed: browser tests will be SKIPPED"
 
+## ruff (pyflakes, pycodestyle, bugbear, isort, pyupgrade, simplify) and mypy on the typed core.
 lint: install
 	$(BIN)/ruff check workflow_app tests bench
+	$(BIN)/mypy
 
 bench: install
 	$(BIN)/python -m bench

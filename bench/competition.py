@@ -125,8 +125,8 @@ def _measure(url: str) -> dict[str, float]:
     from workflow_app.extensions import db
     from workflow_app.models import Role, RoleGrant, User
     from workflow_app.models.competition import Campaign
-    from workflow_app.services.platform.passwords import hash_password
     from workflow_app.services.competition.ranking import ranking_core_query
+    from workflow_app.services.platform.passwords import hash_password
     from workflow_app.services.platform.reference import load_municipalities
 
     from .generate import generate

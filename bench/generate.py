@@ -60,10 +60,9 @@ def make_campaign(year: int, n_criteria: int) -> Campaign:
 def _copy(table: str, columns: list[str], rows) -> None:
     """PostgreSQL COPY through the session's own connection (same transaction)."""
     raw = db.session.connection().connection.dbapi_connection
-    with raw.cursor() as cur:
-        with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as cp:
-            for row in rows:
-                cp.write_row(row)
+    with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as cp:
+        for row in rows:
+            cp.write_row(row)
 
 
 def _bulk(model, columns: list[str], rows: list[tuple]) -> None:
@@ -73,7 +72,7 @@ def _bulk(model, columns: list[str], rows: list[tuple]) -> None:
         _copy(model.__tablename__, columns, rows)
     else:
         table = model.__table__
-        db.session.execute(insert(table), [dict(zip(columns, r)) for r in rows])
+        db.session.execute(insert(table), [dict(zip(columns, r, strict=False)) for r in rows])
 
 
 def _fix_sequences(*models) -> None:
@@ -106,7 +105,8 @@ def generate(n_entries: int = 10_000, experts_per_entry: int = 3, n_criteria: in
     for i in range(n_orgs):
         t = tracks[i % len(tracks)]
         oid = org0 + i
-        org_rows.append((oid, TRACK_ORG_TYPE.get(t.code, OrgType.OO).name, f"Организация-генератор {year}-{campaign.id}-{i + 1}",
+        org_rows.append((oid, TRACK_ORG_TYPE.get(t.code, OrgType.OO).name,
+                         f"Организация-генератор {year}-{campaign.id}-{i + 1}",
                          f"ОРГ-{campaign.id}-{i + 1}", munis[i % len(munis)], "", "", "", "", None, "active",
                          naive_now, naive_now, 1))
         org_track[t.id].append(oid)

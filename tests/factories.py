@@ -224,14 +224,14 @@ def sheet(entry: Entry, expert: User, stage: Stage, total=None, points: list | N
     crit = criteria_of(stage, entry) if points is not None else []
     if points is not None:
         assert len(points) == len(crit)
-        total = sum(D(p) * c.weight for c, p in zip(crit, points))
+        total = sum(D(p) * c.weight for c, p in zip(crit, points, strict=False))
     a = ReviewAssignment(entry_id=entry.id, stage_id=stage.id, expert_id=expert.id, status=status)
     if status == AssignmentStatus.submitted:  # a submitted sheet always has its total (ck_…_submitted_has_total)
         a.total = D(total)
         a.submitted_at = when or utcnow()
     db.session.add(a)
     db.session.flush()
-    for i, (c, p) in enumerate(zip(crit, points or [])):
+    for i, (c, p) in enumerate(zip(crit, points or [], strict=False)):
         db.session.add(Score(assignment_id=a.id, criterion_id=c.id, points=D(p),
                              comment=(comments[i] if comments else "")))
     db.session.flush()

@@ -32,7 +32,7 @@ def free_port() -> int:
 
 
 class _Sink:
-    def __init__(self, owner: "LocalSMTP"):
+    def __init__(self, owner: LocalSMTP):
         self.owner = owner
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
@@ -57,7 +57,7 @@ class LocalSMTP:
         self._controller = Controller(_Sink(self), hostname=host, port=self.port)
         self._app = None
 
-    def start(self) -> "LocalSMTP":
+    def start(self) -> LocalSMTP:
         self._controller.start()
         return self
 

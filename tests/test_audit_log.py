@@ -7,12 +7,12 @@ from openpyxl import load_workbook
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 
+from workflow_app import audit
 from workflow_app.extensions import db
 from workflow_app.machines.account import user_lifecycle
 from workflow_app.machines.base import fire
 from workflow_app.models import AuditEvent, Role, User
 from workflow_app.models.audit import AuditLogIsAppendOnly
-from workflow_app import audit
 
 from .factories import make_user
 from .helpers import login
@@ -70,9 +70,8 @@ def test_orm_guard_leaves_other_changes_alone(app):
 def test_database_refuses_update_and_delete(app, sql):
     eid = _one_event(app, reason="original")
     with app.app_context():
-        with pytest.raises(DBAPIError) as err:
-            with db.engine.begin() as conn:
-                conn.execute(text(sql))
+        with pytest.raises(DBAPIError) as err, db.engine.begin() as conn:
+            conn.execute(text(sql))
         assert "append-only" in str(err.value)
         row = db.session.get(AuditEvent, eid)
         assert row.reason == "original"
@@ -81,10 +80,8 @@ def test_database_refuses_update_and_delete(app, sql):
 @pytest.mark.commits  # the refusal is tested on a connection of its own
 def test_inserts_still_work_after_a_refusal(app):
     _one_event(app)
-    with app.app_context():
-        with pytest.raises(DBAPIError):
-            with db.engine.begin() as conn:
-                conn.execute(text("DELETE FROM audit_event"))
+    with app.app_context(), pytest.raises(DBAPIError), db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_event"))
     _one_event(app)
     with app.app_context():
         assert len(db.session.execute(select(AuditEvent)).scalars().all()) == 2

@@ -23,7 +23,7 @@ from workflow_app.models.competition import (
 from workflow_app.services.competition import campaigns as svc
 from workflow_app.timeutil import deadline_parts, deadline_utc
 
-from .factories import make_campaign, make_entry, stage, track, make_org, make_user
+from .factories import make_campaign, make_entry, make_org, make_user, stage, track
 
 
 def _events(campaign_id: int) -> list[AuditEvent]:

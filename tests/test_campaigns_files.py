@@ -17,7 +17,7 @@ from workflow_app.services.competition import campaigns as svc
 from workflow_app.services.platform.files import MB, read_stored, store_upload
 
 from .factories import make_campaign, make_org, make_user
-from .helpers import EXE, HTML, docx_bytes, pdf_bytes, png_bytes, upload, login
+from .helpers import EXE, HTML, docx_bytes, login, pdf_bytes, png_bytes, upload
 
 DOCS = {"pdf", "docx", "png"}
 

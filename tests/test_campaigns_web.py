@@ -12,7 +12,7 @@ from workflow_app.models.base import utcnow
 from workflow_app.models.competition import Campaign, CampaignKind, CampaignStatus, StageKind
 from workflow_app.services.competition import campaigns as svc
 
-from .factories import make_campaign, stage, make_org, make_user
+from .factories import make_campaign, make_org, make_user, stage
 from .helpers import login, post_form
 
 
@@ -69,8 +69,8 @@ def test_staff_creates_configures_and_opens_a_campaign(app, client):
         c = svc.get_campaign(cid)
         assert c.status == CampaignStatus.open
         assert stage(c, StageKind.expert_review).score_weight == 1.5
-        events = db.session.execute(select(AuditEvent.event).where(AuditEvent.object_id == cid,
-                                                                   AuditEvent.object_type == "campaign")).scalars().all()
+        events = db.session.execute(select(AuditEvent.event).where(
+            AuditEvent.object_id == cid, AuditEvent.object_type == "campaign")).scalars().all()
     assert events[0] == "campaign.created" and events[-1] == "campaign.open"
     assert events.count("campaign.stage_updated") == 3
 

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from workflow_app.extensions import db
 from workflow_app.models import Role
+from workflow_app.models.base import utcnow
 from workflow_app.models.competition import (
     AssignmentStatus,
     CampaignStatus,
@@ -21,9 +22,8 @@ from workflow_app.models.competition import (
     StageKind,
 )
 from workflow_app.models.status_award import AwardStatus, StatusAward, StatusType
-from workflow_app.models.base import utcnow
 
-from .factories import make_campaign, make_entry, stage, make_org, make_user
+from .factories import make_campaign, make_entry, make_org, make_user, stage
 from .helpers import login, post_form
 
 

@@ -13,8 +13,12 @@ from workflow_app.documents.letters import build_letter_docx, build_letter_pdf
 from workflow_app.documents.model import RatingRow, ScoreRow
 from workflow_app.documents.protocols import build_protocol_docx, build_protocol_pdf, initials
 from workflow_app.documents.registry import build_registry_extract_docx, build_registry_extract_pdf
-from workflow_app.documents.scoring import (build_rating_sheet_docx, build_rating_sheet_pdf,
-                                            build_score_sheet_docx, build_score_sheet_pdf)
+from workflow_app.documents.scoring import (
+    build_rating_sheet_docx,
+    build_rating_sheet_pdf,
+    build_score_sheet_docx,
+    build_score_sheet_pdf,
+)
 
 from .helpers import assert_in_order, docx_blocks, docx_open, docx_text, pdf_fonts, pdf_pages, pdf_text
 

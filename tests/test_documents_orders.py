@@ -15,7 +15,15 @@ from workflow_app.documents.model import Annex, OrderDoc, OrderItem, Table
 from workflow_app.documents.orders import build_order_docx, build_order_pdf
 
 from .helpers import (
-    assert_in_order, docx_blocks, docx_open, docx_text, norm, pdf_fonts, pdf_pages, pdf_text, pdf_top_texts,
+    assert_in_order,
+    docx_blocks,
+    docx_open,
+    docx_text,
+    norm,
+    pdf_fonts,
+    pdf_pages,
+    pdf_text,
+    pdf_top_texts,
 )
 
 
@@ -79,7 +87,7 @@ def test_docx_real_table_content(order, order_docx):
     t = docx_open(order_docx).tables[0]
     header = [c.text for c in t.rows[0].cells]
     assert header == list(order.annexes[0].table.headers)
-    for row, expected in zip(t.rows[1:], order.annexes[0].table.rows):
+    for row, expected in zip(t.rows[1:], order.annexes[0].table.rows, strict=False):
         assert [c.text for c in row.cells] == list(expected)
 
 
@@ -101,7 +109,8 @@ def test_fonts_are_embedded_liberation_serif(order_pdf):
 def test_docx_page_setup_fonts_and_page_number_field(order_docx):
     d = docx_open(order_docx)
     sec = d.sections[0]
-    mm = lambda v: round(v / 36000, 1)  # EMU → mm
+    def mm(v):
+        return round(v / 36000, 1)  # EMU → mm
     assert (mm(sec.page_width), mm(sec.page_height)) == (210.0, 297.0)
     assert (mm(sec.left_margin), mm(sec.right_margin), mm(sec.top_margin),
             mm(sec.bottom_margin)) == (20.0, 10.0, 20.0, 20.0)

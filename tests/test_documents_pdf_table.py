@@ -3,12 +3,12 @@ page, multi-line cells, over-wide words and the columns' alignment."""
 import io
 
 import pypdf
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from workflow_app.documents import pdf
 from workflow_app.documents.fonts import FAMILY, register_fonts
 from workflow_app.documents.layout import Spec, TableBlock
 from workflow_app.documents.model import Table
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from .helpers import assert_in_order, pdf_pages
 

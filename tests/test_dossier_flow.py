@@ -14,13 +14,11 @@ from workflow_app.models import AuditEvent, Organization, User
 from workflow_app.models.base import utcnow
 from workflow_app.models.competition import Campaign, CampaignStatus, Entry, EntryStatus, EntryVersion, StageKind
 from workflow_app.services.competition import dossier as svc
-from workflow_app.services.competition import dossier_versions
-from workflow_app.services.competition import entry_check
+from workflow_app.services.competition import dossier_versions, entry_check, richtext
 from workflow_app.services.platform import files
-from workflow_app.services.competition import richtext
 from workflow_app.timeutil import end_of_day
 
-from .factories import stage, track, TITLE, make_world
+from .factories import TITLE, make_world, stage, track
 from .helpers import login, post_form
 
 
@@ -38,7 +36,7 @@ def _editor_data(entry: Entry, **override) -> dict:
                 data[f"tbl-{sec['key']}-{i}"] = [row[i] for row in value or []] + [""]
         else:
             data[f"sec-{sec['key']}"] = value or ""
-    for i, col in enumerate(("name", "position", "role")):
+    for col in ("name", "position", "role"):
         data[f"team-{col}"] = [m[col] for m in entry.team] + [""]
     data.update(override)
     return data
@@ -66,7 +64,8 @@ def test_saving_through_the_editor_sanitises_and_drops_empty_rows(app, client):
         w = make_world()
         e = db.session.get(Entry, w.entry_id)
         data = _editor_data(e)
-    data["sec-2.2"] = '<p>Идея <strong>проекта</strong><script>alert("x")</script></p><a href="javascript:evil()">ссылка</a>'
+    data["sec-2.2"] = ('<p>Идея <strong>проекта</strong><script>alert("x")</script></p>'
+                       '<a href="javascript:evil()">ссылка</a>')
     data["tbl-3.2-0"] = ["Семинар", "", "  "]
     data["tbl-3.2-1"] = ["Педагоги", "", ""]
     data["tbl-3.2-2"] = ["Обучение", "", ""]
@@ -238,7 +237,8 @@ def test_submission_freezes_versions_that_never_change(app, client):
         svc.submit(appa, e)
         db.session.commit()
         v1 = dossier_versions.version(e, 1)
-        assert v1.sha256 == dossier_versions.canonical_hash(v1.content) == dossier_versions.canonical_hash(dossier_versions.snapshot(e))
+        now_hash = dossier_versions.canonical_hash(dossier_versions.snapshot(e))
+        assert v1.sha256 == dossier_versions.canonical_hash(v1.content) == now_hash
         v1_content, v1_sha = dict(v1.content), v1.sha256
         v1_pdf = files.read_stored(v1.pdf_file)
         text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(v1_pdf)).pages)

@@ -10,7 +10,7 @@ from workflow_app.machines.entry import entry_lifecycle
 from workflow_app.models import OrgType
 from workflow_app.models.competition import Campaign
 
-from .factories import make_entry, fill, make_world, make_org
+from .factories import fill, make_entry, make_org, make_world
 from .helpers import login
 
 

@@ -18,7 +18,7 @@ from workflow_app.services.competition import dossier as svc
 from workflow_app.services.competition import entry_check
 from workflow_app.timeutil import end_of_day
 
-from .factories import make_entry, TITLE, fill, make_world, make_org
+from .factories import TITLE, fill, make_entry, make_org, make_world
 from .helpers import login, post_form
 
 
@@ -107,7 +107,8 @@ def test_two_staff_on_one_entry_the_stale_one_changes_nothing(app):
     assert v1 == v2
     assert first.post(f"{page_url}/admit", data={"csrf_token": tok1, "expected_version": v1}).status_code == 302
     resp = second.post(f"{page_url}/return", data={"csrf_token": tok2, "expected_version": v2,
-                                                  "reason": "Исправить", "due": (date.today() + timedelta(days=3)).isoformat()},
+                                                  "reason": "Исправить",
+                                                  "due": (date.today() + timedelta(days=3)).isoformat()},
                        follow_redirects=True)
     assert "изменена другим пользователем" in resp.get_data(as_text=True)
     with app.app_context():

@@ -1,8 +1,8 @@
 """The schema comes only from Alembic: an upgraded database equals the models, both ways round."""
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-import pytest
 from sqlalchemy import inspect
 
 from workflow_app.extensions import db

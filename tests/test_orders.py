@@ -15,9 +15,8 @@ from workflow_app.models import AuditEvent, Role
 from workflow_app.models.competition import CampaignStatus, Decision, EntryStatus
 from workflow_app.models.orders import Order, OrderKind, OrderStatus
 from workflow_app.models.status_award import AwardStatus, StatusAward, StatusType
-from workflow_app.services.platform import files
 from workflow_app.services import orders
-from workflow_app.services.platform import settings
+from workflow_app.services.platform import files, settings
 
 from .factories import make_campaign, make_entry, make_org, make_user
 from .helpers import login, post_form

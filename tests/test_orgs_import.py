@@ -97,7 +97,8 @@ def test_org_rows_report_every_problem():
     report = validate_orgs(read_table(xlsx(rows)), OrgReference(MUNIS, {(1, "гимназия")}))
     errors = {r.line: r.errors for r in report.rows}
     assert errors[2] == []
-    assert errors[3] == ["Неизвестный тип организации «ШКОЛА». Допустимые: ДОО, ОО, ОДОД, СОО, ПОО, МОУО, ТМС, ВУЗ, Иное.",
+    assert errors[3] == ["Неизвестный тип организации «ШКОЛА». "
+                         "Допустимые: ДОО, ОО, ОДОД, СОО, ПОО, МОУО, ТМС, ВУЗ, Иное.",
                          "Неизвестный муниципалитет «Москва».",
                          "Некорректный адрес электронной почты «bad@».",
                          "ИНН должен состоять из 10 или 12 цифр."]
@@ -253,7 +254,8 @@ def test_confirm_after_conflicting_change_is_refused(app, staff):
     preview_url = resp.headers["Location"]
     assert "Ошибок нет" in staff.get(preview_url).get_data(as_text=True)
     with app.app_context():  # meanwhile another member of staff adds one of the organisations by hand
-        db.session.add(Organization(org_type=OrgType.DOO, full_name="муниципальное дошкольное учреждение детский сад № 5",
+        db.session.add(Organization(org_type=OrgType.DOO,
+                                    full_name="муниципальное дошкольное учреждение детский сад № 5",
                                     short_name="д/с 5", municipality=municipality("sochi")))
         db.session.commit()
     resp = confirm(staff, preview_url)

@@ -24,10 +24,10 @@ from workflow_app.models.competition import (
     StageKind,
 )
 from workflow_app.services.competition import results
-from workflow_app.services.competition.review import SheetInvalid
 from workflow_app.services.competition.ranking import full_ranking
+from workflow_app.services.competition.review import SheetInvalid
 
-from .factories import make_campaign, make_entry, stage, track, score, make_user, make_expert, org, sheet
+from .factories import make_campaign, make_entry, make_expert, make_user, org, score, sheet, stage, track
 
 
 def audits(event, object_id=None):
@@ -51,7 +51,7 @@ def world(ctx):
     ]):
         e = make_entry(c, org(n=i), track_code=tr, status=EntryStatus.scored, title=name,
                        submitted_at=t0 + timedelta(minutes=i))
-        for x, total in zip(xs, totals):
+        for x, total in zip(xs, totals, strict=False):
             sheet(e, x, review, total=total)
         entries[name] = e
     return c, entries, xs, staff
@@ -75,7 +75,8 @@ def test_shortlist_preview_then_confirm(world):
 def test_panel_scores_complete_the_defence(world):
     c, entries, xs, staff = world
     results.apply_shortlist(c, actor=staff, token=results.shortlist_plan(c).token)
-    panel = [make_expert(name="Член комиссии 1"), make_expert(name="Член комиссии 2", organization=entries["B"].organization)]
+    panel = [make_expert(name="Член комиссии 1"),
+             make_expert(name="Член комиссии 2", organization=entries["B"].organization)]
     db.session.add(ExpertConflict(expert_id=panel[0].id, organization_id=entries["C"].organization_id,
                                   reason="Работал в организации"))
     db.session.flush()

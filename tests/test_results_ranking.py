@@ -13,7 +13,7 @@ from workflow_app.models.base import utcnow
 from workflow_app.models.competition import EntryStatus, FinalScoreMode, StageKind
 from workflow_app.services.competition.ranking import full_ranking, strictness_query
 
-from .factories import make_campaign, make_entry, stage, track, make_expert, org, sheet
+from .factories import make_campaign, make_entry, make_expert, org, sheet, stage, track
 
 REVIEW_MAX = Decimal(105)  # preset: 10 criteria × 10 points, weights sum to 10.5
 DEFENCE_MAX = Decimal(30)
@@ -48,7 +48,7 @@ def scored(ctx):
     for i, (name, (tr, totals, minute)) in enumerate(plan.items()):
         e = make_entry(c, org(n=i), track_code=tr, status=EntryStatus.scored, title=name,
                        submitted_at=t0 + timedelta(minutes=minute))
-        for x, total in zip(xs, totals):
+        for x, total in zip(xs, totals, strict=False):
             sheet(e, x, review, total=total)
         entries[name] = e
     return c, entries, xs
@@ -106,7 +106,7 @@ def test_final_score_modes(scored):
     defence = stage(c, StageKind.defence)
     for name, pts in (("A", [27, 27]), ("B", [15, 15])):
         entries[name].status = EntryStatus.defended
-        for x, total in zip(xs, pts):
+        for x, total in zip(xs, pts, strict=False):
             sheet(entries[name], x, defence, total=total)
     db.session.flush()
     r = by_title(full_ranking(c))

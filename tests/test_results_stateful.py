@@ -40,7 +40,7 @@ from workflow_app.models.competition import (
 )
 from workflow_app.services.competition import review
 
-from .factories import make_campaign, make_entry, stage, make_user, make_expert, org, score
+from .factories import make_campaign, make_entry, make_expert, make_user, org, score, stage
 
 ENTRY_TRIGGERS = sorted(entry_lifecycle.transitions)
 ASSIGNMENT_TRIGGERS = sorted(assignment_lifecycle.transitions)

@@ -24,7 +24,7 @@ from workflow_app.models.competition import (
     StageKind,
 )
 
-from .factories import make_campaign, make_entry, stage, make_user, make_expert, org, sheet
+from .factories import make_campaign, make_entry, make_expert, make_user, org, sheet, stage
 from .helpers import login, post_form
 
 
@@ -122,7 +122,7 @@ def _story(app):
         review = stage(c, StageKind.expert_review)
         good = make_entry(c, o1, status=EntryStatus.scored, title="Сильный проект")
         weak = make_entry(c, o2, status=EntryStatus.scored, title="Слабый проект")
-        for x, p in zip(xs, (9, 8, 9)):
+        for x, p in zip(xs, (9, 8, 9), strict=False):
             sheet(good, x, review, points=[p] * 10, comments=[f"Замечание {x.full_name.split()[0][:3]}"] * 10)
         for x in xs:
             sheet(weak, x, review, points=[3] * 10)

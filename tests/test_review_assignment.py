@@ -14,7 +14,14 @@ from workflow_app.services.competition import assignment as svc
 from workflow_app.services.competition import assignment_plan as planning
 
 from .factories import (
-    make_campaign, accepted, make_user, admitted_entry, assignments_of, make_expert, org, review_stage,
+    accepted,
+    admitted_entry,
+    assignments_of,
+    make_campaign,
+    make_expert,
+    make_user,
+    org,
+    review_stage,
 )
 from .helpers import login, post_form
 
@@ -131,7 +138,8 @@ def test_preview_then_confirm_assigns_in_one_go_and_notifies(app, client):
         events = db.session.execute(select(AuditEvent.event)).scalars().all()
         assert events.count("assignment.create") == 3
         assert events.count("entry.start_review") == 2 and events.count("assignment.auto_apply") == 1
-        notices = db.session.execute(select(OutboxMessage).where(OutboxMessage.channel == Channel.inapp)).scalars().all()
+        notices = db.session.execute(
+            select(OutboxMessage).where(OutboxMessage.channel == Channel.inapp)).scalars().all()
         assert {n.recipient_email for n in notices} >= {"x1@x.ru", "x2@x.ru", "staff@x.ru"}
 
 

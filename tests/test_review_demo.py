@@ -2,11 +2,11 @@
 import pytest
 from sqlalchemy import func, select
 
+from workflow_app.demo import seed_demo
 from workflow_app.extensions import db
 from workflow_app.models import User
 from workflow_app.models.competition import AssignmentStatus, ExpertProfile, ReviewAssignment, Score
 from workflow_app.services.competition import review_reader
-from workflow_app.demo import seed_demo
 
 
 @pytest.mark.demo
@@ -28,6 +28,6 @@ def test_demo_review_data_is_useful_and_idempotent(app):
         assert mine[0].total is not None and mine[1].total is None
         drafts = db.session.execute(select(func.count(Score.id)).where(
             Score.assignment_id == mine[1].id, Score.points.is_not(None))).scalar_one()
-        assert 0 < drafts
+        assert drafts > 0
         rows = db.session.execute(review_reader.dashboard_query(expert)).all()
         assert len(rows) >= 2 and {r.scored for r in rows} >= {3, 10}

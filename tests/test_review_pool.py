@@ -8,7 +8,7 @@ from workflow_app.extensions import db
 from workflow_app.models import AuditEvent, Role
 from workflow_app.models.competition import EntryStatus, ExpertConflict, ExpertProfile
 
-from .factories import make_campaign, accepted, admitted_entry, make_expert, make_user, org, review_stage
+from .factories import accepted, admitted_entry, make_campaign, make_expert, make_user, org, review_stage
 from .helpers import login, post_form
 
 

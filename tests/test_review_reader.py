@@ -3,11 +3,10 @@ the dashboard costs a constant number of SQL statements whatever the page size."
 import hashlib
 import uuid
 from decimal import Decimal
-
-import pytest
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 from sqlalchemy import event
 
 from workflow_app.extensions import db
@@ -15,7 +14,7 @@ from workflow_app.models.base import utcnow
 from workflow_app.models.competition import AssignmentStatus, EntryAttachment, EntryStatus
 from workflow_app.models.files import StoredFile
 
-from .factories import make_campaign, accepted, admitted_entry, make_expert, org, review_stage
+from .factories import accepted, admitted_entry, make_campaign, make_expert, org, review_stage
 from .helpers import login
 
 SECRET_BYTES = b"%PDF-1.4\n% charter of the school\n"
@@ -102,9 +101,10 @@ def _count_statements(app, client, url: str) -> int:
 
 
 def _add_assignments(app, n: int, start: int) -> None:
+    from sqlalchemy import select
+
     from workflow_app.models import User
     from workflow_app.models.competition import Campaign
-    from sqlalchemy import select
 
     with app.app_context():
         c = db.session.execute(select(Campaign)).scalar_one()

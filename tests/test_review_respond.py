@@ -6,7 +6,7 @@ from workflow_app.extensions import db
 from workflow_app.models import AuditEvent, OutboxMessage, Role
 from workflow_app.models.competition import AssignmentStatus, ExpertConflict
 
-from .factories import make_campaign, accepted, admitted_entry, assignments_of, make_expert, make_user, review_stage
+from .factories import accepted, admitted_entry, assignments_of, make_campaign, make_expert, make_user, review_stage
 from .helpers import login, post_form
 
 

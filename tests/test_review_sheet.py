@@ -19,14 +19,22 @@ from workflow_app.models.competition import (
 from workflow_app.services.competition import review as svc
 
 from .factories import (
-    make_campaign, D, accepted, admitted_entry, assignments_of, criteria, make_expert, make_user, review_stage,
+    D,
+    accepted,
+    admitted_entry,
+    assignments_of,
+    criteria,
+    make_campaign,
+    make_expert,
+    make_user,
+    review_stage,
 )
 from .helpers import login, post_form
 
 
 def _sheet_data(crits, points, comment="обосновано"):
     data = {}
-    for c, p in zip(crits, points):
+    for c, p in zip(crits, points, strict=False):
         data[f"points_{c.id}"] = p
         data[f"comment_{c.id}"] = comment
     return data
@@ -82,7 +90,7 @@ def test_draft_keeps_points_then_submit_stores_the_weighted_total_and_locks(app,
     resp = post_form(client, url, _sheet_data(crits, [str(p).replace(".", ",") for p in points])
                      | {"send": "Отправить", "overall_comment": "Сильная заявка"})
     assert resp.status_code == 302
-    expected = sum(p * w for p, (_, _, w) in zip(points, info))
+    expected = sum(p * w for p, (_, _, w) in zip(points, info, strict=False))
     with app.app_context():
         a = db.session.get(ReviewAssignment, aid)
         assert a.status == AssignmentStatus.submitted and a.total == expected and a.submitted_at

@@ -4,10 +4,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from workflow_app import create_app
+from workflow_app import audit, create_app
 from workflow_app.extensions import db
 from workflow_app.models import AuditEvent, Role
-from workflow_app import audit
 from workflow_app.services.platform import passwords
 
 from .factories import make_org, make_user

@@ -18,7 +18,6 @@ from workflow_app.models.orders import Order, OrderKind
 from workflow_app.services import orders
 from workflow_app.services.competition import campaigns as svc
 from workflow_app.services.competition import commission
-
 from workflow_app.timeutil import deadline_parts
 
 from .factories import make_campaign, make_org, make_user, stage, track

@@ -14,8 +14,14 @@ from sqlalchemy.exc import IntegrityError
 
 from workflow_app.extensions import db
 from workflow_app.models import Channel, OutboxMessage, Role
-from workflow_app.models.competition import AssignmentStatus, CampaignStatus, Decision, EntryStatus, \
-    ReviewAssignment, StageKind
+from workflow_app.models.competition import (
+    AssignmentStatus,
+    CampaignStatus,
+    Decision,
+    EntryStatus,
+    ReviewAssignment,
+    StageKind,
+)
 from workflow_app.models.orders import Order, OrderApproval, OrderKind, OrderStatus
 from workflow_app.models.results import DecisionOverride
 from workflow_app.models.status_award import StatusAward, StatusType

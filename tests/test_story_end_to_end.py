@@ -13,7 +13,6 @@ happened: after every step the audit log must hold exactly one row per state cha
 """
 from __future__ import annotations
 
-import pytest
 import re
 from collections import Counter
 from datetime import timedelta
@@ -24,6 +23,7 @@ from io import BytesIO
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select
 
 from workflow_app.extensions import db
@@ -209,7 +209,7 @@ class Journal:
             assert chain[-1].to_state == after, (key, [r.event for r in chain], after)
             if before is not None:
                 assert chain[0].from_state == before, (key, chain[0].event, chain[0].from_state, before)
-            for prev, nxt in zip(chain, chain[1:]):
+            for prev, nxt in zip(chain, chain[1:], strict=False):
                 assert nxt.from_state == prev.to_state, (key, prev.event, nxt.event)
         unexplained = [r.event for r in transitions if (r.object_type, r.object_id) not in changed]
         assert not unexplained, f"audit rows for state changes that did not happen: {unexplained}"
@@ -237,7 +237,7 @@ EXPERTS = [("Орлова Анна Сергеевна", "sochi"), ("Волков
 
 
 def weighted(points: list[str], weights: list[Decimal]) -> Decimal:
-    return sum((Decimal(p.replace(",", ".")) * w for p, w in zip(points, weights)), Decimal(0))
+    return sum((Decimal(p.replace(",", ".")) * w for p, w in zip(points, weights, strict=False)), Decimal(0))
 
 
 def _people(app) -> dict:
@@ -449,7 +449,7 @@ def test_innovation_search_from_announcement_to_signed_order(app):
         html = text_of(client.get(f"/expert/assignments/{aid}/sheet"))
         crit = [int(x) for x in re.findall(r'name="points_(\d+)"', html)]
         assert len(crit) == len(points)
-        data = {f"points_{c}": p for c, p in zip(crit, points)}
+        data = {f"points_{c}": p for c, p in zip(crit, points, strict=False)}
         data |= {f"comment_{c}": f"{comment}, критерий {n}" for n, c in enumerate(crit, 1)}
         data |= {"overall_comment": comment, "send": "Отправить"}
         resp = submit(client, f"/expert/assignments/{aid}/sheet", data=data)
@@ -486,16 +486,16 @@ def test_innovation_search_from_announcement_to_signed_order(app):
 
     # 8. The ranking: each track's entry with the mean of its experts' weighted totals.
     def pct(x: Decimal, mx: Decimal) -> str:
-        return "%.2f" % float(round(x * 100 / mx, 4))
+        return f"{float(round(x * 100 / mx, 4)):.2f}"
 
     mean_a = (t_high + t_low + weighted(A_EXTRA, REVIEW_WEIGHTS)) / 3
     mean_b = (weighted(B_ONE, REVIEW_WEIGHTS) + weighted(B_TWO, REVIEW_WEIGHTS)) / 2
     ranking = text_of(staff.get(f"/results/campaigns/{cid}?track=ОО"))
     row = row_of(ranking, codes["A"])
-    assert f" 3 {'%.2f' % float(round(mean_a, 4))} {pct(mean_a, review_max)} " in row
+    assert f" 3 {f'{float(round(mean_a, 4)):.2f}'} {pct(mean_a, review_max)} " in row
     assert "шорт-лист" in row and "расхождение" in row and "Оценена" in row
     row = row_of(text_of(staff.get(f"/results/campaigns/{cid}?track=ДОО")), codes["B"])
-    assert f" 2 {'%.2f' % float(round(mean_b, 4))} {pct(mean_b, review_max)} " in row
+    assert f" 2 {f'{float(round(mean_b, 4)):.2f}'} {pct(mean_b, review_max)} " in row
     assert "шорт-лист" not in row and mean_b * 100 / review_max < 60 <= mean_a * 100 / review_max
 
     # 9. Shortlist: preview, then confirm.
@@ -523,7 +523,7 @@ def test_innovation_search_from_announcement_to_signed_order(app):
         aid = int(re.search(r"/results/defence/(\d+)", listing).group(1))
         html = text_of(client.get(f"/results/defence/{aid}"))
         crit = [int(x) for x in re.findall(r'name="points-(\d+)"', html)]
-        data = {f"points-{c}": p for c, p in zip(crit, DEFENCE[n])}
+        data = {f"points-{c}": p for c, p in zip(crit, DEFENCE[n], strict=False)}
         data |= {f"comment-{c}": "Уверенная защита" for c in crit}
         resp = submit(client, f"/results/defence/{aid}", data=data)
         assert f"Оценка защиты проекта {codes['A']} отправлена." in flash_after(client, resp)
@@ -597,7 +597,8 @@ def test_innovation_search_from_announcement_to_signed_order(app):
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     from pypdf import PdfReader
 
-    pdf_text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(pdf.data)).pages)  # words, not line breaks
+    # words, not line breaks
+    pdf_text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(pdf.data)).pages)
     assert "№ 1" in pdf_text and "Школа успеха для каждого" in pdf_text
     docx = staff.get(f"/orders/{oid}/file.docx")
     assert docx.status_code == 200 and docx.data.startswith(b"PK")

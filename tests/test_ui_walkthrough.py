@@ -7,9 +7,9 @@ import re
 import pytest
 from sqlalchemy import select
 
+from workflow_app.demo import DEMO_PASSWORD
 from workflow_app.extensions import db
 from workflow_app.models.competition import Campaign, CampaignStatus, Entry, EntryStatus
-from workflow_app.demo import DEMO_PASSWORD
 
 from .helpers import login
 

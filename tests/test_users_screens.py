@@ -6,8 +6,16 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from workflow_app.extensions import db
-from workflow_app.models import (AuditEvent, Channel, OutboxMessage, PasswordResetToken, Role, RoleGrant,
-                                 User, UserStatus)
+from workflow_app.models import (
+    AuditEvent,
+    Channel,
+    OutboxMessage,
+    PasswordResetToken,
+    Role,
+    RoleGrant,
+    User,
+    UserStatus,
+)
 
 from .factories import PASSWORD, make_org, make_user, municipality
 from .helpers import login, post_form
@@ -105,7 +113,8 @@ def test_create_validation_in_russian_changes_nothing(app, client):
     # Plain staff cannot grant the admin role.
     resp = post_form(client, "/users/new", _form(roles=["admin"]))
     assert resp.status_code == 422
-    assert "Назначать и снимать роли «Администратор» и «Подписант» может только администратор." in resp.get_data(as_text=True)
+    assert ("Назначать и снимать роли «Администратор» и «Подписант» может только администратор."
+            in resp.get_data(as_text=True))
     with app.app_context():
         assert db.session.execute(select(func.count(User.id))).scalar_one() == 2
         assert db.session.execute(select(func.count(OutboxMessage.id))).scalar_one() == 0

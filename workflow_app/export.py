@@ -14,7 +14,6 @@ from openpyxl.styles import Font
 
 from .timeutil import to_local_naive
 
-
 _PLAIN = (int, float, Decimal, type(None))
 
 

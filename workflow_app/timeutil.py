@@ -6,9 +6,9 @@ and for the Russian date/time formats.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
-from zoneinfo import ZoneInfo
 
 from .models.base import utcnow
 
@@ -43,7 +43,8 @@ def deadline_utc(day: date | None, at: time | None = None) -> datetime | None:
 
 def end_of_day(day: date) -> datetime:
     """A date picked in the UI means «until the end of that day, local time» (in UTC)."""
-    return deadline_utc(day)
+    local = datetime.combine(day, END_OF_DAY, tzinfo=display_tz())
+    return local.astimezone(UTC)
 
 
 def local_midnight_utc(day: date) -> datetime:

@@ -170,10 +170,7 @@ def _error_page(code: int, title: str, text: str):
         db.session.rollback()
         # Our own abort(400, description="…") carries a Russian explanation; Werkzeug's English one doesn't.
         own = getattr(exc, "description", None)
-        if code == 400 and own and own != type(exc).description:
-            text_ = own
-        else:
-            text_ = text
+        text_ = own if code == 400 and own and own != type(exc).description else text
         return render_template("errors/error.html", code=code, title=title, text=text_), code
 
     return handler

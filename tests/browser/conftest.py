@@ -56,8 +56,8 @@ def live_server(tmp_path_factory):
 
     from workflow_app import create_app
     from workflow_app.config import TestConfig
-    from workflow_app.extensions import db
     from workflow_app.demo import seed_demo
+    from workflow_app.extensions import db
 
     instance = tmp_path_factory.mktemp("browser-instance")
     config = dict(

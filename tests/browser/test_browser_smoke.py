@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from workflow_app.models import Role
 from workflow_app.demo import DEMO_PASSWORD, USERS
+from workflow_app.models import Role
 
 from .conftest import MOBILE, login, screenshot
 

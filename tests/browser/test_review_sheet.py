@@ -12,7 +12,7 @@ import pytest
 from workflow_app.extensions import db
 from workflow_app.models.competition import AssignmentStatus, EntryStatus, ReviewAssignment
 
-from ..factories import make_campaign, PASSWORD, accepted, admitted_entry, criteria, make_expert, review_stage
+from ..factories import PASSWORD, accepted, admitted_entry, criteria, make_campaign, make_expert, review_stage
 
 pytestmark = pytest.mark.browser
 
@@ -83,7 +83,7 @@ def test_expert_scores_and_submits_in_the_browser(app, app_live_url, browser):
     finally:
         context.close()
 
-    expected = sum(Decimal(v.replace(",", ".")) * w for v, w in zip(points, weights))
+    expected = sum(Decimal(v.replace(",", ".")) * w for v, w in zip(points, weights, strict=False))
     with app.app_context():
         a = db.session.get(ReviewAssignment, aid)
         assert a.status == AssignmentStatus.submitted and a.total == expected

@@ -15,8 +15,8 @@ from ..models.orders import Order, OrderKind
 from ..models.status_award import StatusType
 from ..services import orders
 from ..services.platform import settings
-from . import DEMO_PASSWORD, demo_seeder
 from ..services.platform.passwords import hash_password
+from . import DEMO_PASSWORD, demo_seeder
 
 COMMISSION = [
     ["Гайдук Татьяна Алексеевна", "ректор ГБОУ ИРО Краснодарского края", "председатель"],

@@ -2,7 +2,6 @@
 sheet and one draft for expert@iro.local. Idempotent: a second run adds nothing."""
 from __future__ import annotations
 
-
 from sqlalchemy import func, select
 
 from ..errors import DomainError
@@ -22,9 +21,9 @@ from ..models.competition import (
 from ..services.competition import assignment as assignment_service
 from ..services.competition import assignment_plan as planning
 from ..services.competition import review as review_service
+from ..services.platform.passwords import hash_password
 from . import DEMO_PASSWORD, demo_seeder
 from .campaigns import open_demo_campaign
-from ..services.platform.passwords import hash_password
 
 # (email, full name, position, organisation short name, competences, max load)
 EXPERTS = [

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from html import escape
 from html.parser import HTMLParser
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -49,7 +50,7 @@ class _HtmlToBlocks(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.blocks: list[tuple[str, str, str]] = []
         self.buf: list[str] = []
-        self.lists: list[list] = []  # stack of [kind, counter]
+        self.lists: list[list[Any]] = []  # stack of [kind, counter]
         self.open_inline: list[str] = []
 
     def _flush(self, kind: str = "p", bullet: str = ""):
@@ -80,7 +81,7 @@ class _HtmlToBlocks(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "li":
-            lst = self.lists[-1] if self.lists else ["ul", 0]
+            lst: list[Any] = self.lists[-1] if self.lists else ["ul", 0]
             lst[1] += 1
             self._flush("li", "•" if lst[0] == "ul" else f"{lst[1]}.")
         elif tag == "p":

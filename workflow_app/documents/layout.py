@@ -129,7 +129,7 @@ class Spec:
     def margins(self) -> dict:
         return self.margins_mm or MARGINS_MM
 
-    def add(self, *blocks) -> "Spec":
+    def add(self, *blocks) -> Spec:
         self.blocks.extend(blocks)
         return self
 

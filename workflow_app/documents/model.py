@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Union
 
-Number = Union[int, float, Decimal]
+Number = int | float | Decimal
 
 
 # --------------------------------------------------------------------------- common

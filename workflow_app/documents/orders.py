@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from . import pdf, word
-from .layout import (P, Run, Spec, TableBlock, TwoSide, body, clean, fmt_date, para,
-                     split_paragraphs)
+from .layout import P, Run, Spec, TableBlock, TwoSide, body, clean, fmt_date, para, split_paragraphs
 from .model import OrderDoc
 
 ORDER_WORD = "П Р И К А З"

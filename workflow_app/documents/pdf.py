@@ -9,20 +9,43 @@ from __future__ import annotations
 import bisect
 import io
 from functools import lru_cache
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.lib.utils import simpleSplit
-from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate,
-                                Paragraph, Spacer, Table, TableStyle)
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from .fonts import FAMILY, face, register_fonts
-from .layout import (CELL_PAD_PT, INDENT_MM, PT_PER_MM, Columns, Gap, P, Run, Spec, TableBlock,
-                     TwoSide, column_aligns, column_widths, two_side_left_frac)
+from .layout import (
+    CELL_PAD_PT,
+    INDENT_MM,
+    PT_PER_MM,
+    Columns,
+    Gap,
+    P,
+    Run,
+    Spec,
+    TableBlock,
+    TwoSide,
+    column_aligns,
+    column_widths,
+    two_side_left_frac,
+)
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 LEADING = 1.15            # line height as a multiple of the font size
@@ -134,7 +157,7 @@ class PagedTable(Flowable):
                 prefix.append(prefix[-1] + h)
         self.prefix = prefix
 
-    def _view(self, start: int, stop: int) -> "PagedTable":
+    def _view(self, start: int, stop: int) -> PagedTable:
         return PagedTable(self.header, self.rows, self.heights, self.header_h, self.widths, self.aligns,
                           self.size, start, stop, self.prefix)
 
@@ -167,7 +190,7 @@ class PagedTable(Flowable):
         canv.setFillColor(colors.black)
         # header: paragraphs, vertically centred as Table's VALIGN MIDDLE places a flowable
         y0 = top - self.header_h
-        for p, x in zip(self.header, xs):
+        for p, x in zip(self.header, xs, strict=False):
             h = p.height    # wrapped once to its column in _table; drawOn reuses those lines
             y = y0 + (self.header_h + BOTTOM_PAD - TOP_PAD + h) / 2.0 - h
             p.drawOn(canv, x + CELL_PAD, y)
@@ -179,7 +202,7 @@ class PagedTable(Flowable):
         row_top = y0
         for i in range(self.start, self.stop):
             h = self.heights[i]
-            for cell, x, w, align in zip(self.rows[i], xs, self.widths, self.aligns):
+            for cell, x, w, align in zip(self.rows[i], xs, self.widths, self.aligns, strict=False):
                 if not isinstance(cell, tuple):
                     paragraphs.append((cell, x, w, row_top))
                     continue
@@ -198,7 +221,7 @@ class PagedTable(Flowable):
             row_top -= h
             ys.append(row_top)
         canv.drawText(text)
-        for p, x, w, row_top in paragraphs:
+        for p, x, _w, row_top in paragraphs:
             p.drawOn(canv, x + CELL_PAD, row_top - TOP_PAD - p.height)
         # grid: drawn over the cells, as Table does
         canv.setStrokeColor(colors.black)
@@ -224,15 +247,17 @@ def _table(b: TableBlock, width_mm: float) -> list:
     cell_styles = [style(a, b.size) for a in column_aligns(tbl)]
     fits = [w - 2 * CELL_PAD - 1 for w in widths]
     header = [Paragraph(f"<b>{escape(h)}</b>", head_style) for h in tbl.headers]
-    header_h = max(p.wrap(w - 2 * CELL_PAD, 1e6)[1] for p, w in zip(header, widths)) + pads
+    header_h = max(p.wrap(w - 2 * CELL_PAD, 1e6)[1] for p, w in zip(header, widths, strict=False)) + pads
     # Cells are plain strings, broken into lines with simpleSplit and measured once here: far
     # cheaper than a Paragraph per cell. Only a cell with a word wider than its column becomes a
     # Paragraph (it can break the word).
     string_width = pdfmetrics.stringWidth
     font, size = FAMILY, b.size
-    data, heights = [], []
+    data: list[list[Any]] = []
+    heights: list[float] = []
     for row in tbl.rows:
-        cells, lines_max, extra = [], 1, 0.0
+        cells: list[Any] = []
+        lines_max, extra = 1, 0.0
         for i in range(n):
             v = row[i] if i < len(row) else ""
             if "\n" not in v:

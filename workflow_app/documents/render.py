@@ -1,11 +1,10 @@
 """Dispatch from a document's data class to its PDF/DOCX builder."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from . import certificates, letters, orders, protocols, registry, scoring
-from .model import (CertificateDoc, LetterDoc, OrderDoc, ProtocolDoc, RatingSheetDoc,
-                    RegistryExtractDoc, ScoreSheetDoc)
+from .model import CertificateDoc, LetterDoc, OrderDoc, ProtocolDoc, RatingSheetDoc, RegistryExtractDoc, ScoreSheetDoc
 
 KINDS: dict[type, tuple[Callable[..., bytes], Callable[..., bytes]]] = {
     OrderDoc: (orders.build_order_pdf, orders.build_order_docx),

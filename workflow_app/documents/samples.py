@@ -4,10 +4,29 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from .model import (Annex, CertificateDoc, Institution, LetterDoc, OrderDoc, OrderItem,
-                    OrganizationInfo, Person, ProtocolDoc, ProtocolItem, RatingRow, RatingSheetDoc,
-                    RegistryExtractDoc, ScoreRow, ScoreSheetDoc, Signatory, StatusAwardRow, Table,
-                    TrackResult, Vote, Winner)
+from .model import (
+    Annex,
+    CertificateDoc,
+    Institution,
+    LetterDoc,
+    OrderDoc,
+    OrderItem,
+    OrganizationInfo,
+    Person,
+    ProtocolDoc,
+    ProtocolItem,
+    RatingRow,
+    RatingSheetDoc,
+    RegistryExtractDoc,
+    ScoreRow,
+    ScoreSheetDoc,
+    Signatory,
+    StatusAwardRow,
+    Table,
+    TrackResult,
+    Vote,
+    Winner,
+)
 
 INSTITUTION = Institution(
     ministry_name="Министерство образования, науки и молодёжной политики Краснодарского края",

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import pdf, word
-from .layout import (P, Run, Spec, TableBlock, TwoSide, body, clean, fmt_date, fmt_num, para)
+from .layout import P, Run, Spec, TableBlock, TwoSide, body, clean, fmt_date, fmt_num, para
 from .model import RatingSheetDoc, ScoreSheetDoc, Table
 
 SIGN_LINE = "____________________"

@@ -19,13 +19,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from .layout import (INDENT_MM, Columns, Gap, P, Run, Spec, TableBlock, TwoSide, column_aligns,
-                     column_widths)
+from .layout import INDENT_MM, Columns, Gap, P, Run, Spec, TableBlock, TwoSide, column_aligns, column_widths
 
 FONT = "Times New Roman"      # LibreOffice maps it to the metric-compatible Liberation Serif
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
           "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
-_EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
+_EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -102,7 +101,7 @@ def _setup(doc, spec: Spec) -> None:
         _page_border(sec)
 
     core = doc.core_properties
-    stamp = (datetime.datetime.combine(spec.stamp_date, datetime.time(), datetime.timezone.utc)
+    stamp = (datetime.datetime.combine(spec.stamp_date, datetime.time(), datetime.UTC)
              if spec.stamp_date else _EPOCH)
     core.title = spec.title
     core.author = spec.author
@@ -269,29 +268,29 @@ def _table(doc, b: TableBlock, width_mm: float) -> None:
         tblpr.append(tblw)
     tblw.set(qn("w:type"), "dxa")
     tblw.set(qn("w:w"), str(int(sum(widths) * 56.6929)))
-    for gc, w in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths):
+    for gc, w in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=False):
         gc.set(qn("w:w"), str(int(w * 56.6929)))
     for row in table.rows:
-        for cell, w in zip(row.cells, widths):
+        for cell, w in zip(row.cells, widths, strict=False):
             cell.width = Mm(w)
 
     head_tr, proto_tr = tbl.tr_lst[0], tbl.tr_lst[1]
     trpr = head_tr.get_or_add_trPr()
     trpr.append(OxmlElement("w:tblHeader"))     # repeat on every page
-    for tc, h in zip(head_tr.tc_lst, tbl_data.headers):
+    for tc, h in zip(head_tr.tc_lst, tbl_data.headers, strict=False):
         _cell_text(tc, h, "center", b.size, bold=True)
         tcpr = tc.get_or_add_tcPr()
         va = OxmlElement("w:vAlign")
         va.set(qn("w:val"), "center")
         tcpr.append(va)
-    for tc, a in zip(proto_tr.tc_lst, aligns):
+    for tc, a in zip(proto_tr.tc_lst, aligns, strict=False):
         _cell_text(tc, "", a, b.size)
     tbl.remove(proto_tr)
 
     deepcopy, append, t_tag = copy.deepcopy, tbl.append, qn("w:t")
     for row in tbl_data.rows:
         tr = deepcopy(proto_tr)
-        for t, v in zip(tr.iter(t_tag), row):
+        for t, v in zip(tr.iter(t_tag), row, strict=False):
             _fill(t, v)
         append(tr)
 
@@ -301,9 +300,9 @@ def _columns(doc, b: Columns, width_mm: float) -> None:
     table = doc.add_table(rows=1, cols=2)
     table.autofit = False
     widths = (width_mm * b.left_frac, width_mm * (1 - b.left_frac))
-    for gc, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
+    for gc, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=False):
         gc.set(qn("w:w"), str(int(w * 56.6929)))
-    for cell, w, stack in zip(table.rows[0].cells, widths, (b.left, b.right)):
+    for cell, w, stack in zip(table.rows[0].cells, widths, (b.left, b.right), strict=False):
         cell.width = Mm(w)
         first = cell.paragraphs[0]
         for p in stack:

@@ -1,5 +1,6 @@
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+
 from . import RuForm
 
 REQUIRED = "Заполните это поле."

@@ -14,13 +14,13 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models import OrgType
-from . import BoundedDateField, RuForm
 from ..models.competition import CampaignKind, CampaignStatus, FinalScoreMode, StageKind
+from . import BoundedDateField, RuForm
 
 REQUIRED = "Заполните это поле."
 NUMBER = "Введите число."

@@ -1,5 +1,6 @@
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
 from . import BoundedDateField, RuForm
 
 REQUIRED = "Заполните это поле."

@@ -4,6 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
+
 from . import BoundedDateField, RuForm
 
 REQUIRED = "Заполните это поле."

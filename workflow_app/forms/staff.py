@@ -2,8 +2,17 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (EmailField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
-                     SubmitField, TextAreaField, widgets)
+from wtforms import (
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
@@ -56,7 +65,8 @@ class MultiCheckboxField(SelectMultipleField):
 
 class UserForm(RuForm):
     email = EmailField("E-mail (логин)", validators=[DataRequired(REQUIRED), Email(EMAIL), Length(max=254)])
-    full_name = StringField("ФИО", validators=[DataRequired(REQUIRED), Length(max=200, message="Не более 200 символов.")])
+    full_name = StringField("ФИО", validators=[DataRequired(REQUIRED),
+                                               Length(max=200, message="Не более 200 символов.")])
     position = StringField("Должность", validators=[Length(max=200, message="Не более 200 символов.")])
     phone = StringField("Телефон", validators=[Length(max=60, message="Не более 60 символов.")])
     organization_id = SelectField("Организация (место работы)", coerce=_int_or_none, validate_choice=True)

@@ -21,17 +21,16 @@ from typing import Any
 from sqlalchemy import insert, inspect, select, update
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.util import identity_key
 from transitions import Machine
 
-from .. import policy
+from .. import audit, policy
 from ..actors import is_system
 from ..errors import ConcurrentChange, PermissionDenied, TransitionNotAllowed
 from ..extensions import db
 from ..models import AuditEvent
 from ..models.base import utcnow
-from .. import audit
 
 # A guard returns None when the transition may go ahead, else a reason the user can read.
 Guard = Callable[[Any, "FireContext"], str | None]
@@ -100,7 +99,7 @@ def resolve(name: str) -> Callable:
 class Lifecycle:
     """A lifecycle: states from an Enum (its values are the Russian labels) and transitions."""
 
-    registry: dict[str, "Lifecycle"] = {}
+    registry: dict[str, Lifecycle] = {}
 
     def __init__(self, name: str, title: str, states: type[enum.Enum], initial: enum.Enum,
                  transitions: list[T], object_type: str | None = None):
@@ -255,7 +254,7 @@ def _chunks(ids: list):
         yield ids[i:i + size]
 
 
-def fire_many(lifecycle: Lifecycle, model: type, ids: Iterable[int], trigger: str, *, actor: Any,
+def fire_many(lifecycle: Lifecycle, model: Any, ids: Iterable[int], trigger: str, *, actor: Any,
               reason: str = "", payload: dict | None = None, reasons: Mapping[int, str] | None = None,
               payloads: Mapping[int, dict] | None = None) -> int:
     """Fire one trigger on many rows of `model`, set-based, all or nothing; returns how many changed.
@@ -285,7 +284,7 @@ def fire_many(lifecycle: Lifecycle, model: type, ids: Iterable[int], trigger: st
     reason_of = {i: (reasons.get(i) or reason or "").strip() for i in ids}
     if t.needs_reason and not all(reason_of.values()):
         raise TransitionNotAllowed(f"Для действия «{t.label}» укажите причину.")
-    mapper = inspect(model)
+    mapper: Any = inspect(model)
     pk = mapper.primary_key[0]
     table_cols = model.__table__.c
     versioned = "version" in table_cols
@@ -303,7 +302,7 @@ def fire_many(lifecycle: Lifecycle, model: type, ids: Iterable[int], trigger: st
                 if versioned:
                     version_of[row[0]] = row[2]
         else:
-            stmt = (select(model).where(pk.in_(chunk)).options(lazyload("*")).with_for_update(of=model)
+            stmt: Any = (select(model).where(pk.in_(chunk)).options(lazyload("*")).with_for_update(of=model)
                     .execution_options(populate_existing=True))
             found.update((getattr(o, pk.key), o) for o in db.session.execute(stmt).scalars())
     missing = len(ids) - len(found)
@@ -331,7 +330,7 @@ def fire_many(lifecycle: Lifecycle, model: type, ids: Iterable[int], trigger: st
     if "updated_at" in table_cols:
         values["updated_at"] = now
     for chunk in _chunks(ids):
-        result = db.session.execute(
+        result: Any = db.session.execute(
             update(model.__table__).where(table_cols[pk.key].in_(chunk), table_cols.status.in_(sources))
             .values(**values))
         if result.rowcount != len(chunk):

@@ -1,10 +1,9 @@
 """All models, imported here so Alembic and the app see one metadata."""
+from ..discovery import import_submodules as _import_submodules
 from .audit import AuditEvent
 from .notification import Channel, OutboxMessage
 from .org import Municipality, Organization, OrgStatus, OrgType
 from .user import PasswordResetToken, Role, RoleGrant, User, UserStatus
-
-from ..discovery import import_submodules as _import_submodules
 
 _import_submodules(__import__(__name__, fromlist=["*"]))  # register every other model module
 

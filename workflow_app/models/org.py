@@ -42,7 +42,7 @@ class OrgType(enum.Enum):
         return self.value
 
     @classmethod
-    def from_label(cls, text: str) -> "OrgType | None":
+    def from_label(cls, text: str) -> OrgType | None:
         norm = (text or "").strip().upper().replace("Ё", "Е")
         for member in cls:
             if member.value.upper() == norm or member.name == norm:

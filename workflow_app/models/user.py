@@ -50,7 +50,7 @@ class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
     session_epoch: Mapped[int] = mapped_column(sa.Integer, default=0)
 
     organization: Mapped[Organization | None] = relationship(lazy="joined")
-    grants: Mapped[list["RoleGrant"]] = relationship(
+    grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 

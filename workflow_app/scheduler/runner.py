@@ -107,7 +107,7 @@ class LeaderLock:
             self._fh.close()  # closing the descriptor drops the flock
             self._fh = None
 
-    def __enter__(self) -> "LeaderLock":
+    def __enter__(self) -> LeaderLock:
         return self
 
     def __exit__(self, *exc) -> None:

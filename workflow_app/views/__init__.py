@@ -58,7 +58,8 @@ class Refusal:
 
 
 @contextmanager
-def refusal(form=None, field: str | Callable[[DomainError], str | None] | None = None, *, on_form: bool = False, show: bool = True,
+def refusal(form=None, field: str | Callable[[DomainError], str | None] | None = None, *,
+            on_form: bool = False, show: bool = True,
             catch: type[DomainError] | tuple[type[DomainError], ...] = DomainError) -> Iterator[Refusal]:
     """Run service calls; if one refuses (raises `catch`), nothing of the request is kept and the
     user is told why, in the error's Russian words:

@@ -7,8 +7,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..errors import DomainError
 from ..extensions import db
 from ..forms.auth import ChangePasswordForm, LoginForm, NewPasswordForm, ResetRequestForm
-from ..services.platform import accounts
 from ..links import external_url
+from ..services.platform import accounts
 from . import refusal
 
 bp = Blueprint("auth", __name__)

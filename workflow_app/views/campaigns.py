@@ -452,7 +452,8 @@ def _staff_panel(user) -> Panel:
     return Panel(
         title="Конкурсы",
         lines=[] if counts else ["Конкурсов пока нет. Создайте конкурс из шаблона или скопируйте прошлогодний."],
-        stats=[(s.value, counts[s], url_for("campaigns.index", status=s.name)) for s in CampaignStatus if counts.get(s)],
+        stats=[(s.value, counts[s], url_for("campaigns.index", status=s.name))
+               for s in CampaignStatus if counts.get(s)],
         links=[("Все конкурсы", url_for("campaigns.index")), ("Создать конкурс", url_for("campaigns.create"))],
         empty="Конкурсов пока нет. Создайте конкурс из шаблона или скопируйте прошлогодний.",
     )

@@ -9,19 +9,25 @@ from .. import policy
 from ..downloads import send_stored
 from ..export import build_xlsx, xlsx_response
 from ..extensions import db
-from ..forms.dossier import (AdmitForm, AttachmentForm, BulkConfirmForm, ExtendForm, NewEntryForm, RejectForm,
-                             ReturnForm, SubmitEntryForm, WithdrawForm)
+from ..forms.dossier import (
+    AdmitForm,
+    AttachmentForm,
+    BulkConfirmForm,
+    ExtendForm,
+    NewEntryForm,
+    RejectForm,
+    ReturnForm,
+    SubmitEntryForm,
+    WithdrawForm,
+)
 from ..listing import apply_sort, paginate, parse_args
 from ..machines.entry import entry_lifecycle
 from ..models import Organization, Role
 from ..models.base import utcnow
 from ..models.competition import Campaign, Entry, EntryStatus, Track
-from ..services.platform import audit_journal as audit
-from ..services.competition import entry_check
-from ..services.competition import richtext
 from ..services.competition import dossier as svc
-from ..services.competition import dossier_versions
-from ..services.competition import queries
+from ..services.competition import dossier_versions, entry_check, queries, richtext
+from ..services.platform import audit_journal as audit
 from ..services.platform import queries as platform_queries
 from ..timeutil import format_datetime
 from . import authorize, dashboard, get_or_404, refusal

@@ -10,17 +10,16 @@ from ..extensions import db
 from ..forms import version_of
 from ..forms.orders import NewOrderForm, OrderEditForm, SettingsForm, VersionForm, VisaForm
 from ..listing import paginate, parse_args
+from ..machines.base import fire
 from ..machines.order import order_lifecycle
 from ..models import Role, User
 from ..models.orders import Order, OrderKind, OrderStatus
 from ..models.status_award import AwardStatus, StatusType
-from ..services.platform import files
-from ..services.orders import kinds as order_kinds
 from ..services import orders
+from ..services.orders import kinds as order_kinds
 from ..services.orders import queries as order_queries
+from ..services.platform import files, settings
 from ..services.platform import queries as platform_queries
-from ..services.platform import settings
-from ..machines.base import fire
 from . import authorize, get_or_404, refusal
 from .dashboard import Panel, panel
 from .nav import NavItem, register_nav

@@ -12,10 +12,9 @@ from ..machines import organization_lifecycle
 from ..models import Organization, OrgStatus, OrgType, Role, User
 from ..services.platform import orgs as service
 from ..services.platform.validation import FieldErrors
-from . import authorize
+from . import authorize, get_or_404, refusal
 from .dashboard import Panel, panel
 from .nav import NavItem, register_nav
-from . import get_or_404, refusal
 from .staff_common import int_or_none
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")

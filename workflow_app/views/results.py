@@ -15,13 +15,12 @@ from ..models.competition import (
     Entry,
     ReviewAssignment,
 )
-from ..services.competition import review as review_service
 from ..services.competition import queries
 from ..services.competition import results as svc
+from ..services.competition import review as review_service
 from ..services.competition.ranking import proposal_of, ranking_query, scored_stages, strictness_query
 from ..services.competition.results_export import ranking_xlsx
-from . import authorize, get_or_404, refusal
-from . import dashboard
+from . import authorize, dashboard, get_or_404, refusal
 from .nav import NavItem, register_nav
 
 bp = Blueprint("results", __name__, url_prefix="/results")

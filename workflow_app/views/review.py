@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from urllib.parse import quote
 
 from .. import policy
 from ..errors import ValidationFailed
@@ -25,10 +25,8 @@ from ..models.competition import (
 )
 from ..services.competition import assignment as assignment_service
 from ..services.competition import assignment_plan as planning
-from ..services.competition import expert_pool
-from ..services.competition import queries
+from ..services.competition import expert_pool, queries, review_reader
 from ..services.competition import review as review_service
-from ..services.competition import review_reader
 from ..services.platform import queries as platform_queries
 from . import authorize, get_or_404, refusal
 from .dashboard import Panel, panel

@@ -4,12 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..forms import RuForm
-
 from .. import policy
 from ..errors import DomainError
 from ..export import build_xlsx, xlsx_response
 from ..extensions import db
+from ..forms import RuForm
 from ..forms.staff import ReasonForm, UserForm, choices
 from ..listing import paginate, parse_args
 from ..machines import user_lifecycle
@@ -18,9 +17,8 @@ from ..services.platform import queries as platform_queries
 from ..services.platform import users as service
 from ..services.platform.orgs import visible_municipalities
 from ..services.platform.validation import FieldErrors
-from . import authorize
+from . import authorize, get_or_404, refusal
 from .nav import NavItem, register_nav
-from . import get_or_404, refusal
 from .staff_common import int_or_none, set_password_link
 
 bp = Blueprint("users", __name__, url_prefix="/users")

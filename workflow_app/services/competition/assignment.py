@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
+from ... import audit
 from ...actors import SystemActor
 from ...errors import ConcurrentChange, DomainError, ValidationFailed
 from ...extensions import db
@@ -23,7 +24,6 @@ from ...models.competition import (
     ReviewAssignment,
     Stage,
 )
-from ... import audit
 from ..platform import outbox
 from .assignment_plan import (
     STAGE_ENTRY_STATES,
@@ -41,7 +41,6 @@ from .assignment_plan import (
     load_experts,
     rank_candidates,
 )
-
 
 # --- applying -----------------------------------------------------------------------------------
 

@@ -1,12 +1,12 @@
 """The commission meeting of a campaign: what its protocol records."""
 from __future__ import annotations
 
+from ... import audit
 from ...errors import ValidationFailed
 from ...extensions import db
 from ...models.commission import CommissionMeeting
 from ...models.competition import Campaign
 from ...policy import require
-from ... import audit
 from ..platform import settings
 
 

@@ -13,14 +13,13 @@ from itertools import zip_longest
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from ... import policy
+from ... import audit, policy
 from ...errors import ConcurrentChange, PermissionDenied, TransitionNotAllowed, ValidationFailed
 from ...extensions import db
 from ...machines.base import fire, lock
 from ...machines.entry import entry_lifecycle
 from ...models import Organization, OrgStatus, Role, RoleGrant, User, UserStatus
 from ...models.base import utcnow
-from ...timeutil import format_datetime
 from ...models.competition import (
     Campaign,
     CampaignStatus,
@@ -31,11 +30,10 @@ from ...models.competition import (
     StageKind,
     Track,
 )
-from ... import audit
-from ..platform import outbox
+from ...timeutil import format_datetime
+from ..platform import files, outbox
 from . import dossier_versions, richtext
 from .dossier_versions import TEAM_COLUMNS
-from ..platform import files
 
 EDITABLE = (EntryStatus.draft, EntryStatus.returned)
 WITHDRAWABLE = (EntryStatus.draft, EntryStatus.submitted, EntryStatus.returned, EntryStatus.admitted,
@@ -151,7 +149,7 @@ def parse_form(campaign: Campaign, form) -> dict:
             dossier[key] = _rows([form.getlist(f"tbl-{key}-{i}") for i in range(len(cols))], len(cols))
         else:
             dossier[key] = richtext.sanitize(form.get(f"sec-{key}", ""))
-    team = [dict(zip(TEAM_COLUMNS, r)) for r in
+    team = [dict(zip(TEAM_COLUMNS, r, strict=False)) for r in
             _rows([form.getlist(f"team-{c}") for c in TEAM_COLUMNS], len(TEAM_COLUMNS))]
     return {
         "title": " ".join((form.get("title") or "").split())[:500],

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import contains_eager
 
-from ... import policy
+from ... import audit, policy
 from ...errors import ConcurrentChange, DomainError, PermissionDenied, ValidationFailed
 from ...extensions import db
 from ...listing import ListArgs, like_pattern
@@ -18,7 +18,6 @@ from ...models import AuditEvent, Municipality, Organization, User
 from ...models.base import utcnow
 from ...models.competition import Entry, EntryStatus, Track
 from ...timeutil import end_of_day
-from ... import audit
 from . import dossier
 
 

@@ -5,6 +5,7 @@ import json
 
 from sqlalchemy import String, cast, func, or_, select
 
+from ... import audit
 from ...errors import ValidationFailed
 from ...extensions import db
 from ...listing import like_pattern
@@ -18,7 +19,6 @@ from ...models.competition import (
     ReviewAssignment,
     Track,
 )
-from ... import audit
 from .assignment_plan import LIVE
 from .presets import TRACKS_INNOVATION
 

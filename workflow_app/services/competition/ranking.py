@@ -34,15 +34,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import (
+    Float,
     Select,
     and_,
     case,
+    cast,
     exists,
     func,
     literal,
     literal_column,
-    Float,
-    cast,
     null,
     or_,
     select,
@@ -232,7 +232,7 @@ def final_score_expr(campaign: Campaign, pcts):
     weights = [Decimal(s.score_weight if s.score_weight is not None else 1) for s, _ in pcts]
     if campaign.final_score_mode == FinalScoreMode.weighted_stages and sum(weights) > 0:
         total_w = sum(weights)
-        parts = [func.coalesce(pct, 0) * float(w / total_w) for (_, pct), w in zip(pcts, weights) if w]
+        parts = [func.coalesce(pct, 0) * float(w / total_w) for (_, pct), w in zip(pcts, weights, strict=False) if w]
         expr = parts[0]
         for p in parts[1:]:
             expr = expr + p

@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm.util import identity_key
 
+from ... import audit
 from ...actors import SystemActor
 from ...errors import DomainError, TransitionNotAllowed, ValidationFailed
 from ...extensions import db
@@ -39,7 +40,6 @@ from ...models.competition import (
     StageKind,
 )
 from ...models.results import CampaignDecision, DecisionOverride
-from ... import audit
 from ..platform import outbox
 from .ranking import ELIGIBLE_STATUSES, full_ranking, proposal_of
 

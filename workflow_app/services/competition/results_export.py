@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-
 from sqlalchemy import Float, case, cast, func, select
 
 from ...export import build_xlsx

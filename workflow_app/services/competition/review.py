@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import or_, select
 
+from ... import audit, policy
 from ...actors import SystemActor
 from ...errors import DomainError, TransitionNotAllowed, ValidationFailed
 from ...extensions import db
@@ -24,10 +25,8 @@ from ...models.competition import (
     Score,
     Stage,
 )
-from ... import policy
-from . import assignment as assignment_service
-from ... import audit
 from ..platform import outbox
+from . import assignment as assignment_service
 from .review_reader import READABLE
 
 TWO_PLACES = Decimal("0.01")

@@ -2,6 +2,7 @@
 (a frozen version as the expert sees it, redacted when the review is blind)."""
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 
@@ -60,10 +61,8 @@ def dashboard_query(user, q: str = "", status: str = ""):
         pat = like_pattern(q)
         stmt = stmt.where(or_(Entry.code.ilike(pat, escape="\\"), Entry.title.ilike(pat, escape="\\")))
     if status:
-        try:
+        with contextlib.suppress(KeyError):
             stmt = stmt.where(RA.status == AssignmentStatus[status])
-        except KeyError:
-            pass
     return stmt
 
 

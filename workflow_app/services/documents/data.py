@@ -11,8 +11,7 @@ from ...models import Organization
 from ...models.commission import CommissionMeeting
 from ...models.competition import Campaign, Decision, Entry, ReviewAssignment, Score, Track
 from ...models.status_award import AwardStatus, StatusAward
-from ..competition import campaigns
-from ..competition import review
+from ..competition import campaigns, review
 from ..platform import settings
 
 
@@ -194,8 +193,8 @@ def demo_documents() -> dict[str, object]:
     """One document of every kind from what is in the database (the demo data after `make run`).
 
     Kinds with nothing to show yet are left out; the caller fills them from documents.samples."""
-    from ...models.orders import Order, OrderStatus
     from ...models.competition import AssignmentStatus
+    from ...models.orders import Order, OrderStatus
     from ..orders import to_doc
 
     out: dict[str, object] = {}

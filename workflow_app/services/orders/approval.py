@@ -14,7 +14,6 @@ from ...models.base import utcnow
 from ...models.orders import Order, OrderApproval, OrderStatus, VisaStatus
 from ..platform import outbox, settings
 
-
 # --- approval ------------------------------------------------------------------------------------
 
 def _current_round(order: Order) -> int:

@@ -19,7 +19,6 @@ from ...timeutil import today_local
 from ..platform import files, settings
 from .drafting import DOCX, FINAL, PDF, file_name, render
 
-
 # --- signing -------------------------------------------------------------------------------------
 
 def next_number(year: int) -> int:

@@ -8,11 +8,11 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, or_, select, update
 
+from ... import audit
 from ...errors import DomainError, ValidationFailed
 from ...extensions import db
 from ...models import AuditEvent, PasswordResetToken, User
 from ...models.base import utcnow
-from ... import audit
 from . import outbox
 from .passwords import check_strength, hash_password, needs_rehash, verify_password
 

@@ -12,7 +12,6 @@ from ...machines.base import Lifecycle
 from ...models import AuditEvent
 from ...timeutil import local_midnight_utc
 
-
 # --- the staff journal: filtering, labels, export ---------------------------------------------
 
 # Russian names of events that are not lifecycle transitions (those take the transition's label).

@@ -10,6 +10,7 @@ request), the files it wrote are deleted again, so a refused action leaves nothi
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -193,10 +194,8 @@ def _keep_uploads(session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _drop_uploads(session) -> None:
     for path in session.info.pop(_PENDING, []):
-        try:
+        with contextlib.suppress(FileNotFoundError):
             path.unlink()
-        except FileNotFoundError:
-            pass
 
 
 def store_bytes(data: bytes, *, original_name: str, content_type: str, user=None) -> StoredFile:

@@ -17,10 +17,10 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ... import audit
 from ...errors import ConcurrentChange
 from ...extensions import db
 from ...models import Municipality, Organization, OrgStatus, OrgType, Role, User
-from ... import audit
 from . import import_table, org_import
 from .org_import import MunicipalityIndex, OrgReference, Report, UserReference
 from .orgs import OrgData, create_org

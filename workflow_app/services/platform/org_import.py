@@ -14,7 +14,6 @@ from ...models import OrgType, Role
 from .import_table import ORG_COLUMNS, USER_COLUMNS, Column, Table, map_columns
 from .validation import clean, email_error, inn_error, name_key, normalize_inn
 
-
 # --- reference data ---------------------------------------------------------------------------
 
 _MUNI_PREFIX = re.compile(r"^(город-курорт|город|г\.?\s*-?\s*к\.|г\.|г\s)\s*")
@@ -36,7 +35,7 @@ class MunicipalityIndex:
     by_key: dict[str, int | None] = field(default_factory=dict)  # None: ambiguous
 
     @classmethod
-    def build(cls, rows: Iterable[tuple[int, str, str]]) -> "MunicipalityIndex":
+    def build(cls, rows: Iterable[tuple[int, str, str]]) -> MunicipalityIndex:
         """rows: (id, code, name)."""
         idx = cls()
         for mid, code, name in rows:

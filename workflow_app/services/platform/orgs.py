@@ -8,13 +8,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.exc import StaleDataError
 
-from ... import policy
+from ... import audit, policy
 from ...errors import ConcurrentChange
 from ...extensions import db
 from ...listing import ListArgs, apply_sort
 from ...machines import fire, lock, organization_lifecycle
 from ...models import AuditEvent, Municipality, Organization, OrgStatus, OrgType, Role, RoleGrant, User
-from ... import audit
 from .validation import FieldErrors, clean, contains_ci, email_error, inn_error, name_key, normalize_inn
 
 EDITABLE = ("org_type", "full_name", "short_name", "municipality_id", "address", "head_name",
@@ -41,7 +40,7 @@ class OrgData:
     phone: str = ""
     inn: str | None = None
 
-    def cleaned(self) -> "OrgData":
+    def cleaned(self) -> OrgData:
         return OrgData(
             org_type=self.org_type, full_name=clean(self.full_name), short_name=clean(self.short_name),
             municipality_id=self.municipality_id, address=clean(self.address),

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from sqlalchemy import Select, or_, select
 
+from ... import audit
 from ...errors import DomainError
 from ...extensions import db
 from ...models import Channel, OutboxMessage, User
 from ...models.base import utcnow
-from ... import audit
 
 
 def _queue(channel: Channel, dedup_key: str, *, subject: str, body: str,

@@ -1,6 +1,8 @@
 """Password hashing (argon2id) and the password rules users are told about."""
 from __future__ import annotations
 
+import contextlib
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -55,7 +57,5 @@ _DUMMY = _hasher.hash("dummy-password-for-timing")
 
 
 def _verify_dummy(password: str) -> None:
-    try:
+    with contextlib.suppress(VerifyMismatchError, VerificationError, InvalidHashError):
         _hasher.verify(_DUMMY, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        pass

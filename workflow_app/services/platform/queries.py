@@ -7,8 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 
 from ...extensions import db
-from ...models import (AuditEvent, Channel, Municipality, Organization, OrgStatus, OutboxMessage, Role,
-                       RoleGrant, User)
+from ...models import AuditEvent, Channel, Municipality, Organization, OrgStatus, OutboxMessage, Role, RoleGrant, User
 
 
 def count_orgs_in(municipality_ids: Iterable[int]) -> int:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ... import audit
 from ...extensions import db
 from ...models.settings import AppSetting
-from ... import audit
 
 INSTITUTION_KEY = "institution"
 

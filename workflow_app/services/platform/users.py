@@ -11,16 +11,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.exc import StaleDataError
 
-from ... import policy
+from ... import audit, policy
 from ...errors import ConcurrentChange, TransitionNotAllowed
 from ...extensions import db
 from ...listing import ListArgs, apply_sort
 from ...machines import fire, lock, user_lifecycle
 from ...models import Municipality, Organization, Role, RoleGrant, User, UserStatus
 from ...models.base import utcnow
-from . import accounts
-from ... import audit
-from . import outbox
+from . import accounts, outbox
 from .validation import FieldErrors, clean, contains_ci, email_error
 
 SORTABLE = ("name", "email", "organization", "status", "last_login", "created")

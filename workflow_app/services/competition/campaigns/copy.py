@@ -12,7 +12,6 @@ from ....timeutil import shift_deadline, shift_years
 from .common import SETTINGS_FIELDS, S, _fail
 from .setup import validate_header
 
-
 # --- copy --------------------------------------------------------------------------------------
 
 def copy_campaign(source: Campaign, *, year: Any, name: str = "", actor) -> Campaign:

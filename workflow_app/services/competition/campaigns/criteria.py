@@ -13,7 +13,6 @@ from ....models.competition import Campaign, Criterion, Score, Stage, Track
 from ....policy import require
 from .common import _as_int, _begin_edit, _decimal, _fail, _jsonable, _touch
 
-
 # --- criteria ----------------------------------------------------------------------------------
 
 def criteria_locked(campaign: Campaign) -> bool:

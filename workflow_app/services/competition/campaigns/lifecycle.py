@@ -13,7 +13,6 @@ from .common import stage_of
 from .criteria import criteria_for
 from .structure import check_stage_dates
 
-
 # --- lifecycle ---------------------------------------------------------------------------------
 
 def missing_for_open(campaign: Campaign) -> list[str]:

@@ -7,7 +7,6 @@ from ....extensions import db
 from ....models.competition import Campaign, CampaignStatus
 from .common import S
 
-
 # --- reading -----------------------------------------------------------------------------------
 
 def get_campaign(campaign_id: int) -> Campaign | None:

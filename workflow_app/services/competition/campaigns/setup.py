@@ -29,7 +29,6 @@ from .common import (
 )
 from .criteria import criteria_locked
 
-
 # --- creation ----------------------------------------------------------------------------------
 
 def default_code_prefix(kind: CampaignKind) -> str:

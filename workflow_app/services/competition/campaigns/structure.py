@@ -27,7 +27,6 @@ from .common import (
 )
 from .criteria import criteria_locked
 
-
 # --- tracks ------------------------------------------------------------------------------------
 
 def _clean_track(campaign: Campaign, data: dict, track: Track | None) -> dict:
@@ -117,7 +116,8 @@ def check_stage_dates(stages: list[tuple[StageKind, date | None, datetime | None
     by_kind = {k: (s, d) for k, s, d in stages}
     for kind, (starts, deadline) in by_kind.items():
         if starts and deadline and starts > deadline.astimezone(tz).date():
-            errors.append(f"Этап «{kind.value}»: дата начала {starts:%d.%m.%Y} позже срока {format_datetime(deadline)}.")
+            errors.append(f"Этап «{kind.value}»: дата начала {starts:%d.%m.%Y} "
+                          f"позже срока {format_datetime(deadline)}.")
     dated = [(k, by_kind[k][1]) for k in STAGE_ORDER if k in by_kind and by_kind[k][1] is not None]
     for i, (earlier, d1) in enumerate(dated):
         for later, d2 in dated[i + 1:]:
