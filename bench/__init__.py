@@ -1,6 +1,27 @@
 """Benchmarks: every module in this package exposes `run() -> dict[str, float]`."""
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Callable
+
+PG_ADMIN = os.environ.get("BENCH_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{db}"
+
+
+def on_scratch_database(measure: Callable[[str], dict], targets: dict) -> dict:
+    """Run `measure(database_url)` on a PostgreSQL database of its own, dropped afterwards."""
+    import psycopg
+
+    dbname = f"wf_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{dbname}"')
+    try:
+        return with_targets(measure(PG_URL.format(db=dbname)), targets)
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+
 
 def with_targets(figures: dict, targets: dict) -> dict:
     """Figures in their order, each followed by `<name>_target` and `<name>_vs_target` (≤ 1 is met)."""

@@ -27,13 +27,10 @@ import re
 import statistics
 import tempfile
 import time
-import uuid
 from contextlib import contextmanager
 
-from . import with_targets
+from . import on_scratch_database
 
-PG_ADMIN = os.environ.get("BENCH_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{db}"
 N_ENTRIES = int(os.environ.get("BENCH_ENTRIES", "10000"))
 PASSWORD = "bench-pass-2026"
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -104,16 +101,7 @@ def _count(engine, client, url: str) -> int:
 
 
 def run() -> dict[str, float]:
-    import psycopg
-
-    dbname = f"wf_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{dbname}"')
-    try:
-        return with_targets(_measure(PG_URL.format(db=dbname)), TARGETS)
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+    return on_scratch_database(_measure, TARGETS)
 
 
 def _measure(url: str) -> dict[str, float]:

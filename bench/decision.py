@@ -12,25 +12,15 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-import uuid
 
-from . import with_targets
-from .competition import N_ENTRIES, PG_ADMIN, PG_URL, _statements
+from . import on_scratch_database
+from .competition import N_ENTRIES, _statements
 
 TARGETS = {"decision_approve_10k_seconds": 5.0}
 
 
 def run() -> dict[str, float]:
-    import psycopg
-
-    dbname = f"wf_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{dbname}"')
-    try:
-        return with_targets(_measure(PG_URL.format(db=dbname)), TARGETS)
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+    return on_scratch_database(_measure, TARGETS)
 
 
 def _measure(url: str) -> dict[str, float]:
