@@ -1,6 +1,6 @@
 """Campaign screens through the web layer: staff configuration, lifecycle buttons, public page, demo data."""
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -156,6 +156,27 @@ def test_public_page_shows_announced_campaigns_without_login(app, client):
     assert "ДОО" in text and "СОО, ПОО" in text
     assert "Секретный черновик" not in text and "Прошлый конкурс" not in text
     assert "Приём заявок (заочный этап)" in text and "до " in text
+
+
+def test_public_page_offers_to_apply_only_while_applications_are_open(app, client):
+    with app.app_context():
+        make_campaign(name="Идёт приём", status=CampaignStatus.open)
+        later = make_campaign(name="Приём впереди", status=CampaignStatus.open)
+        stage(later, StageKind.submission).starts_on = date.today() + timedelta(days=20)
+        late = make_campaign(name="Срок истёк", status=CampaignStatus.open)
+        stage(late, StageKind.submission).deadline = utcnow() - timedelta(hours=1)
+        make_campaign(name="Идёт экспертиза", status=CampaignStatus.review)
+        db.session.commit()
+        opens = (date.today() + timedelta(days=20)).strftime("%d.%m.%Y")
+    text = client.get("/campaigns/public").get_data(as_text=True)
+    cards = {re.search(r'<h2 class="h5 card-title">([^<]+?) <', card).group(1): card
+             for card in text.split('data-testid="public-campaign"')[1:]}
+    assert "Войти, чтобы подать заявку" in cards["Идёт приём"] and "Идёт приём заявок до" in cards["Идёт приём"]
+    assert f"Приём заявок начнётся {opens}" in cards["Приём впереди"]
+    for name in ("Приём впереди", "Срок истёк", "Идёт экспертиза"):
+        assert "подать заявку" not in cards[name].lower(), name
+    for name in ("Срок истёк", "Идёт экспертиза"):
+        assert "Приём заявок завершён" in cards[name], name
 
 
 def test_criteria_change_after_lock_through_the_web_needs_a_reason(app, client):

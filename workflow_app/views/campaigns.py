@@ -441,7 +441,8 @@ def dossier_form(campaign_id: int):
 @bp.route("/campaigns/public")
 def public():
     """No login: the call for entries must be readable by anyone (a school's head before registering)."""
-    return render_template("campaigns/public.html", campaigns=svc.public_campaigns())
+    return render_template("campaigns/public.html", campaigns=svc.public_campaigns(),
+                           applications=svc.applications)
 
 
 # --- the staff dashboard ----------------------------------------------------------------------

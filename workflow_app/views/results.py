@@ -18,7 +18,17 @@ from ..models.competition import (
 from ..services.competition import queries
 from ..services.competition import results as svc
 from ..services.competition import review as review_service
-from ..services.competition.ranking import proposal_of, ranking_query, scored_stages, strictness_query
+from ..services.competition.ranking import (
+    Outcome,
+    first_ranked_track,
+    outcome_of,
+    ranking_query,
+    review_progress,
+    scored_stages,
+    standings,
+    strictness_query,
+    track_summary,
+)
 from ..services.competition.results_export import ranking_xlsx
 from . import authorize, dashboard, get_or_404, refusal
 from .nav import NavItem, register_nav
@@ -42,7 +52,7 @@ def ranking(campaign_id: int):
     tracks = list(c.tracks)
     if not tracks:
         abort(404)
-    code = request.args.get("track") or tracks[0].code
+    code = request.args.get("track") or first_ranked_track(c, tracks).code
     track = next((t for t in tracks if t.code == code), None)
     if track is None:
         abort(404)
@@ -51,7 +61,7 @@ def ranking(campaign_id: int):
     page = listing.paginate(ranking_query(c, track.id), args, scalars=False)
     return render_template("results/ranking.html", campaign=c, tracks=tracks, track=track, page=page,
                            args=args, stages=scored_stages(c), decision=svc.decision_record(c),
-                           proposal_of=proposal_of)
+                           outcome_of=outcome_of, review_progress=review_progress)
 
 
 @bp.route("/campaigns/<int:campaign_id>/export.xlsx")
@@ -102,16 +112,10 @@ def panel(campaign_id: int):
 @login_required
 def decision(campaign_id: int):
     c = get_or_404(Campaign, campaign_id, "results.decide")
-    rows = db.session.execute(ranking_query(c)).all()
-    summary: dict = {}
-    for r in rows:
-        t = summary.setdefault(r.track_code, {"entries": 0, "winners": 0, "changed": 0, "quota": r.winners_quota})
-        t["entries"] += 1
-        t["winners"] += proposal_of(r) == Decision.winner
-        t["changed"] += r.override_decision is not None
-    return render_template("results/decision.html", campaign=c, summary=summary,
+    rows = standings(c)
+    return render_template("results/decision.html", campaign=c, summary=track_summary(rows),
                            blockers=svc.decision_blockers(c, rows), record=svc.decision_record(c),
-                           winners=[r for r in rows if proposal_of(r) == Decision.winner])
+                           winners=[r for r in rows if outcome_of(r) == Outcome.winner])
 
 
 @bp.route("/campaigns/<int:campaign_id>/decision", methods=["POST"])

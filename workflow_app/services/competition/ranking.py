@@ -30,6 +30,7 @@ The rules (documented for staff in docs/competitions.md «Результаты»
 """
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -48,6 +49,7 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
+from sqlalchemy.orm import joinedload
 
 from ...extensions import db
 from ...models import Municipality, Organization, User
@@ -61,6 +63,7 @@ from ...models.competition import (
     FinalScoreMode,
     ReviewAssignment,
     Stage,
+    StageKind,
     Track,
 )
 from ...models.results import DecisionOverride
@@ -70,6 +73,9 @@ RANKED_STATUSES = (EntryStatus.under_review, EntryStatus.scored, EntryStatus.sho
                    EntryStatus.defended, EntryStatus.winner, EntryStatus.not_selected)
 # Entries the commission may still choose between.
 ELIGIBLE_STATUSES = (EntryStatus.scored, EntryStatus.shortlisted, EntryStatus.defended)
+# Assignments that still count (not declined, conflicted or revoked).
+LIVE_ASSIGNMENT = (AssignmentStatus.offered, AssignmentStatus.accepted, AssignmentStatus.submitted,
+                   AssignmentStatus.reopened)
 EPSILON = literal_column("0.000000001")
 
 
@@ -80,6 +86,12 @@ def _dec(expr):
 
 def scored_stages(campaign: Campaign) -> list[Stage]:
     return [s for s in campaign.stages if s.scored]
+
+
+def defence_stage(campaign: Campaign) -> Stage | None:
+    """The scored in-person stage (the defence), if the campaign has one."""
+    return next((s for s in campaign.stages if s.scored and s.in_person), None) or next(
+        (s for s in campaign.stages if s.kind == StageKind.defence and s.scored), None)
 
 
 @dataclass(frozen=True)
@@ -167,6 +179,15 @@ def ranking_subquery(campaign: Campaign):
         .subquery("maxes")
     )
 
+    # the expert stage's live assignments per entry: a total from fewer submitted sheets is incomplete
+    a = ReviewAssignment
+    assigned = (
+        select(a.entry_id, func.count(a.id).label("n"))
+        .where(a.stage_id == (stages[0].id if stages else -1), a.status.in_(LIVE_ASSIGNMENT))
+        .group_by(a.entry_id)
+        .subquery("assigned")
+    )
+
     e, org, mun = Entry, Organization, Municipality
     cols = [
         e.id.label("entry_id"), e.track_id, e.code, e.title, e.status, e.submitted_at, e.divergent,
@@ -185,6 +206,7 @@ def ranking_subquery(campaign: Campaign):
                  _dec(_round(pe[f"low{i}"])).label(f"s{i}_low"),
                  _dec(mx[f"max{i}"]).label(f"s{i}_max"),
                  _dec(pcts[-1][1]).label(f"s{i}_pct")]
+    cols.append(func.coalesce(assigned.c.n, 0).label("s0_assigned"))
     if not stages:
         cols += [null().label("final")]
     else:
@@ -206,6 +228,7 @@ def ranking_subquery(campaign: Campaign):
         .join(mun, mun.id == org.municipality_id)
         .outerjoin(per_entry, pe.entry_id == e.id)
         .outerjoin(maxes, mx.track_id == e.track_id)
+        .outerjoin(assigned, assigned.c.entry_id == e.id)
         .where(e.campaign_id == campaign.id, e.status.in_(RANKED_STATUSES))
         .subquery("base")
     )
@@ -263,14 +286,32 @@ def ranking_with_proposal(campaign: Campaign):
         ),
     )
     proposed = case((auto_winner, literal(Decision.winner.name)), else_=literal(Decision.not_selected.name))
+    defence = defence_stage(campaign)
+    in_defence = exists(
+        select(ReviewAssignment.id).where(ReviewAssignment.stage_id == (defence.id if defence else -1),
+                                          ReviewAssignment.status.in_(LIVE_ASSIGNMENT)))
+    # the one answer every screen and document gives for an entry (see Outcome)
+    outcome = case(
+        (r.decision == Decision.winner, literal(Outcome.winner.name)),
+        (r.decision == Decision.not_selected, literal(Outcome.not_selected.name)),
+        (r.status == EntryStatus.winner, literal(Outcome.winner.name)),
+        (r.status == EntryStatus.not_selected, literal(Outcome.not_selected.name)),
+        (r.status == EntryStatus.under_review, literal(Outcome.under_review.name)),
+        (and_(r.status == EntryStatus.shortlisted, in_defence), literal(Outcome.shortlisted.name)),
+        (ov.decision == Decision.winner, literal(Outcome.winner.name)),
+        (ov.decision == Decision.not_selected, literal(Outcome.not_selected.name)),
+        else_=proposed,
+    )
     return (
         select(
             ranked,
             proposed.label("auto_decision"),
+            outcome.label("outcome"),
             ov.decision.label("override_decision"),
             ov.reason.label("override_reason"),
             User.full_name.label("override_by"),
             Track.code.label("track_code"),
+            Track.name.label("track_name"),
             Track.position.label("track_position"),
             Track.winners_quota,
         )
@@ -301,6 +342,67 @@ def ranking_core_query(campaign: Campaign) -> Select:
 
 def full_ranking(campaign: Campaign, track_id: int | None = None) -> list:
     return list(db.session.execute(ranking_query(campaign, track_id)).all())
+
+
+class Outcome(enum.Enum):
+    """Where an entry stands, the same on the ranking, the decision page, the XLSX, the protocol and the
+    results order: the approved decision once there is one, else the commission's proposal (override
+    first); an entry still under review or waiting for its defence has no proposal yet."""
+
+    winner = "Победитель"
+    shortlisted = "Прошла на очный этап"
+    not_selected = "Не прошла отбор"
+    under_review = "На экспертизе"
+
+
+def outcome_of(row) -> Outcome:
+    return Outcome[row.outcome]
+
+
+def review_progress(row) -> str:
+    """«оценок 1 из 3» when the expert-stage score rests on fewer sheets than were assigned, else ""."""
+    if row.s0_assigned and row.s0_n < row.s0_assigned:
+        return f"оценок {row.s0_n} из {row.s0_assigned}"
+    return ""
+
+
+def standings(campaign: Campaign, track_id: int | None = None) -> list:
+    """The ranking rows with each entry's outcome (`outcome_of`); the source of every results screen."""
+    return full_ranking(campaign, track_id)
+
+
+def track_summary(rows) -> dict[str, dict]:
+    """Per track (by name, in ranking order) of `standings` rows: entries, quota, winners and every other
+    outcome, and how many proposals staff changed."""
+    out: dict[str, dict] = {}
+    for r in rows:
+        t = out.setdefault(r.track_name, {"entries": 0, "quota": r.winners_quota, "changed": 0,
+                                          **{o.name: 0 for o in Outcome}})
+        t["entries"] += 1
+        t[r.outcome] += 1
+        t["changed"] += r.override_decision is not None
+    return out
+
+
+def first_ranked_track(campaign: Campaign, tracks: list[Track]) -> Track:
+    """The first of the tracks (in their order) with an entry in the ranking, else the first track."""
+    ids = set(db.session.execute(
+        select(Entry.track_id).where(Entry.campaign_id == campaign.id, Entry.status.in_(RANKED_STATUSES))
+        .distinct()).scalars())
+    return next((t for t in tracks if t.id in ids), tracks[0])
+
+
+def decided_winners(campaign: Campaign) -> list[Entry]:
+    """The winners of the approved decision, in track order and place: the ranking's outcome, as entries
+    (organisation, municipality and track loaded) for the protocol and the results order."""
+    rk = ranking_with_proposal(campaign).subquery("rk")
+    return list(db.session.execute(
+        select(Entry).join(rk, rk.c.entry_id == Entry.id)
+        .where(rk.c.outcome == Outcome.winner.name, rk.c.decision.is_not(None))
+        .options(joinedload(Entry.organization).joinedload(Organization.municipality),
+                 joinedload(Entry.track))
+        .order_by(rk.c.track_position, rk.c.place, Entry.code)
+    ).scalars())
 
 
 def proposal_of(row) -> Decision:

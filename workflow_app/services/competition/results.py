@@ -37,16 +37,18 @@ from ...models.competition import (
     ReviewAssignment,
     Score,
     Stage,
-    StageKind,
 )
 from ...models.results import CampaignDecision, DecisionOverride
 from ..platform import outbox
-from .ranking import ELIGIBLE_STATUSES, full_ranking, proposal_of
+from .ranking import (
+    ELIGIBLE_STATUSES,
+    LIVE_ASSIGNMENT,
+    defence_stage,
+    full_ranking,
+    proposal_of,
+)
 
 LOCKED_MESSAGE = "Решение комиссии утверждено: оценки по этой заявке больше не изменяются."
-# Assignments that still count (not declined, conflicted or revoked).
-LIVE_ASSIGNMENT = (AssignmentStatus.offered, AssignmentStatus.accepted, AssignmentStatus.submitted,
-                   AssignmentStatus.reopened)
 
 
 # --- score sheets: written by services.review.save_sheet for both stages; the assignment lifecycle's
@@ -141,11 +143,6 @@ def apply_shortlist(campaign: Campaign, *, actor: User, token: str) -> Shortlist
 
 
 # --- defence panel -----------------------------------------------------------------------------
-
-def defence_stage(campaign: Campaign) -> Stage | None:
-    return next((s for s in campaign.stages if s.scored and s.in_person), None) or next(
-        (s for s in campaign.stages if s.kind == StageKind.defence and s.scored), None)
-
 
 def expert_pool() -> list[User]:
     return list(db.session.execute(

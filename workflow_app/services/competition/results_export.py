@@ -15,7 +15,7 @@ from ...export import build_xlsx
 from ...extensions import db
 from ...models import User
 from ...models.competition import AssignmentStatus, Campaign, Criterion, ReviewAssignment, Score
-from .ranking import proposal_of, ranking_query, scored_stages
+from .ranking import outcome_of, ranking_query, review_progress, scored_stages
 
 
 def _columns(campaign: Campaign):
@@ -40,10 +40,11 @@ def ranking_headers(campaign: Campaign) -> tuple[list[str], dict]:
         head.append(f"Эксперт {k}: ФИО")
         head += [f"Эксперт {k}: К{j}. {name[:40]}" for j, (_, name, _) in enumerate(criteria, 1)]
         head.append(f"Эксперт {k}: итого")
-    head += ["Экспертов", "Средний балл экспертизы", "% от максимума (экспертиза)", "Разброс итогов"]
+    head += ["Экспертов", "Полнота экспертизы", "Средний балл экспертизы", "% от максимума (экспертиза)",
+             "Разброс итогов"]
     if len(stages) > 1:
         head += [f"% от максимума ({s.kind.value})" for s in stages[1:]]
-    head += ["Итоговый балл, %", "Равный ранг", "Шорт-лист", "Расхождение", "Предложение комиссии"]
+    head += ["Итоговый балл, %", "Равный ранг", "Шорт-лист", "Расхождение", "Решение или предложение комиссии"]
     return head, {"stages": stages, "review": review, "criteria": criteria, "slots": slots}
 
 
@@ -72,14 +73,15 @@ def ranking_rows(campaign: Campaign, meta: dict) -> Iterator[list]:
 
 
 def _line(r, sheets: list, slots: int, width: int, stages) -> list:
-    out = [r.track_code, r.place, r.code, r.title, r.org_name, r.municipality, r.status.value]
+    out = [r.track_name, r.place, r.code, r.title, r.org_name, r.municipality, r.status.value]
     for k in range(slots):
         out += sheets[k] if k < len(sheets) else [None] * width
-    out += [r.s0_n, r.s0_score, r.s0_pct, r.s0_spread]
+    out += [r.s0_n, review_progress(r) or None, r.s0_score, r.s0_pct, r.s0_spread]
     for i in range(1, len(stages)):
         out.append(getattr(r, f"s{i}_pct"))
     out += [r.final, r.score_rank, "да" if r.shortlist_ok else "нет", "да" if r.divergent_now else "",
-            proposal_of(r).value + (" (изменено)" if r.override_decision is not None else "")]
+            outcome_of(r).value + (" (изменено)" if r.override_decision is not None and r.decision is None
+                                   else "")]
     return out
 
 

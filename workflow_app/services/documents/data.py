@@ -12,6 +12,7 @@ from ...models.commission import CommissionMeeting
 from ...models.competition import Campaign, Decision, Entry, ReviewAssignment, Score, Track
 from ...models.status_award import AwardStatus, StatusAward
 from ..competition import campaigns, review
+from ..competition.ranking import decided_winners
 from ..platform import settings
 
 
@@ -94,16 +95,13 @@ def score_sheet(a: ReviewAssignment, blind: bool | None = None):
 
 
 def winners_by_track(campaign: Campaign):
+    """The approved winners per track: `ranking.decided_winners`, the source every results screen shares."""
     from ...documents.model import TrackResult, Winner
 
-    rows = db.session.execute(
-        select(Entry, Track).join(Track, Entry.track_id == Track.id)
-        .where(Entry.campaign_id == campaign.id, Entry.decision == Decision.winner)
-        .order_by(Track.position, Entry.final_rank, Entry.code)).all()
     out: dict[str, list] = {}
-    for e, t in rows:
-        out.setdefault(t.name, []).append(Winner(
-            rank=e.final_rank or len(out.get(t.name, [])) + 1, organization=e.organization.full_name,
+    for e in decided_winners(campaign):
+        out.setdefault(e.track.name, []).append(Winner(
+            rank=e.final_rank or len(out.get(e.track.name, [])) + 1, organization=e.organization.full_name,
             municipality=e.organization.municipality.name, theme=e.title,
             score=round(e.final_score, 2) if e.final_score is not None else None))
     return tuple(TrackResult(track=k, winners=tuple(v)) for k, v in out.items())

@@ -74,13 +74,10 @@ def _conduct(inst: dict, campaign: Campaign, **_) -> dict:
 # --- approve the results of a competition (grants КИП) --------------------------------------------
 
 def winners(campaign: Campaign) -> list[Entry]:
-    from ...models.competition import Track
+    """The approved winners, in track order and place (`ranking.decided_winners`)."""
+    from ..competition.ranking import decided_winners
 
-    return list(db.session.execute(
-        select(Entry).join(Track, Entry.track_id == Track.id)
-        .where(Entry.campaign_id == campaign.id, Entry.decision == Decision.winner)
-        .order_by(Track.position, Entry.final_rank, Entry.code)
-    ).scalars())
+    return decided_winners(campaign)
 
 
 @prefill(OrderKind.approve_results)

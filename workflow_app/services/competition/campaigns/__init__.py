@@ -49,7 +49,7 @@ from .lifecycle import (
     transition,
     undecided_entries,
 )
-from .queries import get_campaign, public_campaigns, status_counts
+from .queries import Applications, applications, get_campaign, public_campaigns, status_counts
 from .setup import (
     campaign_from_preset,
     create_campaign,
@@ -72,6 +72,7 @@ from .structure import (
 __all__ = [
     "FIELD_LABELS", "FINAL_ENTRY_STATES", "REGULATION_MAX_BYTES", "REGULATION_TYPES", "SCORING_SETTINGS",
     "SETTINGS_FIELDS", "STAGE_ORDER", "STRUCTURE_EDITABLE",
+    "Applications", "applications",
     "add_criterion", "add_stage", "add_track", "campaign_from_preset", "check_stage_dates", "copy_campaign",
     "create_campaign", "criteria_for", "criteria_locked", "default_code_prefix", "get_campaign",
     "guard_close", "guard_defence", "guard_open", "lock_criteria", "max_total", "missing_for_open",
