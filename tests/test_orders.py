@@ -530,3 +530,18 @@ def test_dashboards_link_each_order_waiting_for_a_signature_or_a_visa(app, clien
     assert "На согласование" in page
     assert f'<a href="/orders/{visa_id}">О методических днях</a>' in page
     assert f'<a href="/orders/{signed_id}">' not in page  # its visa is given
+
+
+@pytest.mark.demo
+def test_demo_orders_name_the_demo_signatory(app):
+    with app.app_context():
+        from workflow_app.models import User
+
+        rector = db.session.execute(select(User).where(User.email == "signatory@iro.local")).scalar_one()
+        assert settings.institution()["signatory_user_id"] == rector.id
+        demo = db.session.execute(select(Order).order_by(Order.id)).scalars().all()
+        assert demo and all(o.designated_signatory_id == rector.id for o in demo)
+        signed = [o for o in demo if o.status == OrderStatus.signed]
+        assert signed and all((o.signatory_id, o.signatory_position, o.signatory_name) ==
+                              (rector.id, "Ректор", "Т.А. Гайдук") for o in signed)
+        assert "Т.А. Гайдук" in pdf_text(orders.document_bytes(signed[0], "pdf"))
