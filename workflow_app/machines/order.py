@@ -1,8 +1,8 @@
 """Order lifecycle: draft → approval → approved → signed → (amended | cancelled by a later signed order).
 
 Sending for approval needs a title, items, configured approvers and a designated signatory, and opens
-a visa round; only the designated signatory signs; signing
-numbers the order, freezes its PDF/DOCX and applies the effects of its kind.
+a visa round; only the designated signatory signs, and signing numbers the order, freezes its PDF/DOCX
+and applies the effects of its kind.
 """
 from ..models.orders import OrderStatus as S
 from .base import Lifecycle, T
