@@ -19,13 +19,14 @@ from workflow_app.services import orders
 from workflow_app.services.platform import files, settings
 
 from .factories import make_campaign, make_entry, make_org, make_user
-from .helpers import login, post_form
+from .helpers import docx_text, login, pdf_text, png_bytes, post_form
 
 
 def _people():
     staff = make_user("staff@x.ru", Role.staff, name="Ковалёва И.П.")
     approver = make_user("prorector@x.ru", Role.staff, name="Проректор Первый")
-    rector = make_user("rector@x.ru", Role.signatory, name="Гайдук Т.А.")
+    rector = make_user("rector@x.ru", Role.signatory, name="Гайдук Татьяна Алексеевна")
+    rector.position = "Ректор"
     settings.update_institution({"approver_ids": [approver.id]}, staff)
     return staff, approver, rector
 
@@ -295,40 +296,73 @@ def test_two_concurrent_signings_get_distinct_consecutive_numbers(app):
                                   ).scalar_one() == 2
 
 
+def _upload_scan(client, oid: int, data: bytes, name: str):
+    from workflow_app.models.orders import Order as O
+
+    with client.application.app_context():
+        version = db.session.get(O, oid).version
+    return post_form(client, f"/orders/{oid}/scan", {"version": version, "scan": (io.BytesIO(data), name)},
+                     form_url=f"/orders/{oid}", content_type="multipart/form-data")
+
+
 def test_scan_of_the_signed_order_is_attached_and_checked_by_content(app, client):
     with app.app_context():
         order, *_ = _signed_results_order()
         db.session.commit()
-        oid, version = order.id, order.version
+        oid = order.id
         pdf_bytes = orders.document_bytes(order, "pdf")
     login(client, "staff@x.ru")
-    fake = post_form(client, f"/orders/{oid}/scan",
-                     {"version": version, "scan": (io.BytesIO(b"<html><script>x</script>"), "scan.pdf")},
-                     form_url=f"/orders/{oid}", content_type="multipart/form-data")
-    assert fake.status_code == 302
+    assert _upload_scan(client, oid, b"<html><script>x</script>", "scan.pdf").status_code == 302
     with app.app_context():
-        assert db.session.get(Order, oid).scan_file_id is None
-    ok = post_form(client, f"/orders/{oid}/scan",
-                   {"version": version, "scan": (io.BytesIO(pdf_bytes), "скан.pdf")},
-                   form_url=f"/orders/{oid}", content_type="multipart/form-data")
-    assert ok.status_code == 302
+        assert db.session.get(Order, oid).scans == []
+    assert _upload_scan(client, oid, pdf_bytes, "скан.pdf").status_code == 302
     with app.app_context():
         o = db.session.get(Order, oid)
-        assert o.scan_file is not None and o.scan_file.original_name == "скан.pdf"
+        assert [(s.version, s.file.original_name) for s in o.scans] == [(1, "скан.pdf")]
         assert o.status == OrderStatus.signed and o.number == "1"
-        fid = o.scan_file_id
+        fid = o.scans[0].file_id
     assert client.get(f"/files/{fid}").data == pdf_bytes
 
 
+def test_a_second_scan_is_a_new_audited_version_and_the_first_is_kept(app, client):
+    with app.app_context():
+        order, *_ = _signed_results_order()
+        db.session.commit()
+        oid = order.id
+        first = orders.document_bytes(order, "pdf")
+    second = png_bytes()
+    login(client, "staff@x.ru")
+    assert _upload_scan(client, oid, first, "скан.pdf").status_code == 302
+    resp = _upload_scan(client, oid, second, "скан исправленный.png")
+    assert resp.status_code == 302
+    page = client.get(f"/orders/{oid}").get_data(as_text=True)
+    with app.app_context():
+        scans = db.session.get(Order, oid).scans
+        assert [s.version for s in scans] == [2, 1]  # newest first
+        ids = {s.version: s.file_id for s in scans}
+        events = db.session.execute(select(AuditEvent).where(
+            AuditEvent.event == "order.scan_attached", AuditEvent.object_id == oid)
+            .order_by(AuditEvent.id)).scalars().all()
+        assert [e.payload["version"] for e in events] == [1, 2]
+        assert [e.payload["file_id"] for e in events] == [ids[1], ids[2]]
+    # The order page lists both, newest first, each with its uploader, size and a download link.
+    listed = page[page.index('data-testid="scans"'):]
+    listed = listed[:listed.index("</ul>")]
+    assert listed.index("Версия 2") < listed.index("Версия 1")
+    assert listed.count("Ковалёва И.П.") == 2 and listed.count("КБ") == 2
+    assert f"/files/{ids[1]}" in page and f"/files/{ids[2]}" in page
+    assert client.get(f"/files/{ids[1]}").data == first
+    assert client.get(f"/files/{ids[2]}").data == second
+
+
 def test_editing_a_draft_checks_rows_and_versions(ctx):
-    staff, _, _ = _people()
+    staff, _, rector = _people()
     c, *_ = _campaign_with_winners()
     order = orders.create_draft(OrderKind.approve_results, staff, campaign=c)
     db.session.commit()
     v = order.version
     fields = dict(title="Об утверждении итогов", preamble="", items="Утвердить итоги.\n- подпункт",
-                  control="Контроль оставляю за собой.", signatory_position="Ректор",
-                  signatory_name="Т.А. Гайдук")
+                  control="Контроль оставляю за собой.", signatory_id=rector.id)
     with pytest.raises(ValidationFailed, match="Строка 1 таблицы приложения: ожидается 4 столбцов"):
         orders.update_draft(order, staff, expected_version=v, annexes=[
             {"title": "Список", "text": "", "rows_text": "только | два"}], **fields)
@@ -344,3 +378,170 @@ def test_editing_a_draft_checks_rows_and_versions(ctx):
 
     with pytest.raises(ConcurrentChange):
         orders.update_draft(order, staff, expected_version=v, annexes=[], **fields)
+
+
+# --- the designated signatory --------------------------------------------------------------------
+
+def _approved_order(staff, approver, signatory=None) -> Order:
+    """An approved order whose designated signatory is `signatory` (else the default one)."""
+    from workflow_app.machines import fire
+    from workflow_app.machines.order import order_lifecycle
+
+    o = orders.create_draft(OrderKind.other, staff)
+    o.title, o.items = "Об утверждении плана", [{"text": "Утвердить план.", "subitems": []}]
+    if signatory is not None:
+        o.designated_signatory = signatory
+    fire(order_lifecycle, o, "send_for_approval", actor=staff)
+    orders.decide_visa(o, approver, approve=True)
+    return o
+
+
+def _sign_through_the_web(app, client, oid: int):
+    with app.app_context():
+        version = db.session.get(Order, oid).version
+    return post_form(client, f"/orders/{oid}/fire/sign", {"version": version}, form_url=f"/orders/{oid}")
+
+
+def test_nobody_signs_in_the_designated_signatorys_name(app, client):
+    with app.app_context():
+        staff, approver, rector = _people()
+        # A staff member who also holds the signatory role, and a plain staff member.
+        deputy = make_user("deputy@x.ru", Role.staff, Role.signatory, name="Проректорова Елена Викторовна")
+        deputy.position = "Первый проректор"
+        make_user("clerk@x.ru", Role.staff, name="Делопроизводитель Анна Сергеевна")
+        o = _approved_order(staff, approver, signatory=rector)
+        oid, version = o.id, o.version
+        db.session.commit()
+    for email in ("clerk@x.ru", "deputy@x.ru"):
+        client.delete_cookie("session")
+        login(client, email)
+        assert "Подписать</button>" not in client.get(f"/orders/{oid}").get_data(as_text=True)
+        resp = _sign_through_the_web(app, client, oid)
+        # Refused: the form posts back to the order page, which says why.
+        assert resp.status_code == 302
+        page = client.get(resp.headers["Location"]).get_data(as_text=True)
+        assert "Подписать этот приказ может только назначенный подписант — Гайдук Татьяна Алексеевна" in page
+        assert "Приказ подписан" not in page
+    with app.app_context():
+        o = db.session.get(Order, oid)
+        assert (o.status, o.number, o.signatory_id, o.pdf_file_id, o.version) == (
+            OrderStatus.approved, None, None, None, version)
+        assert db.session.execute(select(func.count(AuditEvent.id)).where(
+            AuditEvent.event == "order.sign")).scalar_one() == 0
+
+
+def test_the_guard_refuses_any_actor_but_the_designated_signatory(ctx):
+    from workflow_app.actors import SystemActor
+    from workflow_app.machines import fire
+    from workflow_app.machines.order import order_lifecycle
+
+    staff, approver, rector = _people()
+    deputy = make_user("deputy@x.ru", Role.signatory, name="Проректорова Елена Викторовна")
+    o = _approved_order(staff, approver, signatory=rector)
+    with pytest.raises(PermissionDenied, match="только назначенный подписант"):
+        orders.sign(o, deputy)
+    # The system actor, which the policy lets through, is stopped by the guard.
+    with pytest.raises(TransitionNotAllowed, match="только назначенный подписант — Гайдук"):
+        fire(order_lifecycle, o, "sign", actor=SystemActor("проверка"))
+    assert o.status == OrderStatus.approved and o.number is None
+
+
+def test_a_draft_names_only_a_signatory_with_a_position(ctx):
+    staff, _, rector = _people()
+    o = orders.create_draft(OrderKind.other, staff)
+    assert o.designated_signatory_id == rector.id  # the only signatory is the default
+    fields = dict(title="Об утверждении", preamble="", items="Утвердить.", control="", annexes=[])
+    with pytest.raises(ValidationFailed, match="нет роли «Подписант»"):
+        orders.update_draft(o, staff, expected_version=o.version, signatory_id=staff.id, **fields)
+    rector.position = ""
+    with pytest.raises(ValidationFailed, match="не указана должность"):
+        orders.update_draft(o, staff, expected_version=o.version, signatory_id=rector.id, **fields)
+
+
+def test_the_chosen_signatory_signs_and_the_documents_print_him(app, client):
+    with app.app_context():
+        staff, approver, rector = _people()
+        deputy = make_user("deputy@x.ru", Role.signatory, name="Проректорова Елена Викторовна")
+        deputy.position = "Первый проректор"
+        o = orders.create_draft(OrderKind.other, staff)
+        assert o.designated_signatory_id is None  # two signatories, none configured: the author chooses
+        settings.update_institution({"signatory_user_id": rector.id}, staff)
+        assert orders.create_draft(OrderKind.other, staff).designated_signatory_id == rector.id
+        oid, deputy_id = o.id, deputy.id
+        db.session.commit()
+    login(client, "staff@x.ru")
+    form = client.get(f"/orders/{oid}/edit").get_data(as_text=True)
+    assert "Проректорова Елена Викторовна (Первый проректор)" in form
+    assert "Гайдук Татьяна Алексеевна (Ректор)" in form
+    with app.app_context():
+        version = db.session.get(Order, oid).version
+    resp = post_form(client, f"/orders/{oid}/edit", {
+        "version": version, "title": "Об утверждении плана", "items": "Утвердить план.",
+        "control": "", "signatory_id": deputy_id}, form_url=f"/orders/{oid}/edit")
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+    with app.app_context():
+        draft = pdf_text(orders.document_bytes(db.session.get(Order, oid), "pdf"))
+        assert "Первый проректор" in draft and "Е.В. Проректорова" in draft
+    post_form(client, f"/orders/{oid}/fire/send_for_approval",
+              {"version": version + 1}, form_url=f"/orders/{oid}")
+    client.delete_cookie("session")
+    login(client, "prorector@x.ru")
+    with app.app_context():
+        version = db.session.get(Order, oid).version
+    assert post_form(client, f"/orders/{oid}/visa", {"version": version, "decision": "approve"},
+                     form_url=f"/orders/{oid}").status_code == 302
+    # The rector is a signatory, but not this order's.
+    client.delete_cookie("session")
+    login(client, "rector@x.ru")
+    refused = _sign_through_the_web(app, client, oid)
+    assert "только назначенный подписант — Проректорова" in client.get(refused.headers["Location"]).get_data(
+        as_text=True)
+    client.delete_cookie("session")
+    login(client, "deputy@x.ru")
+    assert _sign_through_the_web(app, client, oid).status_code == 302
+    with app.app_context():
+        o = db.session.get(Order, oid)
+        assert o.status == OrderStatus.signed and o.signatory_id == deputy_id
+    for text in (pdf_text(client.get(f"/orders/{oid}/file.pdf").data),
+                 docx_text(client.get(f"/orders/{oid}/file.docx").data)):
+        assert "Первый проректор" in text and "Е.В. Проректорова" in text
+        assert "Гайдук" not in text and "Ректор" not in text.replace("Первый проректор", "")
+
+
+def test_dashboards_link_each_order_waiting_for_a_signature_or_a_visa(app, client):
+    with app.app_context():
+        staff, approver, rector = _people()
+        waiting = _approved_order(staff, approver, signatory=rector)
+        from workflow_app.machines import fire
+        from workflow_app.machines.order import order_lifecycle
+
+        visa = orders.create_draft(OrderKind.other, staff)
+        visa.title, visa.items = "О методических днях", [{"text": "Провести.", "subitems": []}]
+        fire(order_lifecycle, visa, "send_for_approval", actor=staff)
+        signed_id, visa_id = waiting.id, visa.id
+        db.session.commit()
+    login(client, "rector@x.ru")
+    page = client.get("/").get_data(as_text=True)
+    assert "На подпись" in page
+    assert f'<a href="/orders/{signed_id}">Об утверждении плана</a>' in page
+    client.delete_cookie("session")
+    login(client, "prorector@x.ru")
+    page = client.get("/").get_data(as_text=True)
+    assert "На согласование" in page
+    assert f'<a href="/orders/{visa_id}">О методических днях</a>' in page
+    assert f'<a href="/orders/{signed_id}">' not in page  # its visa is given
+
+
+@pytest.mark.demo
+def test_demo_orders_name_the_demo_signatory(app):
+    with app.app_context():
+        from workflow_app.models import User
+
+        rector = db.session.execute(select(User).where(User.email == "signatory@iro.local")).scalar_one()
+        assert settings.institution()["signatory_user_id"] == rector.id
+        demo = db.session.execute(select(Order).order_by(Order.id)).scalars().all()
+        assert demo and all(o.designated_signatory_id == rector.id for o in demo)
+        signed = [o for o in demo if o.status == OrderStatus.signed]
+        assert signed and all((o.signatory_id, o.signatory_position, o.signatory_name) ==
+                              (rector.id, "Ректор", "Т.А. Гайдук") for o in signed)
+        assert "Т.А. Гайдук" in pdf_text(orders.document_bytes(signed[0], "pdf"))

@@ -133,9 +133,11 @@ def test_campaign_services_let_staff_through(ctx, name, call):
 def test_order_draft_is_edited_by_staff_only(ctx):
     people = _people()
     order = orders.create_draft(OrderKind.other, people["staff"])
+    rector = make_user("rector@x.ru", Role.signatory, name="Гайдук Татьяна Алексеевна")
+    rector.position = "Ректор"
     db.session.commit()
     fields = dict(title="Об утверждении плана", preamble="", items="Утвердить план.", control="",
-                  signatory_position="Ректор", signatory_name="Т.А. Гайдук", annexes=[])
+                  signatory_id=rector.id, annexes=[])
     for who in ("applicant", "expert"):
         with pytest.raises(PermissionDenied):
             orders.update_draft(order, people[who], expected_version=order.version, **fields)

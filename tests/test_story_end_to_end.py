@@ -258,6 +258,7 @@ def _people(app) -> dict:
         approver = make_user("prorector@iro.test", Role.staff, name="Кузнецов Андрей Викторович")
         approver.position = "Первый проректор"
         ids["approver"] = approver.id
+        db.session.get(User, ids["signatory"]).position = "Ректор"  # printed under the signed order
         for n, (name, code) in enumerate(EXPERTS, start=1):
             uni = make_org(f"Вуз {n}", code, OrgType.VUZ, full_name=f"Университет № {n}")
             ids["experts"].append(make_user(f"expert{n}@iro.test", Role.expert, org=uni, name=name).id)

@@ -1,5 +1,5 @@
-"""Demo orders: approvers configured, a signed order that assigns КРЦ status, and (when the demo campaign
-exists) the signed order that announced it. Idempotent."""
+"""Demo orders: approvers and the signatory (the demo rector) configured, a signed order that assigns
+КРЦ status, and (when the demo campaign exists) the signed order that announced it. Idempotent."""
 from __future__ import annotations
 
 from datetime import date
@@ -51,6 +51,9 @@ def seed_orders() -> dict[str, int]:
         db.session.flush()
     if not settings.institution()["approver_ids"]:
         settings.update_institution({"approver_ids": [approver.id]}, staff)
+    # The demo rector is the institution's signatory: new drafts name her, and only she signs them.
+    if not settings.institution().get("signatory_user_id"):
+        settings.update_institution({"signatory_user_id": rector.id}, staff)
     if db.session.execute(select(Order.id).limit(1)).first():
         return {"orders": 0}
     created = 0

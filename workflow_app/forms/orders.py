@@ -49,8 +49,9 @@ class OrderEditForm(RuForm):
     items = TextAreaField("Пункты приказа", validators=[DataRequired(REQUIRED)],
                           description="Одна строка — один пункт; строка, начинающаяся с «-», — подпункт.")
     control = TextAreaField("Пункт о контроле")
-    signatory_position = StringField("Должность подписанта", validators=[DataRequired(REQUIRED)])
-    signatory_name = StringField("Инициалы и фамилия подписанта", validators=[DataRequired(REQUIRED)])
+    signatory_id = SelectField(
+        "Подписант", coerce=int, validators=[DataRequired("Выберите подписанта.")],
+        description="Подписать приказ сможет только он; должность и «И.О. Фамилия» берутся из его профиля.")
     annexes = FieldList(FormField(AnnexForm))
 
 
@@ -69,8 +70,13 @@ class SettingsForm(RuForm):
     short_name = StringField("Сокращённое наименование", validators=[DataRequired(REQUIRED)])
     city = StringField("Город", validators=[DataRequired(REQUIRED)])
     place = StringField("Место проведения заседаний")
-    signatory_position = StringField("Должность подписанта приказов", validators=[DataRequired(REQUIRED)])
-    signatory_name = StringField("Инициалы и фамилия подписанта", validators=[DataRequired(REQUIRED)])
+    signatory_user_id = SelectField(
+        "Подписант приказов по умолчанию", coerce=int, default=0,
+        description="Назначается подписантом новых проектов приказов; в проекте его можно заменить.")
+    signatory_position = StringField("Должность подписанта прочих документов (свидетельства, письма)",
+                                     validators=[DataRequired(REQUIRED)])
+    signatory_name = StringField("Инициалы и фамилия подписанта прочих документов",
+                                 validators=[DataRequired(REQUIRED)])
     control_person = StringField("Контроль возложить на (дательный падеж)", validators=[DataRequired(REQUIRED)])
     order_number_format = StringField("Формат номера приказа", validators=[DataRequired(REQUIRED)],
                                       description="{n} — порядковый номер в году, например «{n}-ОД».")

@@ -1,7 +1,8 @@
 """Order lifecycle: draft → approval → approved → signed → (amended | cancelled by a later signed order).
 
-Sending for approval needs a title, items and configured approvers, and opens a visa round; signing
-numbers the order, freezes its PDF/DOCX and applies the effects of its kind.
+Sending for approval needs a title, items, configured approvers and a designated signatory, and opens
+a visa round; only the designated signatory signs, and signing numbers the order, freezes its PDF/DOCX
+and applies the effects of its kind.
 """
 from ..models.orders import OrderStatus as S
 from .base import Lifecycle, T
@@ -15,7 +16,8 @@ order_lifecycle = Lifecycle(
           guards=(f"{ORDERS}:guard_ready",), effects=(f"{ORDERS}:open_visa_round",)),
         T("return_to_draft", "Вернуть на доработку", S.approval, S.draft, needs_reason=True),
         T("approve", "Согласовать", S.approval, S.approved),
-        T("sign", "Подписать", S.approved, S.signed, effects=(f"{ORDERS}:number_and_freeze",)),
+        T("sign", "Подписать", S.approved, S.signed, guards=(f"{ORDERS}:guard_signatory",),
+          effects=(f"{ORDERS}:number_and_freeze",)),
         T("amend", "Изменить последующим приказом", S.signed, S.amended),
         T("cancel", "Отменить последующим приказом", S.signed, S.cancelled),
     ],

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import TimestampMixin, UTCDateTime, VersionedMixin, checked_enum
+from .base import TimestampMixin, UTCDateTime, VersionedMixin, checked_enum, utcnow
 from .files import StoredFile
 from .user import User
 
@@ -54,6 +54,10 @@ class Order(TimestampMixin, VersionedMixin, db.Model):
     items: Mapped[list] = mapped_column(sa.JSON, default=list)  # [{"text", "subitems": [..]}]
     control_clause: Mapped[str] = mapped_column(sa.Text, default="")
     annexes: Mapped[list] = mapped_column(sa.JSON, default=list)  # [{"title","text","table":{...}}]
+    # The one user who may sign this order, chosen on the draft (a holder of the signatory role).
+    designated_signatory_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id"), nullable=True, index=True)
+    # Who actually signed, and the signature block as printed: a snapshot of his profile taken at signing.
     signatory_position: Mapped[str] = mapped_column(sa.String(200), default="")
     signatory_name: Mapped[str] = mapped_column(sa.String(200), default="")
     signatory_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), nullable=True)
@@ -70,12 +74,14 @@ class Order(TimestampMixin, VersionedMixin, db.Model):
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     pdf_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=True)
     docx_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=True)
-    scan_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=True)
 
     pdf_file: Mapped[StoredFile | None] = relationship(foreign_keys=[pdf_file_id])
     docx_file: Mapped[StoredFile | None] = relationship(foreign_keys=[docx_file_id])
-    scan_file: Mapped[StoredFile | None] = relationship(foreign_keys=[scan_file_id])
     signatory: Mapped[User | None] = relationship(foreign_keys=[signatory_id])
+    designated_signatory: Mapped[User | None] = relationship(foreign_keys=[designated_signatory_id])
+    # Scans of the wet-signed paper, newest first: a correction is a new version, never an overwrite.
+    scans: Mapped[list[OrderScan]] = relationship(
+        back_populates="order", order_by="OrderScan.version.desc()")
     target_order: Mapped[Order | None] = relationship(remote_side=[id], foreign_keys=[target_order_id])
     approvals: Mapped[list[OrderApproval]] = relationship(
         back_populates="order", order_by="OrderApproval.position", cascade="all, delete-orphan")
@@ -83,6 +89,23 @@ class Order(TimestampMixin, VersionedMixin, db.Model):
     @property
     def display_number(self) -> str:
         return self.number or "—"
+
+
+class OrderScan(db.Model):
+    """One uploaded scan of a signed order; versions count from 1 per order and are never replaced."""
+
+    __tablename__ = "order_scan"
+    __table_args__ = (sa.UniqueConstraint("order_id", "version", name="uq_order_scan_order_version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("order_doc.id"), index=True)
+    version: Mapped[int] = mapped_column(sa.Integer)
+    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"))
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="scans")
+    file: Mapped[StoredFile] = relationship(lazy="joined")
+    uploaded_by: Mapped[User | None] = relationship(lazy="joined")
 
 
 class VisaStatus(enum.Enum):

@@ -28,7 +28,10 @@ def _visa(user: User, obj: Any) -> bool:
 
 @rule("order.sign")
 def _sign(user: User, obj: Any) -> bool:
-    return user.has_role(Role.signatory)
+    """A signatory, and for a given order only its designated signatory: nobody signs in another's name."""
+    if not user.has_role(Role.signatory):
+        return False
+    return obj is None or getattr(obj, "designated_signatory_id", None) == user.id
 
 
 @file_access
@@ -37,11 +40,11 @@ def _order_files(user: User, file: StoredFile) -> bool | None:
     from sqlalchemy import or_, select
 
     from ..extensions import db
-    from ..models.orders import Order
+    from ..models.orders import Order, OrderScan
 
-    order = db.session.execute(select(Order).where(or_(
-        Order.pdf_file_id == file.id, Order.docx_file_id == file.id, Order.scan_file_id == file.id))
-    ).scalar_one_or_none()
-    if order is None:
+    order = db.session.execute(select(Order.id).where(or_(
+        Order.pdf_file_id == file.id, Order.docx_file_id == file.id))).first()
+    scan = db.session.execute(select(OrderScan.id).where(OrderScan.file_id == file.id)).first()
+    if order is None and scan is None:
         return None
     return is_staff(user) or user.has_role(Role.signatory)

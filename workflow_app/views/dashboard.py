@@ -20,6 +20,7 @@ from ..services.platform import queries
 class Panel:
     title: str
     lines: list[str] = field(default_factory=list)
+    items: list[tuple[str, str]] = field(default_factory=list)  # (label, url): each item of work, linked
     links: list[tuple[str, str]] = field(default_factory=list)  # (label, url)
     empty: str = ""  # shown when there is nothing to do: says what to do next
     # (label, count) or (label, count, url): a count with a url links to the list of that work

@@ -89,7 +89,8 @@ def view(order_id: int):
     return render_template("orders/view.html", order=order, granted=granted, later=later,
                            transitions=order_lifecycle.available(order, current_user),
                            visa=orders.pending_visa(order, current_user), visa_form=VisaForm(),
-                           vform=VersionForm(), items_text=orders.items_text(order.items))
+                           vform=VersionForm(), items_text=orders.items_text(order.items),
+                           signature=orders.signature_block(order))
 
 
 @bp.route("/orders/<int:order_id>/edit", methods=["GET", "POST"])
@@ -100,14 +101,16 @@ def edit(order_id: int):
         flash("Изменять можно только проект приказа.", "warning")
         return redirect(url_for("orders.view", order_id=order.id))
     form = OrderEditForm()
+    form.signatory_id.choices = [(0, "— выберите —")] + [
+        (u.id, f"{u.full_name} ({u.position})" if u.position else u.full_name)
+        for u in order_queries.signatories()]
     if request.method == "GET":
         form.version.data = order.version
         form.title.data = order.title
         form.preamble.data = order.preamble
         form.items.data = orders.items_text(order.items)
         form.control.data = order.control_clause
-        form.signatory_position.data = order.signatory_position
-        form.signatory_name.data = order.signatory_name
+        form.signatory_id.data = order.designated_signatory_id or 0
         for a in order.annexes or []:
             form.annexes.append_entry({"title": a.get("title", ""), "text": a.get("text", ""),
                                        "rows_text": orders.table_text(a.get("table"))})
@@ -116,8 +119,7 @@ def edit(order_id: int):
             orders.update_draft(
                 order, current_user, expected_version=version_of(form), title=form.title.data,
                 preamble=form.preamble.data or "", items=form.items.data, control=form.control.data or "",
-                signatory_position=form.signatory_position.data, signatory_name=form.signatory_name.data,
-                annexes=[a.data for a in form.annexes])
+                signatory_id=form.signatory_id.data, annexes=[a.data for a in form.annexes])
         if refused:
             return render_template("orders/edit.html", form=form, order=order), 422
         flash("Проект приказа сохранён.", "success")
@@ -182,8 +184,8 @@ def attach_scan(order_id: int):
         return redirect(url_for("orders.view", order_id=order.id))
     stored = files.store_upload(upload, allowed=files.DOCUMENTS_SCAN, max_bytes=20 * files.MB,
                                 user=current_user)
-    orders.attach_scan(order, stored, current_user)
-    flash("Скан подписанного приказа приложен.", "success")
+    scan = orders.attach_scan(order, stored, current_user)
+    flash(f"Скан подписанного приказа приложен (версия {scan.version}).", "success")
     return redirect(url_for("orders.view", order_id=order.id))
 
 
@@ -227,11 +229,17 @@ def institution_settings():
     form = SettingsForm(data=current if request.method == "GET" else None)
     staff = platform_queries.order_staff()
     form.approver_ids.choices = [(u.id, f"{u.full_name} ({u.position})") for u in staff]
+    form.signatory_user_id.choices = [(0, "— не выбран —")] + [
+        (u.id, f"{u.full_name} ({u.position})" if u.position else u.full_name)
+        for u in order_queries.signatories()]
+    if request.method == "GET":
+        form.signatory_user_id.data = current.get("signatory_user_id") or 0
     if form.validate_on_submit():
         if "{n}" not in form.order_number_format.data:
             form.order_number_format.errors.append("Формат должен содержать {n}.")
         else:
             values = {k: v for k, v in form.data.items() if k in settings.DEFAULTS}
+            values["signatory_user_id"] = values.get("signatory_user_id") or None
             settings.update_institution(values, current_user)
             flash("Настройки учреждения сохранены.", "success")
             return redirect(url_for("orders.institution_settings"))
@@ -242,12 +250,21 @@ def institution_settings():
 
 @panel(Role.signatory)
 def _to_sign(user: User) -> Panel:
-    waiting = order_queries.to_sign(5)
+    waiting = order_queries.to_sign(user, 5)
     return Panel(
         title="На подпись",
-        lines=[o.title for o in waiting],
+        items=[(o.title, url_for("orders.view", order_id=o.id)) for o in waiting],
         links=[("Все приказы на подпись", url_for("orders.register", status="approved"))] if waiting else [],
         empty="Приказов, ожидающих вашей подписи, нет.")
+
+
+@panel(Role.staff)
+def _to_approve(user: User) -> Panel | None:
+    waiting = order_queries.to_approve(user, 5)
+    if not waiting:
+        return None
+    return Panel(title="На согласование",
+                 items=[(o.title, url_for("orders.view", order_id=o.id)) for o in waiting])
 
 
 @panel(Role.staff)

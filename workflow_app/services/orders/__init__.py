@@ -16,6 +16,7 @@ from .drafting import (
     PDF,
     control_clause,
     create_draft,
+    default_signatory,
     document_bytes,
     file_name,
     items_text,
@@ -23,17 +24,20 @@ from .drafting import (
     parse_table,
     prefill,
     render,
+    signatory_problem,
+    signature_block,
+    signature_of,
     table_text,
     to_doc,
     update_draft,
 )
-from .signing import attach_scan, effect, next_number, number_and_freeze, sign
+from .signing import attach_scan, effect, guard_signatory, next_number, number_and_freeze, sign
 
 __all__ = [
-    "DOCX", "FINAL", "PDF", "attach_scan", "control_clause", "create_draft", "decide_visa", "document_bytes",
-    "effect", "file_name", "guard_ready", "items_text", "next_number", "number_and_freeze", "open_visa_round",
-    "parse_items", "parse_table", "pending_visa", "prefill", "render", "sign", "table_text", "to_doc",
-    "update_draft",
+    "DOCX", "FINAL", "PDF", "attach_scan", "control_clause", "create_draft", "decide_visa", "default_signatory",
+    "document_bytes", "effect", "file_name", "guard_ready", "guard_signatory", "items_text", "next_number",
+    "number_and_freeze", "open_visa_round", "parse_items", "parse_table", "pending_visa", "prefill", "render",
+    "sign", "signatory_problem", "signature_block", "signature_of", "table_text", "to_doc", "update_draft",
 ]
 
 from . import kinds as order_kinds  # noqa: E402,F401  (registers every kind's prefill and effects)

@@ -25,7 +25,9 @@ def guard_ready(order: Order, ctx: FireContext) -> str | None:
         return "В проекте приказа нет заголовка или пунктов."
     if not settings.institution().get("approver_ids"):
         return "Не настроен список согласующих (Администрирование → Настройки учреждения)."
-    return None
+    from .drafting import signatory_problem
+
+    return signatory_problem(order.designated_signatory)
 
 
 def open_visa_round(order: Order, ctx: FireContext) -> None:

@@ -6,14 +6,61 @@ from collections.abc import Callable
 from ... import audit
 from ...errors import ConcurrentChange, TransitionNotAllowed, ValidationFailed
 from ...extensions import db
-from ...models import User
+from ...models import Role, User
 from ...models.orders import Order, OrderKind, OrderStatus
 from ...policy import require
 from ..platform import files, settings
+from . import queries
 
 FINAL = (OrderStatus.signed, OrderStatus.amended, OrderStatus.cancelled)
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+# --- the signatory -------------------------------------------------------------------------------
+
+def may_sign_orders(user: User | None) -> bool:
+    return user is not None and user.is_active and user.has_role(Role.signatory)
+
+
+def signature_of(user: User) -> tuple[str, str]:
+    """The signature block of a user: position from his profile, name as «И.О. Фамилия»."""
+    from ...documents.protocols import initials
+
+    return (user.position or "").strip(), initials(user.full_name)
+
+
+def signature_block(order: Order) -> tuple[str, str]:
+    """(position, name) printed under the order: a signed order's snapshot of who signed; on a draft
+    the designated signatory's profile as it is now."""
+    if order.status in FINAL:
+        return order.signatory_position, order.signatory_name
+    if order.designated_signatory is None:
+        return "", ""
+    return signature_of(order.designated_signatory)
+
+
+def signatory_problem(user: User | None) -> str | None:
+    """Why this user cannot be an order's signatory, or None."""
+    if user is None:
+        return "Не выбран подписант приказа: выберите его в проекте приказа."
+    if not may_sign_orders(user):
+        return f"{user.full_name} не может подписывать приказы: нет роли «Подписант» или учётная запись заблокирована."
+    if not (user.position or "").strip():
+        return (f"В профиле подписанта ({user.full_name}) не указана должность: без неё нельзя оформить "
+                "подпись приказа.")
+    return None
+
+
+def default_signatory(inst: dict) -> User | None:
+    """The signatory from the institution settings; else the only holder of the role, if there is one."""
+    configured = inst.get("signatory_user_id")
+    if configured:
+        user = db.session.get(User, configured)
+        if may_sign_orders(user):
+            return user
+    people = queries.signatories()
+    return people[0] if len(people) == 1 else None
 
 
 # --- the document the builders receive ---------------------------------------------------------
@@ -42,7 +89,7 @@ def to_doc(order: Order, inst: dict | None = None):
         title=order.title,
         preamble=order.preamble,
         items=tuple(items),
-        signatory=Signatory(position=order.signatory_position, name=order.signatory_name),
+        signatory=Signatory(*signature_block(order)),
         date=order.order_date,
         number=order.number,
         annexes=tuple(annexes),
@@ -92,6 +139,7 @@ def control_clause(inst: dict) -> str:
 def create_draft(kind: OrderKind, actor: User, **sources) -> Order:
     inst = settings.institution()
     fields = _PREFILL.get(kind, _blank)(inst=inst, **sources)
+    signatory = default_signatory(inst)
     order = Order(
         kind=kind,
         status=OrderStatus.draft,
@@ -100,8 +148,7 @@ def create_draft(kind: OrderKind, actor: User, **sources) -> Order:
         items=fields.get("items", []),
         annexes=fields.get("annexes", []),
         control_clause=fields.get("control_clause", control_clause(inst)),
-        signatory_position=inst["signatory_position"],
-        signatory_name=inst["signatory_name"],
+        designated_signatory=signatory,
         effects=fields.get("effects", {}),
         campaign_id=fields.get("campaign_id"),
         target_order_id=fields.get("target_order_id"),
@@ -170,8 +217,7 @@ def table_text(table: dict | None) -> str:
 
 
 def update_draft(order: Order, actor: User, *, expected_version: int, title: str, preamble: str,
-                 items: str, control: str, signatory_position: str, signatory_name: str,
-                 annexes: list[dict]) -> Order:
+                 items: str, control: str, signatory_id: int | None, annexes: list[dict]) -> Order:
     """annexes: [{"title", "text", "rows_text"}] in the order's existing annex order (tables keep headers)."""
     require(actor, "order.edit", order)
     if order.status != OrderStatus.draft:
@@ -184,8 +230,9 @@ def update_draft(order: Order, actor: User, *, expected_version: int, title: str
     parsed_items = parse_items(items)
     if not parsed_items:
         errors.append("Добавьте хотя бы один пункт приказа.")
-    if not signatory_name.strip() or not signatory_position.strip():
-        errors.append("Укажите должность и фамилию подписанта.")
+    signatory = db.session.get(User, signatory_id) if signatory_id else None
+    if (why := signatory_problem(signatory)) is not None:
+        errors.append(why)
     new_annexes = []
     for i, (old, new) in enumerate(zip(order.annexes or [], annexes, strict=False), start=1):
         annex = {"title": new["title"].strip(), "text": new.get("text", "").strip(),
@@ -200,15 +247,18 @@ def update_draft(order: Order, actor: User, *, expected_version: int, title: str
         new_annexes.append(annex)
     if errors:
         raise ValidationFailed(" ".join(errors))
-    before_title = order.title
+    before_title, before_signatory = order.title, order.designated_signatory_id
     order.title = title.strip()
     order.preamble = preamble.strip()
     order.items = parsed_items
     order.control_clause = control.strip()
-    order.signatory_position = signatory_position.strip()
-    order.signatory_name = signatory_name.strip()
+    assert signatory is not None  # signatory_problem refused None
+    order.designated_signatory = signatory
     order.annexes = new_annexes
-    audit.record("order.updated", actor=actor, obj=order, payload={"before_title": before_title})
+    payload: dict = {"before_title": before_title}
+    if before_signatory != signatory.id:
+        payload["signatory"] = [before_signatory, signatory.id]
+    audit.record("order.updated", actor=actor, obj=order, payload=payload)
     db.session.flush()
     return order
 

@@ -6,7 +6,7 @@ from sqlalchemy import Select, extract, func, or_, select
 
 from ...extensions import db
 from ...listing import ListArgs, apply_sort, like_pattern
-from ...models import Organization
+from ...models import Organization, Role, RoleGrant, User, UserStatus
 from ...models.competition import Campaign
 from ...models.orders import Order, OrderApproval, OrderKind, OrderStatus, VisaStatus
 from ...models.status_award import AwardStatus, StatusAward, StatusType
@@ -78,10 +78,28 @@ def orders_changing(order: Order) -> list[Order]:
     return list(db.session.execute(select(Order).where(Order.target_order_id == order.id)).scalars().all())
 
 
-def to_sign(limit: int = 5) -> list[Order]:
-    """Approved orders waiting for the signature, oldest change first."""
-    return list(db.session.execute(select(Order).where(Order.status == OrderStatus.approved)
-                                   .order_by(Order.updated_at).limit(limit)).scalars().all())
+def signatories() -> list[User]:
+    """Active holders of the signatory role by name: who may be chosen to sign an order."""
+    return list(db.session.execute(
+        select(User).join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.role == Role.signatory, User.status == UserStatus.active)
+        .distinct().order_by(User.full_name, User.id)).scalars())
+
+
+def to_sign(user: User, limit: int = 5) -> list[Order]:
+    """Approved orders waiting for this user's signature (he is their designated signatory), oldest first."""
+    return list(db.session.execute(select(Order).where(
+        Order.status == OrderStatus.approved, Order.designated_signatory_id == user.id)
+        .order_by(Order.updated_at, Order.id).limit(limit)).scalars().all())
+
+
+def to_approve(user: User, limit: int = 5) -> list[Order]:
+    """Orders under approval waiting for this user's visa, oldest first."""
+    return list(db.session.execute(
+        select(Order).join(OrderApproval, OrderApproval.order_id == Order.id).where(
+            OrderApproval.approver_id == user.id, OrderApproval.status == VisaStatus.pending,
+            Order.status == OrderStatus.approval)
+        .order_by(Order.updated_at, Order.id).limit(limit)).scalars().all())
 
 
 def status_counts() -> dict[OrderStatus, int]:

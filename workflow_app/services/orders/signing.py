@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import event, inspect, update
+from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from ... import audit
-from ...errors import DomainError, TransitionNotAllowed
+from ...errors import DomainError, PermissionDenied, TransitionNotAllowed
 from ...extensions import db
-from ...machines.base import FireContext, fire
+from ...machines.base import FireContext, fire, lock
 from ...machines.order import order_lifecycle
 from ...models import User
 from ...models.base import utcnow
-from ...models.orders import Order, OrderCounter, OrderKind
+from ...models.files import StoredFile
+from ...models.orders import Order, OrderCounter, OrderKind, OrderScan
+from ...policy import require
 from ...timeutil import today_local
 from ..platform import files, settings
-from .drafting import DOCX, FINAL, PDF, file_name, render
+from .drafting import DOCX, FINAL, PDF, file_name, render, signatory_problem, signature_of
 
 # --- signing -------------------------------------------------------------------------------------
 
@@ -60,7 +62,9 @@ def number_and_freeze(order: Order, ctx: FireContext) -> None:
         order.seq = next_number(order.year)
         order.number = settings.format_number(inst["order_number_format"], order.seq)
         order.signed_at = utcnow()
+    # The signature block prints who signs (the guard made sure he is the designated signatory).
     order.signatory_id = ctx.actor.id
+    order.signatory_position, order.signatory_name = signature_of(ctx.actor)
     pdf = render(order, "pdf")
     docx = render(order, "docx")
     order.pdf_file = files.store_bytes(pdf, original_name=file_name(order, "pdf"), content_type=PDF,
@@ -73,21 +77,49 @@ def number_and_freeze(order: Order, ctx: FireContext) -> None:
                        effects=changes)
 
 
+def _not_designated(order: Order) -> str:
+    who = order.designated_signatory
+    if who is None:
+        return "Не выбран подписант приказа: выберите его в проекте приказа."
+    return (f"Подписать этот приказ может только назначенный подписант — {who.full_name}. "
+            "Подписывать приказ за другого нельзя.")
+
+
+def guard_signatory(order: Order, ctx: FireContext) -> str | None:
+    """Only the designated signatory signs, in his own name, with a complete profile."""
+    if order.designated_signatory_id is None or getattr(ctx.actor, "id", None) != order.designated_signatory_id:
+        return _not_designated(order)
+    return signatory_problem(order.designated_signatory)
+
+
 def sign(order: Order, actor: User, expected_version: int | None = None) -> Order:
+    if order.designated_signatory_id is None or getattr(actor, "id", None) != order.designated_signatory_id:
+        raise PermissionDenied(_not_designated(order))
     return fire(order_lifecycle, order, "sign", actor=actor, expected_version=expected_version)
 
 
-def attach_scan(order: Order, stored_file, actor: User) -> None:
+def attach_scan(order: Order, stored_file: StoredFile, actor: User) -> OrderScan:
+    """Add the next scan version of a signed order; earlier versions stay as they were."""
+    require(actor, "order.attach_scan", order)
     if order.status not in FINAL:
         raise TransitionNotAllowed("Скан с подписью прикладывается только к подписанному приказу.")
-    order.scan_file_id = stored_file.id
-    audit.record("order.scan_attached", actor=actor, obj=order, payload={"sha256": stored_file.sha256})
+    lock(order)  # two uploads at once get consecutive versions
+    last = db.session.execute(select(func.max(OrderScan.version)).where(OrderScan.order_id == order.id)
+                              ).scalar_one()
+    scan = OrderScan(order_id=order.id, version=(last or 0) + 1, file_id=stored_file.id,
+                     uploaded_by_id=actor.id)
+    db.session.add(scan)
     db.session.flush()
+    db.session.expire(order, ["scans"])
+    audit.record("order.scan_attached", actor=actor, obj=order,
+                 payload={"version": scan.version, "file_id": stored_file.id, "sha256": stored_file.sha256,
+                          "size": stored_file.size})
+    return scan
 
 
 # --- immutability of signed orders ---------------------------------------------------------------
 
-_MUTABLE_AFTER_SIGNING = {"status", "scan_file_id", "scan_file", "version", "updated_at"}
+_MUTABLE_AFTER_SIGNING = {"status", "scans", "version", "updated_at"}
 
 
 @event.listens_for(Session, "before_flush")

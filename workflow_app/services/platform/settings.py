@@ -18,6 +18,8 @@ DEFAULTS: dict[str, Any] = {
     "place": "г. Краснодар, ул. Сормовская, 167",
     "signatory_position": "Ректор",
     "signatory_name": "Т.А. Гайдук",
+    # The user who signs orders unless a draft names another (orders print his own profile).
+    "signatory_user_id": None,
     "control_person": "первого проректора",
     # "{n}" is the sequential number of the year; e.g. "{n}-ОД" gives «56-ОД».
     "order_number_format": "{n}",
