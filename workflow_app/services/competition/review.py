@@ -3,8 +3,9 @@ The dashboard rows and the dossier reader are in review_reader.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import or_, select
 
@@ -70,21 +71,34 @@ class SheetRow:
     error: str = ""
 
 
+# A plain decimal as people type it: digits, one comma or point, digits. Only ASCII digits: Python's
+# Decimal() would also take «1e30», «1_0», «inf», «７» or «٥», none of which is a score.
+_POINTS = re.compile(r"(-?)([0-9]*)(?:[.,]([0-9]*))?", re.ASCII)
+NOT_A_NUMBER = "Введите число цифрами 0–9, с запятой или точкой, например 7 или 7,5."
+# Digits before the point a score can have (the points column is Numeric(8, 2)).
+INT_DIGITS = 6
+
+
 def parse_points(raw: str, maximum: Decimal) -> tuple[Decimal | None, str]:
-    """Russian users type «7,5»: accept a comma; 0..max, at most two decimal places."""
-    text = (raw or "").strip().replace(",", ".").replace(" ", "")
+    """Russian users type «7,5»: accept a comma or a point; 0..max, at most two decimal places.
+
+    Returns (value, "") or (None, Russian message); an empty field is (None, "").
+    """
+    text = (raw or "").strip().replace(" ", "").replace("\u00a0", "")
     if not text:
         return None, ""
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None, "Введите число, например 7 или 7,5."
-    if not value.is_finite():
-        return None, "Введите число, например 7 или 7,5."
-    if value != value.quantize(TWO_PLACES):
+    m = _POINTS.fullmatch(text)
+    if m is None or not (m.group(2) or m.group(3)):
+        return None, NOT_A_NUMBER
+    sign, whole, frac = m.group(1), m.group(2).lstrip("0"), (m.group(3) or "").rstrip("0")
+    if len(frac) > 2:
         return None, "Допускается не более двух знаков после запятой."
+    out_of_range = f"Балл должен быть от 0 до {fmt_points(maximum)}."
+    if len(whole) > INT_DIGITS:
+        return None, out_of_range
+    value = Decimal(f"{sign}{whole or '0'}.{frac or '0'}")
     if value < 0 or value > maximum:
-        return None, f"Балл должен быть от 0 до {fmt_points(maximum)}."
+        return None, out_of_range
     return value.quantize(TWO_PLACES), ""
 
 
