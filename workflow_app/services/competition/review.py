@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from ... import audit, policy
 from ...actors import SystemActor
-from ...errors import DomainError, TransitionNotAllowed, ValidationFailed
+from ...errors import ConcurrentChange, DomainError, TransitionNotAllowed, ValidationFailed
 from ...extensions import db
 from ...machines.base import fire, lock
 from ...machines.entry import entry_lifecycle
@@ -142,9 +144,7 @@ def save_sheet(a: ReviewAssignment, actor, values: dict[int, tuple[str, str]], o
     """
     _editable(a, actor)
     if expected_version is not None and a.version != expected_version:
-        from ...errors import ConcurrentChange
-
-        raise ConcurrentChange("Лист оценки был изменён в другом окне. Обновите страницу.")
+        raise ConcurrentChange(SHEET_CHANGED)
     campaign = a.entry.campaign
     criteria = criteria_for(a.stage_id, a.entry.track_id)
     if not criteria:
@@ -166,20 +166,15 @@ def save_sheet(a: ReviewAssignment, actor, values: dict[int, tuple[str, str]], o
         comments[c.id] = comment
     if errors:
         raise SheetInvalid(errors)
-    existing = {s.criterion_id: s for s in db.session.execute(
-        select(Score).where(Score.assignment_id == a.id)).scalars()}
-    for c in criteria:
-        s = existing.get(c.id)
-        if s is None:
-            s = Score(assignment_id=a.id, criterion_id=c.id)
-            db.session.add(s)
-        s.points = parsed[c.id]
-        s.comment = comments[c.id]
     a.comment = (overall_comment or "").strip()[:10000]
     a.updated_at = utcnow()  # bumps the version: a second window cannot overwrite silently
+    # The header first: its UPDATE takes the row lock, so two saves of one sheet at once are decided one
+    # after the other and the later one, finding the version moved on, is told so (409) and keeps nothing.
+    _flush_sheet()
+    _upsert_scores(a, {c.id: (parsed[c.id], comments[c.id]) for c in criteria})
     points_payload = {str(cid): (str(v) if v is not None else None) for cid, v in parsed.items()}
     if not submit:
-        db.session.flush()
+        _flush_sheet()
         audit.record("score.save_draft", actor=actor, obj=a, payload={"points": points_payload})
         return a
     total = weighted_total(criteria, {cid: v for cid, v in parsed.items()})
@@ -190,6 +185,39 @@ def save_sheet(a: ReviewAssignment, actor, values: dict[int, tuple[str, str]], o
     if not a.stage.in_person:  # the in-person panel completes through services.results instead
         review_progress(a.entry, a.stage, actor)
     return a
+
+
+SHEET_CHANGED = "Лист оценки был изменён в другом окне. Обновите страницу."
+
+
+def _flush_sheet() -> None:
+    try:
+        db.session.flush()
+    except (StaleDataError, IntegrityError) as exc:
+        raise ConcurrentChange(SHEET_CHANGED) from exc
+
+
+def _upsert_scores(a: ReviewAssignment, rows: dict[int, tuple[Decimal | None, str]]) -> None:
+    """One statement writing every row of the sheet: INSERT … ON CONFLICT (assignment, criterion) DO UPDATE,
+    so a row another transaction inserted meanwhile is updated, never a unique violation."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    stmt = dialect_insert(Score).values([
+        {"assignment_id": a.id, "criterion_id": cid, "points": points, "comment": comment}
+        for cid, (points, comment) in rows.items()])
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Score.assignment_id, Score.criterion_id],
+        set_={"points": stmt.excluded.points, "comment": stmt.excluded.comment})
+    try:
+        db.session.execute(stmt)
+    except IntegrityError as exc:
+        raise ConcurrentChange(SHEET_CHANGED) from exc
+    # Score rows this session already holds would show the old points: read them again when used.
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, Score) and obj.assignment_id == a.id:
+            db.session.expire(obj)
 
 
 def reopen_sheet(a: ReviewAssignment, actor, reason: str) -> None:
