@@ -7,6 +7,8 @@ from urllib.parse import quote
 
 import pytest
 from docx import Document
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 from pypdf import PdfReader, PdfWriter
 from reportlab.pdfgen import canvas
 from sqlalchemy import event
@@ -267,5 +269,29 @@ def test_an_unreadable_pdf_is_refused_to_a_blind_expert_not_passed_on():
     with pytest.raises(MetadataNotRemovable) as refused:
         strip_metadata(b"%PDF-1.4\n/Author (Petrova)\n", "application/pdf")
     assert "слепой экспертизы" in refused.value.message
-    png = b"\x89PNG\r\n\x1a\n"
-    assert strip_metadata(png, "image/png") == png
+    with pytest.raises(MetadataNotRemovable):
+        strip_metadata(b"\xff\xd8\xff\xe1\x00", "image/jpeg")
+
+
+def test_pictures_lose_their_text_and_exif_but_not_a_pixel():
+    picture = Image.new("RGB", (8, 8), (200, 10, 10))
+    info = PngInfo()
+    info.add_text("Author", "Petrova SOSH77")
+    info.add_itxt("Comment", "МБОУ СОШ № 77")
+    buf = io.BytesIO()
+    picture.save(buf, "PNG", pnginfo=info)
+    png = strip_metadata(buf.getvalue(), "image/png")
+    assert b"Petrova" not in png and "СОШ".encode() not in png
+    back = Image.open(io.BytesIO(png))
+    assert back.text == {} and back.tobytes() == picture.tobytes()
+
+    exif = Image.Exif()
+    exif[0x013B] = "Petrova Anna"  # Artist
+    exif[0x8298] = "MBOU SOSH 77"  # Copyright
+    buf = io.BytesIO()
+    picture.save(buf, "JPEG", exif=exif.tobytes(), comment=b"SOSH 77")
+    original = Image.open(io.BytesIO(buf.getvalue()))
+    jpeg = strip_metadata(buf.getvalue(), "image/jpeg")
+    assert b"Petrova" not in jpeg and b"SOSH" not in jpeg
+    back = Image.open(io.BytesIO(jpeg))
+    assert dict(back.getexif()) == {} and back.tobytes() == original.tobytes()

@@ -1,5 +1,6 @@
 """Removing who-made-this metadata from a copy of a document: the PDF document information and XMP,
-the DOCX core and extended properties, custom properties and the authors of comments and tracked changes.
+the DOCX core and extended properties, custom properties and the authors of comments and tracked changes,
+the text and EXIF of PNG and JPEG pictures.
 
 Pure functions `bytes → bytes`: the stored file is never touched; blind review hands the expert a
 scrubbed copy. A file that cannot be read is refused (MetadataNotRemovable), never passed on as it is.
@@ -112,7 +113,59 @@ def _strip_custom(blob: bytes) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-STRIPPERS = {PDF: strip_pdf, DOCX: strip_docx}
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# Text, EXIF and timestamp chunks: author, software, camera, place and time the picture was made.
+_PNG_METADATA = {b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"tIME"}
+# JPEG segments with EXIF/XMP (APP1), Ducky (APP12), IPTC/Photoshop (APP13) and comments (COM).
+_JPEG_METADATA = {0xE1, 0xEC, 0xED, 0xFE}
+
+
+def strip_png(data: bytes) -> bytes:
+    """The PNG without its text, EXIF and time chunks; the image itself is copied byte for byte."""
+    if not data.startswith(_PNG_SIGNATURE):
+        raise MetadataNotRemovable()
+    out, pos = [_PNG_SIGNATURE], len(_PNG_SIGNATURE)
+    while pos < len(data):
+        if pos + 12 > len(data):
+            raise MetadataNotRemovable()
+        length = int.from_bytes(data[pos:pos + 4], "big")
+        kind = data[pos + 4:pos + 8]
+        end = pos + 12 + length
+        if end > len(data):
+            raise MetadataNotRemovable()
+        if kind not in _PNG_METADATA:
+            out.append(data[pos:end])
+        pos = end
+        if kind == b"IEND":
+            break
+    return b"".join(out)
+
+
+def strip_jpeg(data: bytes) -> bytes:
+    """The JPEG without EXIF, XMP, IPTC and comment segments; the compressed image is copied as it is."""
+    if not data.startswith(b"\xff\xd8"):
+        raise MetadataNotRemovable()
+    out, pos = [b"\xff\xd8"], 2
+    while True:
+        if pos + 4 > len(data) or data[pos] != 0xFF:
+            raise MetadataNotRemovable()
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        length = int.from_bytes(data[pos + 2:pos + 4], "big")
+        end = pos + 2 + length
+        if length < 2 or end > len(data):
+            raise MetadataNotRemovable()
+        if marker not in _JPEG_METADATA:
+            out.append(data[pos:end])
+        pos = end
+        if marker == 0xDA:  # start of scan: the image data follows to the end
+            out.append(data[pos:])
+            return b"".join(out)
+
+
+STRIPPERS = {PDF: strip_pdf, DOCX: strip_docx, "image/png": strip_png, "image/jpeg": strip_jpeg}
 
 
 def strip_metadata(data: bytes, content_type: str) -> bytes:
