@@ -66,13 +66,49 @@ def test_rows_are_validated_in_russian_and_nothing_is_saved_on_error(app, client
     assert resp.status_code == 422
     assert "Балл должен быть от 0 до 10." in html
     assert "Допускается не более двух знаков после запятой." in html
-    assert "Введите число, например 7 или 7,5." in html
+    assert svc.NOT_A_NUMBER in html
     assert "Укажите балл." in html
     assert "Комментарий к критерию обязателен." in html
     assert 'value="11"' in html  # what the expert typed stays on the page
     with app.app_context():
         assert db.session.execute(select(func.count(Score.id))).scalar_one() == 0
         assert db.session.get(ReviewAssignment, aid).status == AssignmentStatus.accepted
+
+
+NOT_PLAIN_DECIMALS = ["1e1", "７", "٥", "1_0", "inf", "nan", "1e30", "1E+1", "0x1"]
+
+
+@pytest.mark.parametrize("action", [{"save": "Сохранить черновик"}, {"send": "Отправить"}])
+def test_only_plain_decimals_are_scores_and_a_refusal_saves_nothing(app, client, action):
+    aid, _, info, crits = _one_sheet(app)
+    assert len(crits) >= len(NOT_PLAIN_DECIMALS) + 1
+    login(client, "x@x.ru")
+    url = f"/expert/assignments/{aid}/sheet"
+    points = NOT_PLAIN_DECIMALS + ["99999999999999999999"] + ["5"] * (len(crits) - len(NOT_PLAIN_DECIMALS) - 1)
+    resp = post_form(client, url, _sheet_data(crits, points) | action)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422  # never a 500, whatever was typed
+    for c, typed in zip(crits, NOT_PLAIN_DECIMALS, strict=False):
+        assert f'<div class="invalid-feedback" id="err_{c.id}">{svc.NOT_A_NUMBER}</div>' in html, typed
+    huge = crits[len(NOT_PLAIN_DECIMALS)]
+    assert f'id="err_{huge.id}">Балл должен быть от 0 до 10.</div>' in html
+    with app.app_context():
+        assert db.session.execute(select(func.count(Score.id))).scalar_one() == 0
+        a = db.session.get(ReviewAssignment, aid)
+        assert a.status == AssignmentStatus.accepted and a.total is None
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("7,5", Decimal("7.5")), ("7.25", Decimal("7.25")), (" 10 ", Decimal("10")), (",5", Decimal("0.5")),
+    ("0", Decimal("0")), ("7,500", Decimal("7.5")),
+])
+def test_comma_or_point_decimals_within_two_places_are_accepted(typed, expected):
+    assert svc.parse_points(typed, Decimal("10")) == (expected, "")
+
+
+@pytest.mark.parametrize("typed", ["1e1", "７", "٥", "1_0", "inf", "-inf", "nan", "1e30", "1,2,3", ",", "-"])
+def test_parse_points_refuses_what_is_not_a_plain_decimal(typed):
+    assert svc.parse_points(typed, Decimal("10")) == (None, svc.NOT_A_NUMBER)
 
 
 def test_draft_keeps_points_then_submit_stores_the_weighted_total_and_locks(app, client):

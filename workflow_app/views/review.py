@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_required
 
 from .. import policy
+from ..downloads import send_bytes
 from ..errors import ValidationFailed
 from ..export import build_xlsx, xlsx_response
 from ..extensions import db
@@ -325,6 +326,12 @@ def attachment(aid: int, n: int):
     f, name = review_reader.attachment_for_download(a, n)
     if f is None:
         abort(404)
+    if a.entry.campaign.blind_review and not policy.is_staff(current_user):
+        # The expert of a blind review gets a copy without the author/organisation metadata.
+        data = review_reader.blind_copy(f)
+        if data is None:
+            abort(404)
+        return send_bytes(data, name, f.content_type or "application/octet-stream")
     return _send(f, name)
 
 

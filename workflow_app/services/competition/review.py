@@ -3,14 +3,17 @@ The dashboard rows and the dossier reader are in review_reader.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from ... import audit, policy
 from ...actors import SystemActor
-from ...errors import DomainError, TransitionNotAllowed, ValidationFailed
+from ...errors import ConcurrentChange, DomainError, TransitionNotAllowed, ValidationFailed
 from ...extensions import db
 from ...machines.base import fire, lock
 from ...machines.entry import entry_lifecycle
@@ -70,21 +73,34 @@ class SheetRow:
     error: str = ""
 
 
+# A plain decimal as people type it: digits, one comma or point, digits. Only ASCII digits: Python's
+# Decimal() would also take «1e30», «1_0», «inf», «７» or «٥», none of which is a score.
+_POINTS = re.compile(r"(-?)([0-9]*)(?:[.,]([0-9]*))?", re.ASCII)
+NOT_A_NUMBER = "Введите число цифрами 0–9, с запятой или точкой, например 7 или 7,5."
+# Digits before the point a score can have (the points column is Numeric(8, 2)).
+INT_DIGITS = 6
+
+
 def parse_points(raw: str, maximum: Decimal) -> tuple[Decimal | None, str]:
-    """Russian users type «7,5»: accept a comma; 0..max, at most two decimal places."""
-    text = (raw or "").strip().replace(",", ".").replace(" ", "")
+    """Russian users type «7,5»: accept a comma or a point; 0..max, at most two decimal places.
+
+    Returns (value, "") or (None, Russian message); an empty field is (None, "").
+    """
+    text = (raw or "").strip().replace(" ", "").replace("\u00a0", "")
     if not text:
         return None, ""
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None, "Введите число, например 7 или 7,5."
-    if not value.is_finite():
-        return None, "Введите число, например 7 или 7,5."
-    if value != value.quantize(TWO_PLACES):
+    m = _POINTS.fullmatch(text)
+    if m is None or not (m.group(2) or m.group(3)):
+        return None, NOT_A_NUMBER
+    sign, whole, frac = m.group(1), m.group(2).lstrip("0"), (m.group(3) or "").rstrip("0")
+    if len(frac) > 2:
         return None, "Допускается не более двух знаков после запятой."
+    out_of_range = f"Балл должен быть от 0 до {fmt_points(maximum)}."
+    if len(whole) > INT_DIGITS:
+        return None, out_of_range
+    value = Decimal(f"{sign}{whole or '0'}.{frac or '0'}")
     if value < 0 or value > maximum:
-        return None, f"Балл должен быть от 0 до {fmt_points(maximum)}."
+        return None, out_of_range
     return value.quantize(TWO_PLACES), ""
 
 
@@ -128,9 +144,7 @@ def save_sheet(a: ReviewAssignment, actor, values: dict[int, tuple[str, str]], o
     """
     _editable(a, actor)
     if expected_version is not None and a.version != expected_version:
-        from ...errors import ConcurrentChange
-
-        raise ConcurrentChange("Лист оценки был изменён в другом окне. Обновите страницу.")
+        raise ConcurrentChange(SHEET_CHANGED)
     campaign = a.entry.campaign
     criteria = criteria_for(a.stage_id, a.entry.track_id)
     if not criteria:
@@ -152,20 +166,15 @@ def save_sheet(a: ReviewAssignment, actor, values: dict[int, tuple[str, str]], o
         comments[c.id] = comment
     if errors:
         raise SheetInvalid(errors)
-    existing = {s.criterion_id: s for s in db.session.execute(
-        select(Score).where(Score.assignment_id == a.id)).scalars()}
-    for c in criteria:
-        s = existing.get(c.id)
-        if s is None:
-            s = Score(assignment_id=a.id, criterion_id=c.id)
-            db.session.add(s)
-        s.points = parsed[c.id]
-        s.comment = comments[c.id]
     a.comment = (overall_comment or "").strip()[:10000]
     a.updated_at = utcnow()  # bumps the version: a second window cannot overwrite silently
+    # The header first: its UPDATE takes the row lock, so two saves of one sheet at once are decided one
+    # after the other and the later one, finding the version moved on, is told so (409) and keeps nothing.
+    _flush_sheet()
+    _upsert_scores(a, {c.id: (parsed[c.id], comments[c.id]) for c in criteria})
     points_payload = {str(cid): (str(v) if v is not None else None) for cid, v in parsed.items()}
     if not submit:
-        db.session.flush()
+        _flush_sheet()
         audit.record("score.save_draft", actor=actor, obj=a, payload={"points": points_payload})
         return a
     total = weighted_total(criteria, {cid: v for cid, v in parsed.items()})
@@ -176,6 +185,39 @@ def save_sheet(a: ReviewAssignment, actor, values: dict[int, tuple[str, str]], o
     if not a.stage.in_person:  # the in-person panel completes through services.results instead
         review_progress(a.entry, a.stage, actor)
     return a
+
+
+SHEET_CHANGED = "Лист оценки был изменён в другом окне. Обновите страницу."
+
+
+def _flush_sheet() -> None:
+    try:
+        db.session.flush()
+    except (StaleDataError, IntegrityError) as exc:
+        raise ConcurrentChange(SHEET_CHANGED) from exc
+
+
+def _upsert_scores(a: ReviewAssignment, rows: dict[int, tuple[Decimal | None, str]]) -> None:
+    """One statement writing every row of the sheet: INSERT … ON CONFLICT (assignment, criterion) DO UPDATE,
+    so a row another transaction inserted meanwhile is updated, never a unique violation."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    stmt = dialect_insert(Score).values([
+        {"assignment_id": a.id, "criterion_id": cid, "points": points, "comment": comment}
+        for cid, (points, comment) in rows.items()])
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Score.assignment_id, Score.criterion_id],
+        set_={"points": stmt.excluded.points, "comment": stmt.excluded.comment})
+    try:
+        db.session.execute(stmt)
+    except IntegrityError as exc:
+        raise ConcurrentChange(SHEET_CHANGED) from exc
+    # Score rows this session already holds would show the old points: read them again when used.
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, Score) and obj.assignment_id == a.id:
+            db.session.expire(obj)
 
 
 def reopen_sheet(a: ReviewAssignment, actor, reason: str) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import nh3
 from markupsafe import escape
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from ...extensions import db
 from ...models.competition import (
@@ -22,6 +22,8 @@ from ...models.competition import (
     Stage,
     Track,
 )
+from ...models.files import StoredFile
+from ..platform import doc_metadata, files
 
 READABLE = (AssignmentStatus.offered, AssignmentStatus.accepted, AssignmentStatus.submitted,
             AssignmentStatus.reopened)
@@ -59,7 +61,10 @@ def dashboard_query(user, q: str = "", status: str = ""):
         from ...listing import like_pattern
 
         pat = like_pattern(q)
-        stmt = stmt.where(or_(Entry.code.ilike(pat, escape="\\"), Entry.title.ilike(pat, escape="\\")))
+        # Only what the row shows: a blind campaign's row shows the code alone, so searching its title
+        # (which may name the applicant) would tell the expert who is behind the code.
+        stmt = stmt.where(or_(Entry.code.ilike(pat, escape="\\"),
+                              and_(Campaign.blind_review.is_(False), Entry.title.ilike(pat, escape="\\"))))
     if status:
         with contextlib.suppress(KeyError):
             stmt = stmt.where(RA.status == AssignmentStatus[status])
@@ -90,8 +95,9 @@ def _place_stem(name: str) -> str:
     return core
 
 
-def make_redactor(strings: list[str], stems: list[str]):
-    """A function hiding the given names (and their declined forms for stems) in text and HTML."""
+def make_redactor(strings: list[str], stems: list[str], patterns: list[str] | None = None):
+    """A function hiding the given names (and their declined forms for stems) and whatever matches the
+    given regular expressions in text and HTML."""
     variants: set[str] = set()
     for s in strings:
         s = (s or "").strip()
@@ -101,10 +107,57 @@ def make_redactor(strings: list[str], stems: list[str]):
     pats = [re.escape(s) for s in sorted(variants, key=len, reverse=True)]
     pats += [r"(?<![а-яёА-ЯЁ])" + re.escape(st) + _REGION + r"[а-яё]{0,4}"
              for st in sorted({s for s in stems if s and len(s) >= 4}, key=len, reverse=True)]
+    pats += list(patterns or [])
     if not pats:
         return lambda text: text
     rx = re.compile("|".join(pats), re.IGNORECASE)
     return lambda text: rx.sub(HIDDEN, text or "")
+
+
+# Any e-mail address in a blind dossier points at its author.
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_PHONE_SEP = r"[\s\-().\u00a0]*"
+# Address parts that do not single out an applicant (the region, the country).
+_REGION_PART = re.compile(r"(край|кра[яю]|област|республик|россия|российская)", re.IGNORECASE)
+
+
+def _phone_patterns(phone: str) -> list[str]:
+    """The phone number however it is typed: «+7 (861) 234-56-78», «8 861 2345678», «234-56-78»."""
+    digits = re.sub(r"\D", "", phone or "")
+    if len(digits) < 6:
+        return []
+    sep = _PHONE_SEP
+    core = digits[-10:]
+    pats = [r"(?<!\d)(?:(?:\+\s*7|8)" + sep + ")?" + sep.join(core) + r"(?!\d)"]
+    if len(core) > 7:
+        pats.append(r"(?<!\d)" + sep.join(core[-7:]) + r"(?!\d)")
+    return pats
+
+
+def _address_parts(address: str) -> list[str]:
+    """The address and its telling parts: the postcode, the street, the house («ул. Ленина, д. 5»)."""
+    address = (address or "").strip()
+    parts = [p.strip() for p in address.split(",")]
+    out = [address]
+    out += [p for p in parts if len(p) >= 5 and not _REGION_PART.search(p)]
+    return out
+
+
+def organisation_identity(org, people: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """Everything of the organisation card and the named people that identifies the applicant:
+    (literal strings, word stems, regular expressions) for make_redactor."""
+    strings = [org.full_name, org.short_name, org.municipality.name, org.inn or "", org.email,
+               org.head_name, *_address_parts(org.address), *people]
+    stems = [_place_stem(org.municipality.name)]
+    for person in [org.head_name, *people]:
+        parts = (person or "").split()
+        if parts and len(parts[0]) >= 5:
+            # the surname in other cases: «Иванова», «Ивановым»; «Петрова» → «Петровой», «Петрову»
+            stems.append(parts[0][:-1] if parts[0][-1] in "аяАЯ" else parts[0])
+    patterns = [_EMAIL, *_phone_patterns(org.phone)]
+    if org.inn:
+        patterns.append(r"(?<!\d)" + re.escape(org.inn) + r"(?!\d)")
+    return strings, stems, patterns
 
 
 ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "b", "strong", "i", "em", "a"}
@@ -161,8 +214,9 @@ def latest_version(entry: Entry) -> EntryVersion | None:
 def build_reader(a: ReviewAssignment) -> Reader:
     """What the expert reads: the latest frozen version if there is one, else the current dossier.
 
-    Blind campaigns hide the organisation, the municipality and people's names everywhere (also
-    inside the applicant's text), name attachments generically and do not offer the dossier PDF.
+    Blind campaigns hide the organisation card (names, municipality, INN, address, e-mail, phone, head)
+    and people's names everywhere (also inside the applicant's text), name attachments generically and
+    do not offer the dossier PDF.
     """
     entry = a.entry
     campaign = entry.campaign
@@ -173,14 +227,8 @@ def build_reader(a: ReviewAssignment) -> Reader:
     team = snapshot.get("team") if isinstance(snapshot.get("team"), list) else (entry.team or [])
     lead = snapshot.get("lead_name") or entry.lead_name or ""
     if blind:
-        names = [org.full_name, org.short_name, org.municipality.name, lead,
-                 *[m.get("name", "") for m in team if isinstance(m, dict)]]
-        stems = [_place_stem(org.municipality.name)]
-        for person in [lead, *[m.get("name", "") for m in team if isinstance(m, dict)]]:
-            parts = (person or "").split()
-            if parts and len(parts[0]) >= 5:
-                stems.append(parts[0])  # surname in other cases: «Иванова», «Ивановым»
-        redact = make_redactor(names, stems)
+        people = [lead, *[m.get("name", "") for m in team if isinstance(m, dict)]]
+        redact = make_redactor(*organisation_identity(org, people))
     else:
         def redact(text):
             return text or ""
@@ -226,3 +274,14 @@ def attachment_for_download(a: ReviewAssignment, n: int):
         return None, ""
     f = atts[n - 1].file
     return f, attachment_label(n, f.original_name, bool(a.entry.campaign.blind_review), f.original_name)
+
+
+def blind_copy(f: StoredFile) -> bytes | None:
+    """The attachment as an expert of a blind campaign gets it: without the document metadata that names
+    its author or organisation (None when the stored file is missing). The stored file stays as the
+    applicant uploaded it."""
+    try:
+        data = files.read_stored(f)
+    except (OSError, ValueError):
+        return None
+    return doc_metadata.strip_metadata(data, f.content_type)
