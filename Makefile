@@ -50,7 +50,12 @@ lint: install
 bench: install
 	$(BIN)/python -m bench
 
+## The lifecycle descriptions (docs/lifecycles) and pictures (workflow_app/static/lifecycles/*.svg, drawn by
+## Debian's Graphviz, installed here like chromium above); commit what changes.
 diagrams: install
+	@command -v dot >/dev/null 2>&1 || \
+	  ( (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz) >/dev/null 2>&1 ) || \
+	  echo "!!! graphviz could not be installed: the lifecycle pictures cannot be drawn"
 	$(BIN)/flask write-diagrams docs/lifecycles
 
 clean:

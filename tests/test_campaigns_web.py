@@ -32,7 +32,8 @@ def test_staff_creates_configures_and_opens_a_campaign(app, client):
     url = resp.headers["Location"]
     cid = int(re.search(r"/campaigns/(\d+)$", url).group(1))
     page = client.get(url).get_data(as_text=True)
-    assert "Общеобразовательные организации" in page and "stateDiagram-v2" in page
+    assert "Общеобразовательные организации" in page
+    assert re.search(r'<img[^>]*data-testid="lifecycle-diagram"[^>]*src="/static/lifecycles/campaign.svg', page)
     assert "не указан срок приёма заявок" in page  # the missing list is shown before opening
     assert "Объявить приём заявок" in page and 'data-confirm="' in page
 

@@ -120,7 +120,7 @@ def test_letter_and_rating_sheet(app, client):
         ids = _setup()
     login(client, "a@x.ru")
     text = docx_text(client.get(f"/documents/entry/{ids['entry']}/letter.docx").data)
-    assert "признан победителем" in text and "87.50" in text
+    assert "признан победителем" in text and "87,50 %" in text and "87.50" not in text
     assert client.get(f"/documents/campaign/{ids['campaign']}/rating/{ids['track']}.pdf").status_code == 403
     client.delete_cookie("session")
     login(client, "s@x.ru")

@@ -66,9 +66,10 @@ def test_rating_sheet_variable_expert_columns_and_mean():
         assert_in_order(text, [
             "СВОДНАЯ ВЕДОМОСТЬ", "Направление:",
             "Место Конкурсная работа Эксперт 1 Эксперт 2 Эксперт 3 Эксперт 4 Средний балл Отметка",
-            # a missing score prints a dash; the mean is of the given totals (206.5 / 3)
-            "1 Работа А 70 65,5 — 71 68,83 в очный этап",
-            "2 Работа <Б> & Co 40 45 50 41 44,25"])
+            # a missing score prints a dash; the mean is of the given totals (206.5 / 3); every score
+            # in the columns to two places with a decimal comma
+            "1 Работа А 70,00 65,50 — 71,00 68,83 в очный этап",
+            "2 Работа <Б> & Co 40,00 45,00 50,00 41,00 44,25"])
     t = docx_open(build_rating_sheet_docx(doc)).tables[0]
     assert len(t.columns) == 2 + 4 + 2
     assert [c.text for c in t.rows[2].cells][-1] == ""       # not shortlisted: no mark

@@ -134,7 +134,7 @@ def test_bulk_is_all_or_nothing_and_confirms_the_list_first(app, client):
            **{f"v-{i}": str(v) for i, v in versions.items()}}
     confirm = post_form(client, f"{list_url}/bulk", sel, form_url=list_url)
     page = confirm.get_data(as_text=True)
-    assert confirm.status_code == 200 and "Допустить к экспертизе: 4 заявок" in page
+    assert confirm.status_code == 200 and "Допустить к экспертизе: 4 заявки" in page
     assert all(f'data-entry="{c}"' in page for c in codes + [draft_code])
     with app.app_context():
         assert db.session.execute(select(func.count(Entry.id)).where(

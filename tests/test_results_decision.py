@@ -151,7 +151,7 @@ def test_decision_waits_for_unfinished_review(world):
     c, entries, xs, staff = world
     entries["C"].status = EntryStatus.under_review
     db.session.flush()
-    with pytest.raises(DomainError, match="Экспертиза не завершена по 1 заявкам: ИП-2026-0003"):
+    with pytest.raises(DomainError, match="Экспертиза не завершена по 1 заявке: ИП-2026-0003"):
         results.approve_decision(c, actor=staff)
     assert entries["A"].decision is None and results.decision_record(c) is None
 

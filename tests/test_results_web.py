@@ -189,4 +189,4 @@ def test_strictness_page(app, client):
     text = client.get(f"/results/campaigns/{cid}/strictness").get_data(as_text=True)
     # Волков: 84 on the strong entry where the panel mean is 91 (−7), 0 on the weak one → −3.50
     assert text.index("Волков Пётр") < text.index("Орлова Анна")
-    assert "-3.50" in text and "+1.75" in text
+    assert "−3,50" in text and "+1,75" in text and "3.50" not in text

@@ -421,7 +421,7 @@ def test_innovation_search_from_announcement_to_signed_order(app):
     assert "Соколов Игорь Павлович — тот же муниципалитет" in row_a
     assert "Соколов Игорь Павлович — нет компетенции по треку" in row_b
     resp = submit(staff, preview_url, preview_url)
-    assert "Назначено экспертов: 4 по 2 заявкам." in flash_after(staff, resp)
+    assert "Назначено 4 эксперта по 2 заявкам." in flash_after(staff, resp)
     journal.step(*["assignment.create"] * 4, "entry.start_review", "entry.start_review",
                  also=("assignment.auto_apply",))
     with app.app_context():
@@ -487,16 +487,19 @@ def test_innovation_search_from_announcement_to_signed_order(app):
 
     # 8. The ranking: each track's entry with the mean of its experts' weighted totals.
     def pct(x: Decimal, mx: Decimal) -> str:
-        return f"{float(round(x * 100 / mx, 4)):.2f}"
+        return f"{float(round(x * 100 / mx, 4)):.2f}".replace(".", ",")
+
+    def two(x: Decimal) -> str:  # points to two places with a decimal comma, as on the page
+        return f"{float(round(x, 4)):.2f}".replace(".", ",")
 
     mean_a = (t_high + t_low + weighted(A_EXTRA, REVIEW_WEIGHTS)) / 3
     mean_b = (weighted(B_ONE, REVIEW_WEIGHTS) + weighted(B_TWO, REVIEW_WEIGHTS)) / 2
     ranking = text_of(staff.get(f"/results/campaigns/{cid}?track=ОО"))
     row = row_of(ranking, codes["A"])
-    assert f" 3 {f'{float(round(mean_a, 4)):.2f}'} {pct(mean_a, review_max)} " in row
+    assert f" 3 {two(mean_a)} {pct(mean_a, review_max)} " in row
     assert "шорт-лист" in row and "расхождение" in row and "Оценена" in row
     row = row_of(text_of(staff.get(f"/results/campaigns/{cid}?track=ДОО")), codes["B"])
-    assert f" 2 {f'{float(round(mean_b, 4)):.2f}'} {pct(mean_b, review_max)} " in row
+    assert f" 2 {two(mean_b)} {pct(mean_b, review_max)} " in row
     assert "шорт-лист" not in row and mean_b * 100 / review_max < 60 <= mean_a * 100 / review_max
 
     # 9. Shortlist: preview, then confirm.

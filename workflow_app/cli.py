@@ -66,10 +66,16 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("write-diagrams")
     @click.argument("outdir", default="docs/lifecycles")
     def write_diagrams(outdir):
-        """Write the mermaid diagram of every lifecycle into OUTDIR."""
-        from .docs_gen import write_lifecycle_docs
+        """Write the description of every lifecycle into OUTDIR (markdown with a mermaid diagram) and its
+        picture into workflow_app/static/lifecycles/ (SVG, drawn by Graphviz: needs the `dot` program)."""
+        from .docs_gen import dot_available, write_lifecycle_docs, write_lifecycle_svgs
 
         for path in write_lifecycle_docs(Path(outdir)):
+            click.echo(path)
+        if not dot_available():
+            raise click.ClickException("Graphviz `dot` is not installed: the lifecycle pictures were not drawn. "
+                                       "Install it (`apt-get install graphviz`, or `make diagrams`) and run again.")
+        for path in write_lifecycle_svgs():
             click.echo(path)
 
     @app.cli.command("render-samples")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 from flask import Flask, abort, flash, g, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -11,7 +10,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.routing import IntegerConverter
 
-from . import policy, timeutil
+from . import formatting, policy, timeutil
 from .errors import DomainError
 from .extensions import db, login_manager
 
@@ -139,12 +138,7 @@ def install(app: Flask) -> None:
     def format_date(value) -> str:
         return timeutil.format_date(value)
 
-    @app.template_filter("num")
-    def format_number(value) -> str:
-        """Points and weights the Russian way, exact: «1,5», «0,125», «10»."""
-        if value is None or value == "":
-            return ""
-        return format(Decimal(str(value)).normalize(), "f").replace(".", ",")
+    formatting.register(app)  # |num |points |pct |signed |filesize |plural: Russian numbers and counts
 
     @app.context_processor
     def inject_helpers():

@@ -23,7 +23,7 @@ COMMISSION = [
     ["Проректорова Елена Викторовна", "первый проректор ГБОУ ИРО Краснодарского края",
      "заместитель председателя"],
     ["Ковалёва Ирина Петровна", "специалист ЦНИ и ИД", "секретарь"],
-    ["Смирнов Андрей Викторович", "доцент ФГБОУ ВО КубГУ", "член комиссии"],
+    ["Смирнов Андрей Викторович", "доцент ФГБОУ ВО АГПУ", "член комиссии"],
 ]
 
 
@@ -44,7 +44,7 @@ def seed_orders() -> dict[str, int]:
         return {}
     approver = _user("prorector@iro.local")
     if approver is None:
-        approver = User(email="prorector@iro.local", full_name="Проректорова Елена Викторовна",
+        approver = User(email="prorector@iro.local", full_name="Захарченко Елена Викторовна",
                         position="Первый проректор", password_hash=hash_password(DEMO_PASSWORD))
         approver.grants.append(RoleGrant(role=Role.staff))
         db.session.add(approver)

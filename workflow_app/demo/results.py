@@ -21,6 +21,7 @@ from ..models.competition import (
     AssignmentStatus,
     Campaign,
     CampaignKind,
+    CampaignStatus,
     Entry,
     EntryStatus,
     ReviewAssignment,
@@ -123,9 +124,26 @@ def seed_results() -> dict[str, int]:
     try:
         record = results_service.approve_decision(c, actor=staff)
     except DomainError:
+        _backdate(c)
         return {"decision_campaign_sheets": sheets}  # left in review: staff can finish it by hand
     _meeting(c, staff)
+    _backdate(c)
     return {"decision_campaign_sheets": sheets, "decision_winners": record.winners}
+
+
+def _backdate(c: Campaign) -> None:
+    """The stages the campaign has passed lie in the past, the current one spans today, later ones are ahead:
+    the dates agree with the state the demo drove it to (entries were due weeks ago, not in the future)."""
+    current = {CampaignStatus.review: StageKind.expert_review,
+               CampaignStatus.decision: StageKind.decision}.get(c.status)
+    stages = sorted(c.stages, key=lambda s: s.position)
+    now = next((i for i, s in enumerate(stages) if s.kind == current), len(stages))
+    today = date.today()
+    for i, s in enumerate(stages):
+        start = today + timedelta(days=20 * (i - now) - 5)
+        s.starts_on = start
+        s.deadline = deadline_utc(start + timedelta(days=15))
+    db.session.flush()
 
 
 def _meeting(c: Campaign, staff: User) -> None:
@@ -135,7 +153,7 @@ def _meeting(c: Campaign, staff: User) -> None:
         chair={"name": "Гайдук Татьяна Алексеевна", "position": "ректор ГБОУ ИРО Краснодарского края"},
         secretary={"name": "Ковалёва Ирина Петровна", "position": "специалист ЦНИ и ИД"},
         members_present=[{"name": "Проректорова Елена Викторовна", "position": "первый проректор"},
-                         {"name": "Смирнов Андрей Викторович", "position": "доцент ФГБОУ ВО КубГУ"}],
+                         {"name": "Смирнов Андрей Викторович", "position": "доцент ФГБОУ ВО АГПУ"}],
         members_total=5, agenda=f"Об итогах конкурса «{c.name}».",
         heard="Ковалёву И.П. — о результатах экспертизы конкурсных материалов и рейтинге участников.",
         decided="Утвердить рейтинг участников и признать победителями конкурса следующие организации:",

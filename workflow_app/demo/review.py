@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ..errors import DomainError
+from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..models import Organization, Role, RoleGrant, User
 from ..models.base import utcnow
@@ -136,7 +136,8 @@ def _sheets(c: Campaign, staff: User | None) -> int:
                ReviewAssignment.status.in_(planning.LIVE))
         .order_by(ReviewAssignment.id)).scalars())
     if len(mine) < 2 and staff is not None:
-        # Make sure the demo expert has something to show; an exception is recorded if rules forbid it.
+        # Make sure the demo expert has something to show, by the assignment rules like staff would:
+        # an entry the rules exclude them from (their own municipality, a conflict, …) is passed over.
         entries = db.session.execute(select(Entry).where(
             Entry.campaign_id == c.id, Entry.status.in_([EntryStatus.admitted, EntryStatus.under_review]))
             .order_by(Entry.id)).scalars().all()
@@ -148,9 +149,11 @@ def _sheets(c: Campaign, staff: User | None) -> int:
                     ReviewAssignment.entry_id == e.id, ReviewAssignment.stage_id == stage.id,
                     ReviewAssignment.expert_id == expert.id)).first():
                 continue
-            mine.append(assignment_service.manual_assign(
-                e, stage, expert.id, staff, reason="Демонстрационное назначение",
-                exception_reason="демонстрационные данные"))
+            try:
+                mine.append(assignment_service.manual_assign(e, stage, expert.id, staff,
+                                                             reason="Демонстрационное назначение"))
+            except ValidationFailed:
+                continue
     if not mine or db.session.execute(select(Score.id).join(
             ReviewAssignment, ReviewAssignment.id == Score.assignment_id)
             .where(ReviewAssignment.expert_id == expert.id)).first():

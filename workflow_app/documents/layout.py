@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
+from .. import formatting
+from ..formatting import EMPTY
 from .fonts import text_width_pt
 from .model import Number, Table
 
@@ -43,13 +44,12 @@ def fmt_date(d: datetime.date | None, blank: str = "____________") -> str:
 
 def fmt_num(x: Number | None, places: int = 2) -> str:
     """Russian number format: 7 / 7,5 / 7,33; None → dash."""
-    if x is None:
-        return "—"
-    d = Decimal(str(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    if d == d.to_integral_value():
-        return str(int(d))
-    s = format(d.normalize(), "f")
-    return s.replace(".", ",")
+    return formatting.points(x, places, EMPTY)
+
+
+def fmt_fixed(x: Number | None, places: int = 2) -> str:
+    """A column of scores to the same places: 89,00 / 87,50; None → dash."""
+    return formatting.number(x, places, EMPTY)
 
 
 def fmt_term(x: int | datetime.date) -> str:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import pdf, word
-from .layout import P, Run, Spec, TableBlock, TwoSide, clean, fmt_date, fmt_num, para, split_paragraphs
+from .layout import P, Run, Spec, TableBlock, TwoSide, clean, fmt_date, fmt_fixed, para, split_paragraphs
 from .model import Person, ProtocolDoc, Table, TrackResult
 
 SIGN_LINE = "____________________"
@@ -36,7 +36,7 @@ def results_table(result: TrackResult) -> Table:
         headers=("Место", "Образовательная организация", "Муниципальное образование",
                  "Тема инновационного проекта", "Средний балл"),
         rows=tuple((str(w.rank), clean(w.organization), clean(w.municipality), clean(w.theme),
-                    fmt_num(w.score)) for w in result.winners),
+                    fmt_fixed(w.score)) for w in result.winners),
         col_widths_mm=(15, 50, 35, 58, 22),
         align=("center", "left", "left", "left", "center"))
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import pdf, word
-from .layout import P, Run, Spec, TableBlock, TwoSide, body, clean, fmt_date, fmt_num, para
+from .layout import P, Run, Spec, TableBlock, TwoSide, body, clean, fmt_date, fmt_fixed, fmt_num, para
 from .model import RatingSheetDoc, ScoreSheetDoc, Table
 
 SIGN_LINE = "____________________"
@@ -89,8 +89,8 @@ def rating_sheet_spec(doc: RatingSheetDoc) -> Spec:
     label = clean(doc.shortlist_label)
     rows = tuple(
         (str(r.rank), clean(r.entry),
-         *[fmt_num(t) for t in (r.totals + (None,) * (n_exp - len(r.totals)))[:n_exp]],
-         fmt_num(r.computed_mean), label if r.shortlisted else "")
+         *[fmt_fixed(t) for t in (r.totals + (None,) * (n_exp - len(r.totals)))[:n_exp]],
+         fmt_fixed(r.computed_mean), label if r.shortlisted else "")
         for r in doc.rows)
     s.add(TableBlock(Table(headers=headers, rows=rows,
                            col_widths_mm=(16, entry_w, *([21] * n_exp), 21, 24),

@@ -142,7 +142,8 @@ def show(campaign_id: int):
     return render_template(
         "campaigns/show.html", c=c, locked=locked, transitions=transitions, missing=missing, scored=scored,
         criteria_by_stage=criteria_by_stage, max_totals=max_totals, source=source,
-        diagram=campaign_lifecycle.mermaid(), reason_form=ReasonForm(version=c.version),
+        diagram_states=" → ".join(s.value for s in campaign_lifecycle.states),
+        reason_form=ReasonForm(version=c.version),
         stage_add_form=StageAddForm(version=c.version) if missing_kinds else None, missing_kinds=missing_kinds,
         regulation_form=RegulationForm(version=c.version),
         regulation_rule=describe(svc.REGULATION_TYPES, svc.REGULATION_MAX_BYTES),

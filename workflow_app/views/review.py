@@ -12,6 +12,7 @@ from ..downloads import send_bytes
 from ..errors import ValidationFailed
 from ..export import build_xlsx, xlsx_response
 from ..extensions import db
+from ..formatting import plural
 from ..forms.review import ApplyPlanForm, ExpertProfileForm, ManualAssignForm, ReasonForm, SheetForm
 from ..listing import Page, apply_sort, paginate, parse_args
 from ..machines.review import assignment_lifecycle
@@ -181,7 +182,8 @@ def assign_apply(campaign_id: int):
         flash("Форма устарела: откройте предпросмотр заново.", "danger")
         return redirect(url_for("review.assign_preview", campaign_id=campaign.id, stage=stage.id))
     plan = assignment_service.apply_plan(campaign, stage, current_user, form.fingerprint.data)
-    msg = f"Назначено экспертов: {len(plan.picks)} по {len({p.entry_id for p in plan.picks})} заявкам."
+    msg = (f"Назначено {plural(len(plan.picks), 'эксперт', 'эксперта', 'экспертов')} по "
+           f"{plural(len({p.entry_id for p in plan.picks}), 'заявке', 'заявкам', 'заявкам')}.")
     if plan.shortfalls:
         msg += f" Не хватило экспертов для заявок: {len(plan.shortfalls)} — назначьте вручную."
     flash(msg, "success" if not plan.shortfalls else "warning")

@@ -20,6 +20,7 @@ from ... import audit
 from ...actors import SystemActor
 from ...errors import DomainError, TransitionNotAllowed, ValidationFailed
 from ...extensions import db
+from ...formatting import plural
 from ...machines.base import fire, fire_many
 from ...machines.campaign import campaign_lifecycle
 from ...machines.entry import entry_lifecycle
@@ -278,14 +279,14 @@ def decision_blockers(campaign: Campaign, rows: list | None = None) -> list[str]
     out = []
     pending = [r.code for r in rows if r.status == EntryStatus.under_review]
     if pending:
-        out.append(f"Экспертиза не завершена по {len(pending)} заявкам: " + ", ".join(pending[:10])
-                   + ("…" if len(pending) > 10 else ""))
+        out.append(f"Экспертиза не завершена по {plural(len(pending), 'заявке', 'заявкам', 'заявкам')}: "
+                   + ", ".join(pending[:10]) + ("…" if len(pending) > 10 else ""))
     stage = defence_stage(campaign)
     if stage is not None:
         waiting = [r.code for r in rows if r.status == EntryStatus.shortlisted]
         if waiting and any(p.assigned for p in panel_progress(campaign)):
-            out.append(f"Очный этап не завершён по {len(waiting)} заявкам: " + ", ".join(waiting[:10])
-                       + ("…" if len(waiting) > 10 else ""))
+            out.append(f"Очный этап не завершён по {plural(len(waiting), 'заявке', 'заявкам', 'заявкам')}: "
+                       + ", ".join(waiting[:10]) + ("…" if len(waiting) > 10 else ""))
     if not rows:
         out.append("В рейтинге нет заявок.")
     if campaign.status not in (CampaignStatus.review, CampaignStatus.defence, CampaignStatus.decision):

@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from ... import audit, policy
+from ... import audit, formatting, policy
 from ...actors import SystemActor
 from ...errors import ConcurrentChange, DomainError, TransitionNotAllowed, ValidationFailed
 from ...extensions import db
@@ -105,13 +105,8 @@ def parse_points(raw: str, maximum: Decimal) -> tuple[Decimal | None, str]:
 
 
 def fmt_points(v: Decimal | None) -> str:
-    if v is None:
-        return ""
-    v = Decimal(v)
-    s = f"{v.quantize(TWO_PLACES):f}"
-    if "." in s:
-        s = s.rstrip("0").rstrip(".")
-    return s.replace(".", ",")
+    """«7», «7,5», «7,25»: a score as the expert typed it."""
+    return formatting.points(v)
 
 
 def sheet_rows(a: ReviewAssignment) -> list[SheetRow]:

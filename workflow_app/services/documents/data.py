@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from ... import formatting
 from ...errors import ValidationFailed
 from ...extensions import db
 from ...models import Organization
@@ -136,7 +137,7 @@ def letter(entry: Entry):
               f"находится в состоянии «{entry.status.value}»")
     body = (f"Сообщаем, что проект «{entry.title}» (заявка {entry.code}) {result} «{entry.campaign.name}».")
     if entry.final_score is not None:
-        body += f"\n\nИтоговая оценка проекта: {entry.final_score:.2f}."
+        body += f"\n\nИтоговая оценка проекта: {formatting.percent(entry.final_score, 2)} от максимального балла."
         if entry.final_rank:
             body += f" Место в рейтинге направления: {entry.final_rank}."
     body += ("\n\nС оценками и комментариями экспертов можно ознакомиться в личном кабинете заявителя."

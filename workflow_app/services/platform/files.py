@@ -25,6 +25,7 @@ from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ... import formatting
 from ...errors import ValidationFailed
 from ...extensions import db
 from ...models.files import StoredFile
@@ -71,11 +72,7 @@ def describe(allowed: set[str], max_bytes: int) -> str:
 
 
 def _size_label(n: int) -> str:
-    if n >= MB and n % MB == 0:
-        return f"{n // MB} МБ"
-    if n >= MB:
-        return f"{n / MB:.1f} МБ".replace(".", ",")
-    return f"{max(1, n // 1024)} КБ"
+    return formatting.filesize(n)
 
 
 def sniff(data: bytes) -> str | None:

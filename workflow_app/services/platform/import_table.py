@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ... import formatting
 from ...errors import ValidationFailed
 from .validation import clean
 
@@ -153,8 +154,8 @@ def read_table(data: bytes) -> Table:
     if not data or not data.strip():
         raise MalformedFile("Файл пустой.")
     if len(data) > MAX_BYTES:
-        raise MalformedFile(f"Файл слишком большой: {len(data) / 1048576:.1f} МБ, "
-                            f"допускается не более {MAX_BYTES // 1048576} МБ.")
+        raise MalformedFile(f"Файл слишком большой: {formatting.filesize(len(data))}, "
+                            f"допускается не более {formatting.filesize(MAX_BYTES)}.")
     if data[:4] == b"PK\x03\x04":
         headers, rows, fmt = *_read_xlsx(data), "XLSX"
     elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from ....extensions import db
+from ....formatting import plural
 from ....machines.base import fire
 from ....machines.campaign import campaign_lifecycle
 from ....models.base import utcnow
@@ -74,17 +75,9 @@ def guard_close(campaign: Campaign, ctx) -> str | None:
     total = sum(pending.values())
     if total:
         detail = ", ".join(f"«{s.value}» — {n}" for s, n in sorted(pending.items(), key=lambda x: x[0].name))
-        return (f"Нельзя завершить конкурс: {total} {_plural(total, 'заявка', 'заявки', 'заявок')} без решения "
+        return (f"Нельзя завершить конкурс: {plural(total, 'заявка', 'заявки', 'заявок')} без решения "
                 f"({detail}). Примите решение по каждой заявке или отметьте её отозванной/отклонённой.")
     return None
-
-
-def _plural(n: int, one: str, few: str, many: str) -> str:
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
 
 
 def lock_criteria(campaign: Campaign, ctx) -> None:
