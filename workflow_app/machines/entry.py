@@ -2,15 +2,18 @@
 
 Submitting (first time or after corrections) checks that the dossier is complete and the deadline (with
 any extension) has not passed, then freezes a numbered version with its PDF. Returning, rejecting and
-admitting write the staff's remark and notify the applicants.
+admitting write the staff's remark and notify the applicants. A return plans the reminders of its
+correction due date; resubmitting or withdrawing cancels them.
 """
 from ..models.competition import EntryStatus as S
 from .base import Lifecycle, T
 
 DOSSIER = "workflow_app.services.competition.dossier"
 CHECK = "workflow_app.services.competition.entry_check"
+REMIND = "workflow_app.services.reminders.hooks"
 SUBMIT_GUARDS = (f"{DOSSIER}:check_complete", f"{DOSSIER}:check_deadline")
 SUBMIT_EFFECTS = (f"{DOSSIER}:freeze_version",)
+RESUBMIT_EFFECTS = (*SUBMIT_EFFECTS, f"{REMIND}:cancel_correction")
 
 ACTIVE = [S.draft, S.submitted, S.returned, S.admitted, S.under_review, S.scored, S.shortlisted]
 
@@ -20,9 +23,9 @@ entry_lifecycle = Lifecycle(
         T("submit", "Подать заявку", S.draft, S.submitted,
           guards=SUBMIT_GUARDS, effects=SUBMIT_EFFECTS),
         T("return_for_correction", "Вернуть на доработку", S.submitted, S.returned, needs_reason=True,
-          effects=(f"{CHECK}:on_returned",)),
+          effects=(f"{CHECK}:on_returned", f"{REMIND}:plan_correction")),
         T("resubmit", "Подать исправленную заявку", S.returned, S.submitted,
-          guards=SUBMIT_GUARDS, effects=SUBMIT_EFFECTS),
+          guards=SUBMIT_GUARDS, effects=RESUBMIT_EFFECTS),
         T("admit", "Допустить к экспертизе", S.submitted, S.admitted,
           effects=(f"{CHECK}:on_admitted",)),
         T("reject", "Отклонить", S.submitted, S.rejected, needs_reason=True,
@@ -35,6 +38,7 @@ entry_lifecycle = Lifecycle(
         T("select_winner", "Признать победителем", [S.scored, S.shortlisted, S.defended], S.winner),
         T("not_select", "Не признавать победителем", [S.scored, S.shortlisted, S.defended],
           S.not_selected),
-        T("withdraw", "Отозвать заявку", ACTIVE, S.withdrawn, needs_reason=True),
+        T("withdraw", "Отозвать заявку", ACTIVE, S.withdrawn, needs_reason=True,
+          effects=(f"{REMIND}:cancel_correction",)),
     ],
 )

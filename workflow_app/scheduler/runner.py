@@ -39,6 +39,16 @@ def dispatch_outbox(app: Flask):
         return dispatch_pending()
 
 
+@job("sweep_reminders", 60)
+def sweep_reminders(app: Flask):
+    from ..services.reminders import sweep
+
+    with app.app_context():
+        done = sweep()
+        db.session.commit()
+        return done
+
+
 class LeaderLock:
     """Only one scheduler acts. PostgreSQL: a session advisory lock on a connection of its own,
     never returned to the pool (a pooled connection would carry the lock to its next borrower).

@@ -25,6 +25,7 @@ from ..machines.entry import entry_lifecycle
 from ..models import Organization, Role
 from ..models.base import utcnow
 from ..models.competition import Campaign, Entry, EntryStatus, Track
+from ..services import reminders
 from ..services.competition import dossier as svc
 from ..services.competition import dossier_versions, entry_check, queries, richtext
 from ..services.platform import audit_journal as audit
@@ -111,6 +112,7 @@ def show(entry_id: int):
             triggers=[t.trigger for t in entry_lifecycle.available(entry, current_user)],
             history=entry_check.history(entry), describe=audit.describe,
             extension_reason=entry_check.last_extension_reason(entry),
+            reminders=reminders.pending_for("entry", entry.id),
         )
     return render_template("dossier/entry.html", **ctx)
 

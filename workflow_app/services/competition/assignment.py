@@ -25,6 +25,7 @@ from ...models.competition import (
     Stage,
 )
 from ..platform import outbox
+from ..reminders import hooks as reminder_hooks
 from .assignment_plan import (
     STAGE_ENTRY_STATES,
     EntryInfo,
@@ -50,6 +51,8 @@ def _new_assignment(entry_id: int, stage: Stage, expert_id: int, explanation: di
                          status=AssignmentStatus.offered, due_at=stage.deadline, is_extra=is_extra,
                          manual=manual, explanation=explanation)
     db.session.add(a)
+    db.session.flush()
+    reminder_hooks.plan_review(a, fresh=True)
     return a
 
 
