@@ -6,7 +6,7 @@ migration 0010 stand between the statement and the data.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -23,6 +23,7 @@ from workflow_app.models.competition import (
     StageKind,
 )
 from workflow_app.models.orders import Order, OrderApproval, OrderKind, OrderStatus
+from workflow_app.models.reminder import Reminder
 from workflow_app.models.results import DecisionOverride
 from workflow_app.models.status_award import StatusAward, StatusType
 
@@ -48,6 +49,9 @@ def _world() -> dict:
                     term_to=date(2029, 12, 31)),
         OutboxMessage(dedup_key="test:1", channel=Channel.email, recipient_email="a@x.ru",
                       subject="Тема", body="Текст"),
+        Reminder(kind="entry.correction", object_type="entry", object_id=entry.id, recipient_id=staff.id,
+                 offset_days=-1, title="Заявка: доработка", deadline_at=datetime(2027, 1, 2, tzinfo=UTC),
+                 due_at=datetime(2027, 1, 1, 6, tzinfo=UTC)),
     ])
     db.session.commit()
     return {"entry": entry.id, "sheet": sheet.id, "order": order.id, "visa": visa.id}
