@@ -8,20 +8,22 @@ from ..models.competition import AssignmentStatus as S
 from .base import Lifecycle, T
 
 RESULTS = "workflow_app.services.competition.results"
+ANSWERED = ("workflow_app.services.competition.assignment:close_offer_requests",)
 
 assignment_lifecycle = Lifecycle(
     "assignment", "Назначение эксперта", S, S.offered,
     [
-        T("accept", "Принять", S.offered, S.accepted),
-        T("decline", "Отказаться", S.offered, S.declined, needs_reason=True),
+        T("accept", "Принять", S.offered, S.accepted, effects=ANSWERED),
+        T("decline", "Отказаться", S.offered, S.declined, needs_reason=True, effects=ANSWERED),
         T("declare_conflict", "Заявить конфликт интересов", [S.offered, S.accepted], S.conflict,
-          needs_reason=True),
+          needs_reason=True, effects=ANSWERED),
         T("submit", "Отправить оценку", [S.accepted, S.reopened], S.submitted,
           guards=(f"{RESULTS}:check_scores_open", f"{RESULTS}:check_scorer_allowed"),
           effects=(f"{RESULTS}:complete_defence_if_done",)),
         T("reopen", "Вернуть эксперту на пересмотр", S.submitted, S.reopened, needs_reason=True,
           guards=(f"{RESULTS}:check_scores_open",)),
-        T("revoke", "Снять назначение", [S.offered, S.accepted], S.revoked, needs_reason=True),
+        T("revoke", "Снять назначение", [S.offered, S.accepted], S.revoked, needs_reason=True,
+          effects=ANSWERED),
     ],
     object_type="review_assignment",
 )

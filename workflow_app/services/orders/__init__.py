@@ -9,7 +9,14 @@ files, effects, immutability of signed orders), kinds (each kind's prefill and e
 """
 from __future__ import annotations
 
-from .approval import decide_visa, guard_ready, open_visa_round, pending_visa
+from .approval import (
+    ask_for_signature,
+    close_order_requests,
+    decide_visa,
+    guard_ready,
+    open_visa_round,
+    pending_visa,
+)
 from .drafting import (
     DOCX,
     FINAL,
@@ -30,7 +37,8 @@ from .drafting import (
 from .signing import attach_scan, effect, next_number, number_and_freeze, sign
 
 __all__ = [
-    "DOCX", "FINAL", "PDF", "attach_scan", "control_clause", "create_draft", "decide_visa", "document_bytes",
+    "DOCX", "FINAL", "PDF", "ask_for_signature", "attach_scan", "close_order_requests", "control_clause",
+    "create_draft", "decide_visa", "document_bytes",
     "effect", "file_name", "guard_ready", "items_text", "next_number", "number_and_freeze", "open_visa_round",
     "parse_items", "parse_table", "pending_visa", "prefill", "render", "sign", "table_text", "to_doc",
     "update_draft",
