@@ -87,7 +87,7 @@ def test_registry_extract_lists_the_awards(app, client):
     with app.app_context():
         ids = _setup()
     login(client, "s@x.ru")
-    resp = client.get(f"/documents/organization/{ids['org']}/extract.docx")
+    resp = client.get(f"/documents/organization/{ids['org']}/extract.docx?on=2027-06-01")
     text = docx_text(resp.data)
     assert "МБОУ СОШ № 1 полное" in text and "2027–2029" in text and "действует" in text
 

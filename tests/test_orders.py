@@ -17,6 +17,7 @@ from workflow_app.models.orders import Order, OrderKind, OrderStatus
 from workflow_app.models.status_award import AwardStatus, StatusAward, StatusType
 from workflow_app.services import orders
 from workflow_app.services.platform import files, settings
+from workflow_app.timeutil import today_local
 
 from .factories import make_campaign, make_entry, make_org, make_user
 from .helpers import docx_text, login, pdf_text, png_bytes, post_form
@@ -230,8 +231,13 @@ def test_staff_drafts_approver_visas_rector_signs_through_the_web(app, client):
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     docx = client.get(f"/orders/{oid}/file.docx")
     assert docx.data[:2] == b"PK"
-    registry = client.get("/registry").get_data(as_text=True)
+    with app.app_context():
+        starts = db.session.execute(select(func.min(StatusAward.term_from))).scalar_one()
+    # The statuses start on 1 January after the competition: in the registry from that day, not before.
+    registry = client.get(f"/registry?on={starts.isoformat()}").get_data(as_text=True)
     assert "МАДОУ д/с № 7" in registry and "Детский сад будущего" in registry
+    if starts > today_local():
+        assert "Детский сад будущего" not in client.get("/registry").get_data(as_text=True)
 
 
 def test_applicant_and_coordinator_cannot_see_orders(app, client):

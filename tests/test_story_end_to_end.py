@@ -615,7 +615,10 @@ def test_innovation_search_from_announcement_to_signed_order(app):
     statuses = text_of(staff.get("/statuses"))
     assert "МБОУ СОШ № 7" in statuses and "Школа успеха для каждого" in statuses and "№ 1" in statuses
     assert "МБДОУ д/с № 12" not in statuses
+    assert f"с 01.01.{year + 1}" in statuses  # the status starts on 1 January after the competition
     registry = text_of(app.test_client().get("/registry"))
+    assert "Школа успеха для каждого" not in registry  # not yet in force today
+    registry = text_of(app.test_client().get(f"/registry?on={year + 1}-01-01"))
     assert "МБОУ СОШ № 7" in registry and "Школа успеха для каждого" in registry
     assert "МБДОУ д/с № 12" not in registry
     page = text_of(staff.get(f"/campaigns/{cid}"))

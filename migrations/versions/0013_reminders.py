@@ -1,7 +1,7 @@
 """reminders: one row per deadline, recipient and offset, swept by the scheduler
 
 Revision ID: 0013_reminders
-Revises: 0011_order_signatory
+Revises: 0012_notices
 Create Date: 2026-11-30 07:22:05
 
 The sweep reads pending rows that are due through a partial index, so its cost follows the due rows.
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013_reminders'
-down_revision = '0011_order_signatory'
+down_revision = '0012_notices'
 branch_labels = None
 depends_on = None
 

@@ -21,6 +21,7 @@ class OutboxMessage(db.Model):
     __table_args__ = (
         sa.Index("ix_outbox_pending", "sent_at", "next_attempt_at"),
         sa.CheckConstraint("NOT failed OR sent_at IS NULL", name="sent_is_not_failed"),
+        sa.Index("ix_outbox_object", "object_type", "object_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     # Unique per notice: writing the same notice twice is a no-op, so a retried cause never sends twice.
@@ -39,3 +40,10 @@ class OutboxMessage(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
     failed: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # What the notice is about (the view turns it into a link: models.notification.NOTICE_OBJECTS) and,
+    # for a notice that asks for an action, when that action was done: a resolved notice leaves the
+    # unread and «to do» counts and shows as done.
+    object_type: Mapped[str] = mapped_column(sa.String(40), default="")
+    object_id: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    needs_action: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

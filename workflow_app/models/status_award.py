@@ -55,3 +55,42 @@ class StatusAward(TimestampMixin, VersionedMixin, db.Model):
     organization: Mapped[Organization] = relationship(lazy="joined")
     granted_by = relationship("Order", foreign_keys=[granted_by_order_id])
     ended_by = relationship("Order", foreign_keys=[ended_by_order_id])
+
+    # --- what holds on a given date (derived, never stored) -------------------------------------------
+
+    @classmethod
+    def current_on(cls, day: date) -> sa.ColumnElement[bool]:
+        """SQL: the award is in force on `day` — granted (not merely proposed, not suspended), within its
+        term, and not yet ended by a later order (completion or early termination) on or before that day."""
+        from .orders import Order
+
+        ended_on = sa.select(Order.order_date).where(Order.id == cls.ended_by_order_id).scalar_subquery()
+        return sa.and_(
+            cls.status.in_([AwardStatus.active, AwardStatus.completed, AwardStatus.terminated]),
+            cls.term_from <= day, cls.term_to >= day,
+            sa.or_(cls.ended_by_order_id.is_(None), ended_on.is_(None), ended_on > day))
+
+    def ended_on(self) -> date | None:
+        """The date of the order that completed or terminated the award, if any."""
+        return self.ended_by.order_date if self.ended_by is not None else None
+
+    def is_current_on(self, day: date) -> bool:
+        """The same rule as current_on(), for one loaded award."""
+        if self.status not in (AwardStatus.active, AwardStatus.completed, AwardStatus.terminated):
+            return False
+        ended = self.ended_on()
+        return self.term_from <= day <= self.term_to and (ended is None or ended > day)
+
+    def state_on(self, day: date) -> str:
+        """What the award is on `day`, as users read it: «Действует», «с 01.01.2027», «истёк 31.12.2025»,
+        «Завершён 15.01.2026», «Прекращён досрочно 01.03.2026», «Приостановлен», «Предложен»."""
+        if self.is_current_on(day):
+            return AwardStatus.active.value
+        if self.status in (AwardStatus.proposed, AwardStatus.suspended):
+            return self.status.value
+        if day < self.term_from:
+            return f"с {self.term_from:%d.%m.%Y}"
+        ended = self.ended_on()
+        if self.status in (AwardStatus.completed, AwardStatus.terminated):
+            return f"{self.status.value} {ended:%d.%m.%Y}" if ended else self.status.value
+        return f"истёк {self.term_to:%d.%m.%Y}"

@@ -1,6 +1,8 @@
 """Orders register, drafting, approval, signing and downloads; status awards; institution settings."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -20,6 +22,7 @@ from ..services.orders import kinds as order_kinds
 from ..services.orders import queries as order_queries
 from ..services.platform import files, settings
 from ..services.platform import queries as platform_queries
+from ..timeutil import today_local
 from . import authorize, get_or_404, refusal
 from .dashboard import Panel, panel
 from .nav import NavItem, register_nav
@@ -191,19 +194,33 @@ def attach_scan(order_id: int):
 
 # --- status awards ------------------------------------------------------------------------------
 
+def asked_date() -> date | None:
+    """The «на дату» field of a registry view (?on=YYYY-MM-DD); None when absent or unreadable."""
+    try:
+        return date.fromisoformat(request.args.get("on", "").strip())
+    except ValueError:
+        return None
+
+
 def _awards_page(template: str, public: bool):
     args = parse_args(("type", "status", "municipality"), tuple(order_queries.AWARD_SORTS), "org")
-    stmt = order_queries.award_list(args, public)
+    asked = asked_date()
+    day = asked or today_local()
+    # The public registry is always «in force on a date» (today by default); staff see every award
+    # until they ask for a date.
+    stmt = order_queries.award_list(args, public, on=day if public or asked else None)
     if request.args.get("export") == "xlsx":
         rows = ((a.status_type.value, a.organization.full_name, a.organization.municipality.name, a.theme,
-                 a.term_from, a.term_to, a.status.value) for a in db.session.execute(stmt).scalars())
+                 a.term_from, a.term_to, a.state_on(day)) for a in db.session.execute(stmt).scalars())
         data = build_xlsx("Статусы", ["Статус", "Организация", "Муниципалитет", "Тема", "С", "По",
-                                      "Состояние"], rows)
+                                      f"Состояние на {day:%d.%m.%Y}"], rows)
         return xlsx_response("reestr-statusov", data)
     page = paginate(stmt, args)
     munis = platform_queries.municipalities()
+    if asked:
+        args.filters["on"] = asked.isoformat()
     return render_template(template, page=page, args=args, types=StatusType, statuses=AwardStatus,
-                           municipalities=munis)
+                           municipalities=munis, day=day, asked=asked)
 
 
 @bp.route("/statuses")

@@ -10,6 +10,7 @@ from ..forms.staff import OrgForm, ReasonForm, choices
 from ..listing import paginate, parse_args
 from ..machines import organization_lifecycle
 from ..models import Organization, OrgStatus, OrgType, Role, User
+from ..services.platform import audit_journal
 from ..services.platform import orgs as service
 from ..services.platform.validation import FieldErrors
 from . import authorize, get_or_404, refusal
@@ -87,7 +88,7 @@ def view(org_id: int):
         "orgs/view.html", org=org, users=service.org_users(org),
         history=service.history(org) if policy.can(current_user, "audit.view") else None,
         transitions=organization_lifecycle.available(org, current_user),
-        reason_form=ReasonForm(), labels=service.FIELD_LABELS,
+        reason_form=ReasonForm(), labels=service.FIELD_LABELS, describe=audit_journal.describe,
     )
 
 

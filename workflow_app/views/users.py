@@ -13,6 +13,7 @@ from ..forms.staff import ReasonForm, UserForm, choices
 from ..listing import paginate, parse_args
 from ..machines import user_lifecycle
 from ..models import Organization, OrgStatus, Role, User, UserStatus
+from ..services.platform import audit_journal
 from ..services.platform import queries as platform_queries
 from ..services.platform import users as service
 from ..services.platform.orgs import visible_municipalities
@@ -111,7 +112,7 @@ def view(user_id: int):
     history = platform_queries.user_history(user) if policy.can(current_user, "audit.view") else None
     return render_template("users/view.html", user=user, history=history,
                            transitions=user_lifecycle.available(user, current_user),
-                           labels=service.FIELD_LABELS)
+                           labels=service.FIELD_LABELS, describe=audit_journal.describe)
 
 
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])

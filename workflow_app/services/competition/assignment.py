@@ -108,6 +108,7 @@ def apply_plan(campaign: Campaign, stage: Stage, actor, fingerprint: str | None 
             subject=f"Вам назначены заявки на экспертизу ({campaign.name})",
             body=(f"Вам предложено заявок для экспертизы: {n}. Примите назначение или сообщите о конфликте "
                   "интересов в разделе «Моя экспертиза»."),
+            about=(OFFERS, campaign.id), needs_action=True,
         )
     audit.record("assignment.auto_apply", actor=actor, obj=campaign,
                  payload={"stage_id": stage.id, "assignments": len(picks), "entries": len(entry_ids),
@@ -153,7 +154,8 @@ def offer_best(entry: Entry, stage: Stage, actor, *, is_extra: bool, mode: str,
     expert = db.session.get(User, x.id)
     outbox.notify(f"assign:{a.id}", user=expert,
                   subject=f"Вам предложена заявка на экспертизу {entry.code}",
-                  body="Примите назначение или сообщите о конфликте интересов в разделе «Моя экспертиза».")
+                  body="Примите назначение или сообщите о конфликте интересов в разделе «Моя экспертиза».",
+                  about=("review_assignment", a.id), needs_action=True)
     return a
 
 
@@ -218,11 +220,27 @@ def manual_assign(entry: Entry, stage: Stage, expert_id: int, actor, *, reason: 
     _start_review(entry, actor)
     outbox.notify(f"assign:{a.id}", user=db.session.get(User, x.id),
                   subject=f"Вам предложена заявка на экспертизу {entry.code}",
-                  body="Примите назначение или сообщите о конфликте интересов в разделе «Моя экспертиза».")
+                  body="Примите назначение или сообщите о конфликте интересов в разделе «Моя экспертиза».",
+                  about=("review_assignment", a.id), needs_action=True)
     return a
 
 
 # --- the expert's answer ------------------------------------------------------------------------
+
+OFFERS = "expert_offers"  # a notice about all the offers of a campaign to one expert (links to their list)
+
+
+def close_offer_requests(a: ReviewAssignment, ctx) -> None:
+    """Effect of accept / decline / declare_conflict / revoke: the offer is answered (or withdrawn), so
+    its notice no longer asks for anything; the campaign-wide notice closes with the expert's last offer."""
+    outbox.resolve("review_assignment", a.id)
+    db.session.flush()
+    still_offered = db.session.execute(
+        select(ReviewAssignment.id).join(Entry, ReviewAssignment.entry_id == Entry.id)
+        .where(ReviewAssignment.expert_id == a.expert_id, ReviewAssignment.status == AssignmentStatus.offered,
+               Entry.campaign_id == a.entry.campaign_id).limit(1)).first()
+    if still_offered is None:
+        outbox.resolve(OFFERS, a.entry.campaign_id, user_id=a.expert_id)
 
 def respond(a: ReviewAssignment, trigger: str, actor, reason: str = "") -> ReviewAssignment | None:
     """accept / decline / declare_conflict. Returns the replacement offered, if any."""
@@ -249,7 +267,7 @@ def respond(a: ReviewAssignment, trigger: str, actor, reason: str = "") -> Revie
 def revoke(a: ReviewAssignment, actor, reason: str) -> None:
     fire(assignment_lifecycle, a, "revoke", actor=actor, reason=reason)
     outbox.queue_notice(f"revoke:{a.id}", user=a.expert, subject=f"Назначение по заявке {a.entry.code} снято",
-                        body=f"Причина: {reason}")
+                        body=f"Причина: {reason}", about=("entry", a.entry_id))
     from .review import review_progress
 
     review_progress(a.entry, a.stage, actor)

@@ -318,7 +318,8 @@ def applicant_users(org_id: int) -> list[User]:
 
 def notify_applicants(entry: Entry, key: str, subject: str, body: str) -> None:
     for user in applicant_users(entry.organization_id):
-        outbox.notify(f"entry:{entry.id}:{key}:{user.id}", user=user, subject=subject, body=body)
+        outbox.notify(f"entry:{entry.id}:{key}:{user.id}", user=user, subject=subject, body=body,
+                      about=("entry", entry.id))
 
 
 def deadline_text(entry: Entry) -> str:

@@ -228,7 +228,8 @@ def reopen_sheet(a: ReviewAssignment, actor, reason: str) -> None:
              reason=reason, payload={"assignment_id": a.id})
     outbox.notify(f"reopen:{a.id}:{a.version}", user=a.expert,
                   subject=f"Лист оценки заявки {entry.code} возвращён на пересмотр",
-                  body=f"Сотрудник ИРО вернул ваш лист оценки. Причина: {reason.strip()}")
+                  body=f"Сотрудник ИРО вернул ваш лист оценки. Причина: {reason.strip()}",
+                  about=("review_assignment", a.id))
     db.session.flush()
 
 

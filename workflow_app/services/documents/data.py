@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ... import formatting
 from ...errors import ValidationFailed
@@ -11,6 +11,7 @@ from ...extensions import db
 from ...models import Organization
 from ...models.commission import CommissionMeeting
 from ...models.competition import Campaign, Decision, Entry, ReviewAssignment, Score, Track
+from ...models.orders import Order
 from ...models.status_award import AwardStatus, StatusAward
 from ..competition import campaigns, review
 from ..competition.ranking import decided_winners
@@ -53,16 +54,22 @@ def certificate(award: StatusAward):
         municipality=award.organization.municipality.name, issue_date=o.order_date if o else None)
 
 
-STATE_WORDS = {AwardStatus.active: "действует", AwardStatus.completed: "завершён",
-               AwardStatus.terminated: "прекращён досрочно", AwardStatus.suspended: "приостановлен",
-               AwardStatus.proposed: "не присвоен"}
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def registry_extract(org: Organization, as_of: date):
+    """The organisation's statuses as they stood on `as_of`: awards granted by then (an order signed later
+    is not yet known on that day), each with its state on that day («действует», «с 01.01.2027»…)."""
     from ...documents.model import OrganizationInfo, RegistryExtractDoc, StatusAwardRow
 
-    awards = db.session.execute(select(StatusAward).where(StatusAward.organization_id == org.id)
-                                .order_by(StatusAward.term_from, StatusAward.id)).scalars().all()
+    granted_on = select(Order.order_date).where(Order.id == StatusAward.granted_by_order_id).scalar_subquery()
+    awards = db.session.execute(
+        select(StatusAward).where(StatusAward.organization_id == org.id,
+                                  StatusAward.status != AwardStatus.proposed,
+                                  or_(StatusAward.granted_by_order_id.is_(None), granted_on.is_(None),
+                                      granted_on <= as_of))
+        .order_by(StatusAward.term_from, StatusAward.id)).scalars().all()
     inst = settings.institution()
     return RegistryExtractDoc(
         institution=institution_doc(inst),
@@ -71,7 +78,7 @@ def registry_extract(org: Organization, as_of: date):
                                       inn=org.inn or "", address=org.address, head=org.head_name),
         awards=tuple(StatusAwardRow(status_type=a.status_type.value, theme=a.theme,
                                     term=f"{a.term_from.year}–{a.term_to.year}", order=_order_ref(a),
-                                    state=STATE_WORDS[a.status]) for a in awards),
+                                    state=_lower_first(a.state_on(as_of))) for a in awards),
         as_of=as_of, signatory=signatory_doc(inst))
 
 

@@ -9,7 +9,14 @@ files, effects, immutability of signed orders), kinds (each kind's prefill and e
 """
 from __future__ import annotations
 
-from .approval import decide_visa, guard_ready, open_visa_round, pending_visa
+from .approval import (
+    ask_for_signature,
+    close_order_requests,
+    decide_visa,
+    guard_ready,
+    open_visa_round,
+    pending_visa,
+)
 from .drafting import (
     DOCX,
     FINAL,
@@ -34,10 +41,11 @@ from .drafting import (
 from .signing import attach_scan, effect, guard_signatory, next_number, number_and_freeze, sign
 
 __all__ = [
-    "DOCX", "FINAL", "PDF", "attach_scan", "control_clause", "create_draft", "decide_visa", "default_signatory",
-    "document_bytes", "effect", "file_name", "guard_ready", "guard_signatory", "items_text", "next_number",
-    "number_and_freeze", "open_visa_round", "parse_items", "parse_table", "pending_visa", "prefill", "render",
-    "sign", "signatory_problem", "signature_block", "signature_of", "table_text", "to_doc", "update_draft",
+    "DOCX", "FINAL", "PDF", "ask_for_signature", "attach_scan", "close_order_requests", "control_clause",
+    "create_draft", "decide_visa", "default_signatory", "document_bytes", "effect", "file_name", "guard_ready",
+    "guard_signatory", "items_text", "next_number", "number_and_freeze", "open_visa_round", "parse_items",
+    "parse_table", "pending_visa", "prefill", "render", "sign", "signatory_problem", "signature_block",
+    "signature_of", "table_text", "to_doc", "update_draft",
 ]
 
 from . import kinds as order_kinds  # noqa: E402,F401  (registers every kind's prefill and effects)

@@ -9,7 +9,7 @@ from ...errors import TransitionNotAllowed, ValidationFailed
 from ...extensions import db
 from ...machines.base import FireContext, fire
 from ...machines.order import order_lifecycle
-from ...models import User
+from ...models import Role, RoleGrant, User, UserStatus
 from ...models.base import utcnow
 from ...models.orders import Order, OrderApproval, OrderStatus, VisaStatus
 from ..platform import outbox, settings
@@ -40,7 +40,32 @@ def open_visa_round(order: Order, ctx: FireContext) -> None:
         order.approvals.append(OrderApproval(approver_id=uid, position=pos, round=n))
         outbox.notify(f"order:{order.id}:visa:{n}:{uid}", user=users[uid],
                       subject=f"Проект приказа на согласование: {order.title}",
-                      body=f"Прошу согласовать проект приказа «{order.title}».")
+                      body=f"Прошу согласовать проект приказа «{order.title}».",
+                      about=("order_doc", order.id), needs_action=True)
+
+
+def signatories() -> list[User]:
+    """Active users who may sign orders."""
+    return list(db.session.execute(
+        select(User).join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.role == Role.signatory, User.status == UserStatus.active)
+        .order_by(User.id)).unique().scalars())
+
+
+def ask_for_signature(order: Order, ctx: FireContext) -> None:
+    """Effect of «approve»: the order waits for a signature; its designated signatory (the only one who
+    may sign it) gets a notice to act on — every signatory when none is designated yet."""
+    signer = order.designated_signatory
+    for user in [signer] if signer is not None else signatories():
+        outbox.notify(f"order:{order.id}:sign:{order.version}:{user.id}", user=user,
+                      subject=f"Приказ ожидает подписи: {order.title}",
+                      body=f"Проект приказа «{order.title}» согласован и ожидает вашей подписи.",
+                      about=("order_doc", order.id), needs_action=True)
+
+
+def close_order_requests(order: Order, ctx: FireContext) -> None:
+    """Effect of «sign» and «return_to_draft»: nobody is asked for a visa or a signature any more."""
+    outbox.resolve("order_doc", order.id)
 
 
 def pending_visa(order: Order, user: User) -> OrderApproval | None:
@@ -66,6 +91,7 @@ def decide_visa(order: Order, actor: User, *, approve: bool, remark: str = "",
     visa.decided_at = utcnow()
     audit.record("order.visa_approved" if approve else "order.visa_returned", actor=actor, obj=order,
                  reason=remark, payload={"round": visa.round})
+    outbox.resolve("order_doc", order.id, user_id=actor.id)  # the visa asked of this approver is given
     if not approve:
         return fire(order_lifecycle, order, "return_to_draft",
                     actor=SystemActor("возврат проекта приказа с замечаниями при согласовании"),

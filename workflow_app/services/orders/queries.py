@@ -2,6 +2,8 @@
 statements for the paginated lists (the view paginates them), options for select boxes, counts."""
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import Select, extract, func, or_, select
 
 from ...extensions import db
@@ -32,13 +34,14 @@ def order_list(args: ListArgs) -> Select:
     return apply_sort(stmt, args, ORDER_SORTS, Order.id.desc())
 
 
-def award_list(args: ListArgs, public: bool = False) -> Select:
-    """The status awards register; the public registry shows active awards only."""
+def award_list(args: ListArgs, public: bool = False, on: date | None = None) -> Select:
+    """The status awards register. With a date `on` only the awards in force on that day are listed
+    (the public registry always passes one: today by default); without it staff see every award."""
     stmt = select(StatusAward).join(Organization, StatusAward.organization_id == Organization.id)
     f = args.filters
-    if public:
-        stmt = stmt.where(StatusAward.status == AwardStatus.active)
-    elif f.get("status") in AwardStatus.__members__:
+    if on is not None:
+        stmt = stmt.where(StatusAward.current_on(on))
+    if not public and f.get("status") in AwardStatus.__members__:
         stmt = stmt.where(StatusAward.status == AwardStatus[f["status"]])
     if f.get("type") in StatusType.__members__:
         stmt = stmt.where(StatusAward.status_type == StatusType[f["type"]])

@@ -23,8 +23,57 @@ EVENT_LABELS: dict[str, str] = {
     "auth.password_reset": "Пароль задан по ссылке восстановления",
     "auth.reset_requested": "Запрос восстановления пароля",
     "outbox.retry": "Повторная отправка письма",
+    "user.created": "Создана учётная запись",
+    "user.updated": "Изменены данные пользователя",
+    "user.roles_changed": "Изменены роли",
+    "user.invited": "Отправлена ссылка для входа",
+    "user.imported": "Импорт пользователей из файла",
+    "organization.created": "Добавлена организация",
+    "organization.updated": "Изменены данные организации",
+    "organization.imported": "Импорт организаций из файла",
+    "settings.updated": "Изменены настройки учреждения",
+    "campaign.created": "Создан конкурс",
+    "campaign.copied": "Конкурс создан копированием",
+    "campaign.settings_changed": "Изменены настройки конкурса",
+    "campaign.dossier_schema_changed": "Изменена форма заявки",
+    "campaign.regulation_uploaded": "Загружено положение о конкурсе",
+    "campaign.track_added": "Добавлено направление",
+    "campaign.track_updated": "Изменено направление",
+    "campaign.track_removed": "Удалено направление",
+    "campaign.stage_added": "Добавлен этап",
+    "campaign.stage_updated": "Изменён этап",
+    "campaign.stage_removed": "Удалён этап",
+    "campaign.criteria_changed": "Изменены критерии оценки",
+    "entry.create": "Создана заявка",
+    "entry.attachment_added": "Приложен файл",
+    "entry.attachment_removed": "Удалён файл",
+    "entry.extension": "Продлён срок подачи заявки",
+    "entry.divergent": "Оценки экспертов разошлись",
+    "assignment.create": "Эксперт назначен автоматически",
+    "assignment.auto_apply": "Автоматическое распределение заявок по экспертам",
+    "assignment.manual": "Эксперт назначен вручную",
+    "assignment.replacement": "Предложена замена эксперта",
+    "assignment.extra": "Назначен дополнительный эксперт",
+    "assignment.panel": "Эксперт включён в комиссию очного этапа",
+    "expert.profile_edit": "Изменена анкета эксперта",
+    "expert.conflict_declared": "Заявлен конфликт интересов",
+    "score.save_draft": "Сохранён черновик оценки",
+    "results.shortlist": "Сформирован шорт-лист",
+    "results.panel_assigned": "Назначена комиссия очного этапа",
+    "results.proposal_changed": "Изменено предлагаемое решение",
+    "results.proposal_restored": "Восстановлено расчётное решение",
+    "results.decision_approved": "Утверждено решение по итогам конкурса",
+    "commission.meeting_saved": "Сохранены данные заседания комиссии",
+    "order.created": "Создан проект приказа",
+    "order.updated": "Изменён проект приказа",
+    "order.visa_approved": "Виза: согласовано",
+    "order.visa_returned": "Виза: возвращено с замечаниями",
+    "order.scan_attached": "Приложен скан подписанного приказа",
 }
-OBJECT_LABELS: dict[str, str] = {"auth": "Вход в систему", "system": "Система", "outbox": "Письмо"}
+OBJECT_LABELS: dict[str, str] = {"auth": "Вход в систему", "system": "Система", "outbox": "Письмо",
+                                 "app_setting": "Настройки учреждения", "import": "Импорт из файла",
+                                 "expert_conflict": "Конфликт интересов", "expert_profile": "Анкета эксперта",
+                                 "commission_meeting": "Заседание комиссии"}
 
 
 def register_event_label(event: str, label: str) -> None:
@@ -52,13 +101,15 @@ def state_label(lc, state_name: str | None) -> str:
 
 
 def event_label(row: AuditEvent) -> str:
+    """Always Russian: a named event, a lifecycle transition, or — for a name nobody labelled — a neutral
+    «Изменение: <object>» rather than the dotted code."""
     if row.event in EVENT_LABELS:
         return EVENT_LABELS[row.event]
     lc = _lifecycle_for(row)
     trigger = row.event.split(".", 1)[-1]
     if lc is not None and row.event.startswith(lc.name + ".") and trigger in lc.transitions:
         return lc.transitions[trigger].label
-    return row.event
+    return "Изменение"
 
 
 def object_type_options() -> list[tuple[str, str]]:
@@ -84,19 +135,31 @@ def system_actor(row: AuditEvent) -> str:
 
 
 def describe(row: AuditEvent) -> dict:
-    """What the journal shows for a row: labels instead of codes."""
-    import json
+    """What the journal and the history panels show for a row: labels instead of codes, the payload as
+    readable fields (`details`), and the whole as one Russian sentence (`sentence`)."""
+    from .audit_words import details, reason_text
 
     lc = _lifecycle_for(row)
     obj_label = lc.title if lc is not None and lc.object_type == row.object_type else \
-        OBJECT_LABELS.get(row.object_type, row.object_type)
+        OBJECT_LABELS.get(row.object_type, "Объект")
+    label = event_label(row)
+    fields = details(row.event, row.payload)
+    if len(fields) == 1 and fields[0].startswith("«"):
+        sentence = f"{label} {fields[0]}"  # Приложен файл «Устав.pdf» (1,2 МБ)
+    elif len(fields) == 1 and len(fields[0]) <= 40:
+        sentence = f"{label} ({fields[0]})"  # Виза: согласовано (раунд 1)
+    else:
+        sentence = label + (": " + "; ".join(fields) if fields else "")
     return {
-        "event": event_label(row),
+        "event": label,
         "system": system_actor(row),
         "object": obj_label,
         "from": state_label(lc, row.from_state),
         "to": state_label(lc, row.to_state),
-        "payload": json.dumps(row.payload, ensure_ascii=False, sort_keys=True) if row.payload else "",
+        "details": fields,
+        "sentence": sentence,
+        "reason": reason_text(row.reason),
+        "payload": "; ".join(fields),
     }
 
 
@@ -160,4 +223,4 @@ def journal_rows(f: JournalFilter):
         d = describe(row)
         typed = "" if d["system"] else row.subject  # the system's cause is in the user column, not here
         yield (row.at, d["event"], row.event, name or d["system"], email or typed, d["object"], row.object_id,
-               d["from"], d["to"], row.reason, d["payload"], row.ip)
+               d["from"], d["to"], d["reason"], d["payload"], row.ip)

@@ -18,9 +18,18 @@ def inbox_query(user: User) -> Select:
 
 
 def unread_count(user: User) -> int:
-    """One query; runs on every page for the navbar badge."""
+    """One query; runs on every page for the navbar badge. A request whose task is done is not counted."""
     return db.session.execute(
-        select(func.count(OutboxMessage.id)).where(*_mine(user), OutboxMessage.read_at.is_(None))
+        select(func.count(OutboxMessage.id)).where(*_mine(user), OutboxMessage.read_at.is_(None),
+                                                   OutboxMessage.resolved_at.is_(None))
+    ).scalar_one()
+
+
+def todo_count(user: User) -> int:
+    """Notices asking the user to do something (accept, give a visa, sign) that is not done yet."""
+    return db.session.execute(
+        select(func.count(OutboxMessage.id)).where(*_mine(user), OutboxMessage.needs_action.is_(True),
+                                                   OutboxMessage.resolved_at.is_(None))
     ).scalar_one()
 
 

@@ -1,7 +1,7 @@
 """Queueing notices. Rows are written in the caller's transaction; the dispatcher sends them later."""
 from __future__ import annotations
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, or_, select, update
 
 from ... import audit
 from ...errors import DomainError
@@ -9,9 +9,12 @@ from ...extensions import db
 from ...models import Channel, OutboxMessage, User
 from ...models.base import utcnow
 
+About = tuple[str, int]  # (object_type, object_id) of what a notice is about: the view links to it
+
 
 def _queue(channel: Channel, dedup_key: str, *, subject: str, body: str,
-           email: str = "", user: User | None = None) -> OutboxMessage:
+           email: str = "", user: User | None = None, about: About | None = None,
+           needs_action: bool = False) -> OutboxMessage:
     existing = db.session.execute(
         select(OutboxMessage).where(OutboxMessage.dedup_key == dedup_key)
     ).scalar_one_or_none()
@@ -24,6 +27,9 @@ def _queue(channel: Channel, dedup_key: str, *, subject: str, body: str,
         recipient_id=user.id if user else None,
         subject=subject,
         body=body,
+        object_type=about[0] if about else "",
+        object_id=about[1] if about else None,
+        needs_action=needs_action and channel == Channel.inapp,
     )
     db.session.add(row)
     return row
@@ -34,15 +40,33 @@ def queue_email(dedup_key: str, *, subject: str, body: str, email: str = "",
     return _queue(Channel.email, f"email:{dedup_key}", subject=subject, body=body, email=email, user=user)
 
 
-def queue_notice(dedup_key: str, *, user: User, subject: str, body: str) -> OutboxMessage:
-    """An in-app notice: it shows in the user's notice list at once (no sending step)."""
-    return _queue(Channel.inapp, f"inapp:{dedup_key}", subject=subject, body=body, user=user)
+def queue_notice(dedup_key: str, *, user: User, subject: str, body: str, about: About | None = None,
+                 needs_action: bool = False) -> OutboxMessage:
+    """An in-app notice: it shows in the user's notice list at once (no sending step). `about` is the
+    object it links to; `needs_action` marks a request (accept, give a visa, sign) that resolve() closes."""
+    return _queue(Channel.inapp, f"inapp:{dedup_key}", subject=subject, body=body, user=user, about=about,
+                  needs_action=needs_action)
 
 
-def notify(dedup_key: str, *, user: User, subject: str, body: str) -> None:
+def notify(dedup_key: str, *, user: User, subject: str, body: str, about: About | None = None,
+           needs_action: bool = False) -> None:
     """Both channels: a notice in the app and an e-mail."""
-    queue_notice(dedup_key, user=user, subject=subject, body=body)
+    queue_notice(dedup_key, user=user, subject=subject, body=body, about=about, needs_action=needs_action)
     queue_email(dedup_key, user=user, subject=subject, body=body)
+
+
+def resolve(object_type: str, object_id: int, *, user_id: int | None = None) -> int:
+    """The task a notice asked for is done (or moot): mark the open requests about this object resolved —
+    only those of `user_id` when given. They leave the unread and «to do» counts. Returns how many."""
+    stmt = (update(OutboxMessage)
+            .where(OutboxMessage.channel == Channel.inapp, OutboxMessage.needs_action.is_(True),
+                   OutboxMessage.resolved_at.is_(None), OutboxMessage.object_type == object_type,
+                   OutboxMessage.object_id == object_id)
+            .values(resolved_at=utcnow())
+            .execution_options(synchronize_session="fetch"))
+    if user_id is not None:
+        stmt = stmt.where(OutboxMessage.recipient_id == user_id)
+    return db.session.execute(stmt).rowcount or 0
 
 
 # --- the staff queue page -----------------------------------------------------------------------
