@@ -122,6 +122,8 @@ def test_preview_then_confirm_assigns_in_one_go_and_notifies(app, client):
     login(client, "staff@x.ru")
     page = client.get(f"/expert/campaigns/{cid}/assign?stage={sid}").get_data(as_text=True)
     assert codes[0] in page and codes[1] in page
+    # Tracks by the names people know, not by their codes
+    assert "<td>Дошкольные образовательные организации</td>" in page and "<td>ДОО</td>" not in page
     assert "Не хватает экспертов: 1" in page  # e2 (ДОО) has only x1
     assert "нет компетенции по треку" in page
 

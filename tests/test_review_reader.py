@@ -130,6 +130,7 @@ def test_blind_reader_hides_organisation_municipality_and_people(app, client):
     assert client.get(f"/expert/assignments/{aid}/attachments/3").status_code == 404
     dash = client.get("/expert/").get_data(as_text=True)
     assert code in dash and "Цифровая школа будущего" not in dash
+    assert "<td>Общеобразовательные организации</td>" in dash and "<td>ОО</td>" not in dash
 
 
 def test_blind_review_sheet_page_and_pdf_carry_no_identity(app, client):

@@ -87,6 +87,7 @@ class EntryInfo:
     municipality_id: int
     track_code: str
     status: EntryStatus
+    track_name: str = ""  # what people read; the code is what competences match
     live_regular: int = 0  # live non-extra assignments at the stage
     tried: set = field(default_factory=set)  # experts ever offered this entry at this stage
 
@@ -212,13 +213,14 @@ def load_conflicts(org_ids: list[int] | None = None) -> set[tuple[int, int]]:
 
 
 def _entry_rows(stmt) -> list[EntryInfo]:
-    return [EntryInfo(id=i, code=c, title=t or "", org_id=o, municipality_id=m, track_code=tc, status=s)
-            for i, c, t, o, m, tc, s in db.session.execute(stmt)]
+    return [EntryInfo(id=i, code=c, title=t or "", org_id=o, municipality_id=m, track_code=tc, status=s,
+                      track_name=tn)
+            for i, c, t, o, m, tc, s, tn in db.session.execute(stmt)]
 
 
 def _entry_select():
     return (select(Entry.id, Entry.code, Entry.title, Entry.organization_id, Organization.municipality_id,
-                   Track.code, Entry.status)
+                   Track.code, Entry.status, Track.name)
             .join(Organization, Organization.id == Entry.organization_id)
             .join(Track, Track.id == Entry.track_id))
 
