@@ -9,6 +9,30 @@ PG_ADMIN = os.environ.get("BENCH_PG_DSN", "host=127.0.0.1 port=5432 user=postgre
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{db}"
 
 
+def migrated_app(url: str, **overrides):
+    """The app on the bench's database, migrated, with the municipalities loaded. TestConfig for the cheap
+    password hashes; GC_FREEZE as in production."""
+    import tempfile
+
+    from flask_migrate import upgrade
+
+    from workflow_app import create_app
+    from workflow_app.config import TestConfig
+    from workflow_app.extensions import db
+    from workflow_app.services.platform.reference import load_municipalities
+
+    instance = tempfile.mkdtemp(prefix="wf-bench-")
+    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    config.update(SQLALCHEMY_DATABASE_URI=url, UPLOAD_DIR=os.path.join(instance, "uploads"), SMTP_PORT=1,
+                  GC_FREEZE=True, **overrides)
+    app = create_app(config, instance_path=instance)
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+        load_municipalities()
+        db.session.commit()
+    return app
+
+
 def on_scratch_database(measure: Callable[[str], dict], targets: dict) -> dict:
     """Run `measure(database_url)` on a PostgreSQL database of its own, dropped afterwards."""
     import psycopg

@@ -25,11 +25,10 @@ from __future__ import annotations
 import os
 import re
 import statistics
-import tempfile
 import time
 from contextlib import contextmanager
 
-from . import on_scratch_database
+from . import migrated_app, on_scratch_database
 
 N_ENTRIES = int(os.environ.get("BENCH_ENTRIES", "10000"))
 PASSWORD = "bench-pass-2026"
@@ -105,31 +104,20 @@ def run() -> dict[str, float]:
 
 
 def _measure(url: str) -> dict[str, float]:
-    from flask_migrate import upgrade
     from sqlalchemy import text
 
-    from workflow_app import create_app
-    from workflow_app.config import TestConfig
     from workflow_app.extensions import db
     from workflow_app.models import Role, RoleGrant, User
     from workflow_app.models.competition import Campaign
     from workflow_app.services.competition.ranking import ranking_core_query
     from workflow_app.services.platform.passwords import hash_password
-    from workflow_app.services.platform.reference import load_municipalities
 
     from .generate import generate
 
     out: dict[str, float] = {}
-    instance = tempfile.mkdtemp(prefix="wf-bench-")
-    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
-    # TestConfig for the cheap password hashes and the bench's own database; GC_FREEZE as in production.
-    config.update(SQLALCHEMY_DATABASE_URI=url, UPLOAD_DIR=os.path.join(instance, "uploads"),
-                  WTF_CSRF_ENABLED=True, SMTP_PORT=1, GC_FREEZE=True)
-    app = create_app(config, instance_path=instance)
+    app = migrated_app(url, WTF_CSRF_ENABLED=True)
     try:
         with app.app_context():
-            upgrade(directory=app.extensions["migrate"].directory)
-            load_municipalities()
             pw = hash_password(PASSWORD)
             staff = User(email="bench-staff@example.org", full_name="Сотрудник Бенчмарк", password_hash=pw)
             staff.grants.append(RoleGrant(role=Role.staff))

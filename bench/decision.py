@@ -9,11 +9,9 @@ select_winner / not_select transition and one audit row per entry, the decision 
 """
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 
-from . import on_scratch_database
+from . import migrated_app, on_scratch_database
 from .competition import N_ENTRIES, _statements
 
 TARGETS = {"decision_approve_10k_seconds": 5.0}
@@ -24,29 +22,19 @@ def run() -> dict[str, float]:
 
 
 def _measure(url: str) -> dict[str, float]:
-    from flask_migrate import upgrade
     from sqlalchemy import func, select, text
 
-    from workflow_app import create_app
-    from workflow_app.config import TestConfig
     from workflow_app.extensions import db
     from workflow_app.models import AuditEvent, Role, RoleGrant, User
     from workflow_app.models.competition import Campaign, Entry
     from workflow_app.services.competition import results
-    from workflow_app.services.platform.reference import load_municipalities
 
     from .generate import generate
 
     out: dict[str, float] = {}
-    instance = tempfile.mkdtemp(prefix="wf-bench-")
-    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
-    config.update(SQLALCHEMY_DATABASE_URI=url, UPLOAD_DIR=os.path.join(instance, "uploads"), SMTP_PORT=1,
-                  GC_FREEZE=True)
-    app = create_app(config, instance_path=instance)
+    app = migrated_app(url)
     try:
         with app.app_context():
-            upgrade(directory=app.extensions["migrate"].directory)
-            load_municipalities()
             staff = User(email="bench-staff@example.org", full_name="Сотрудник Бенчмарк", password_hash="!")
             staff.grants.append(RoleGrant(role=Role.staff))
             db.session.add(staff)

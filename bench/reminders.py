@@ -8,12 +8,10 @@
 """
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from datetime import UTC, datetime
 
-from . import on_scratch_database
+from . import migrated_app, on_scratch_database
 
 TARGETS = {"reminder_sweep_ms": 500.0}
 TOTAL = 1_000_000
@@ -57,23 +55,15 @@ def _timed_sweep(db, sweep, now: datetime) -> tuple[float, dict]:
 
 
 def _measure(url: str) -> dict[str, float]:
-    from flask_migrate import upgrade
     from sqlalchemy import insert, text
 
-    from workflow_app import create_app
-    from workflow_app.config import TestConfig
     from workflow_app.extensions import db
     from workflow_app.models import User
     from workflow_app.services.reminders import sweep
 
-    instance = tempfile.mkdtemp(prefix="wf-bench-")
-    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
-    config.update(SQLALCHEMY_DATABASE_URI=url, UPLOAD_DIR=os.path.join(instance, "uploads"), SMTP_PORT=1,
-                  GC_FREEZE=True)
-    app = create_app(config, instance_path=instance)
+    app = migrated_app(url)
     now = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
     with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory)
         db.session.execute(insert(User), [
             {"email": f"user{i}@bench.example", "full_name": f"Получатель {i}", "password_hash": "!"}
             for i in range(1, USERS + 1)])

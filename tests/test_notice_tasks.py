@@ -67,7 +67,7 @@ def _order_in_approval():
     staff = make_user("staff@x.ru", Role.staff)
     approver = make_user("prorector@x.ru", Role.staff)
     second = make_user("second@x.ru", Role.staff)
-    make_user("rector@x.ru", Role.signatory)
+    make_user("rector@x.ru", Role.signatory).position = "Ректор"
     settings.update_institution({"approver_ids": [approver.id, second.id]}, staff)
     order = orders.create_draft(OrderKind.other, staff)
     order.title = "О проведении семинара"

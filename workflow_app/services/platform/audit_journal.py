@@ -23,6 +23,7 @@ EVENT_LABELS: dict[str, str] = {
     "auth.password_reset": "Пароль задан по ссылке восстановления",
     "auth.reset_requested": "Запрос восстановления пароля",
     "outbox.retry": "Повторная отправка письма",
+    "reminder.sweep": "Рассылка напоминаний о сроках",
     "user.created": "Создана учётная запись",
     "user.updated": "Изменены данные пользователя",
     "user.roles_changed": "Изменены роли",

@@ -351,6 +351,8 @@ DETAILS: dict[str, Callable[[Payload], list[str]]] = {
     "order.created": lambda p: [f"Вид: {enum_value('workflow_app.models.orders:OrderKind', p.get('kind'))}"],
     "order.updated": lambda p: [f"Прежний заголовок: «{p['before_title']}»"] if p.get("before_title") else [],
     "order.scan_attached": lambda p: [],
+    "reminder.sweep": lambda p: [f"Отправлено: {p.get('sent', 0)}",
+                                 f"пропущено (срок уже прошёл): {p.get('skipped', 0)}"],
     "outbox.retry": lambda p: [f"Адресат: {p.get('recipient', '')}", f"попыток было: {p.get('attempts', 0)}"]
     + ([f"последняя ошибка: {p['last_error']}"] if p.get("last_error") else []),
     "organization.imported": _import,

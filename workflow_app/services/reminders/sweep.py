@@ -79,9 +79,10 @@ marked AS (
     SET status = CASE WHEN r.offset_days < 0 AND r.deadline_at <= :now THEN 'skipped' ELSE 'sent' END,
         done_at = :now
     FROM due WHERE r.id = due.id
-    RETURNING r.id, r.status, r.recipient_id, r.title, r.link, r.escalation, r.deadline_at),
+    RETURNING r.id, r.status, r.recipient_id, r.title, r.link, r.escalation, r.deadline_at, r.object_type,
+              r.object_id),
 msg AS (
-    SELECT m.id, u.id AS uid, u.email, u.full_name, m.title, m.link, m.escalation,
+    SELECT m.id, u.id AS uid, u.email, u.full_name, m.title, m.link, m.escalation, m.object_type, m.object_id,
            to_char(m.deadline_at AT TIME ZONE 'UTC' AT TIME ZONE :tz, 'DD.MM.YYYY HH24:MI') AS due_text,
            CAST(m.deadline_at AT TIME ZONE 'UTC' AT TIME ZONE :tz AS date)
              - CAST(CAST(:now AS timestamp) AT TIME ZONE 'UTC' AT TIME ZONE :tz AS date) AS days,
@@ -97,7 +98,7 @@ txt AS (
     FROM msg),
 ins AS (
     INSERT INTO outbox (dedup_key, channel, recipient_email, recipient_id, subject, body, created_at, attempts,
-                        next_attempt_at, last_error, failed)
+                        next_attempt_at, last_error, failed, object_type, object_id, needs_action)
     SELECT c.ch || ':reminder:' || t.id, c.ch, t.email, t.uid,
            left('Напоминание: ' || t.title || ' — ' || t.when_text, 300),
            'Здравствуйте, ' || t.full_name || E'!\n\n' || t.title || '. Срок: ' || t.due_text || ' (МСК), '
@@ -105,7 +106,7 @@ ins AS (
              || CASE WHEN t.escalation THEN E'\nВы получаете это письмо как ответственный за контроль сроков.'
                      ELSE '' END
              || CASE WHEN t.link <> '' THEN E'\n\nОткрыть: ' || :base || t.link ELSE '' END,
-           :now, 0, :now, '', false
+           :now, 0, :now, '', false, t.object_type, t.object_id, false
     FROM txt t CROSS JOIN (VALUES ('email'), ('inapp')) AS c(ch)
     ON CONFLICT (dedup_key) DO NOTHING)
 SELECT id, status FROM marked""")
@@ -121,7 +122,8 @@ def _batch_postgresql(now: datetime, batch: int, base_url: str, tz_name: str) ->
 def _batch_python(now: datetime, batch: int, base_url: str, tz: tzinfo) -> tuple[int, list[int]]:
     rows = db.session.execute(
         select(Reminder.id, Reminder.offset_days, Reminder.deadline_at, Reminder.title, Reminder.link,
-               Reminder.escalation, User.id.label("user_id"), User.email, User.full_name)
+               Reminder.escalation, Reminder.object_type, Reminder.object_id, User.id.label("user_id"), User.email,
+               User.full_name)
         .join(User, User.id == Reminder.recipient_id)
         .where(Reminder.status == ReminderStatus.pending, Reminder.due_at <= now)
         .order_by(Reminder.due_at, Reminder.id).limit(batch)
@@ -132,7 +134,8 @@ def _batch_python(now: datetime, batch: int, base_url: str, tz: tzinfo) -> tuple
     notices = []
     for r in outgoing:
         subject, body = _message(r, base_url, now, tz)
-        common = {"recipient_id": r.user_id, "recipient_email": r.email, "subject": subject, "body": body}
+        common = {"recipient_id": r.user_id, "recipient_email": r.email, "subject": subject, "body": body,
+                  "object_type": r.object_type, "object_id": r.object_id, "needs_action": False}
         notices.append({**common, "dedup_key": f"email:reminder:{r.id}", "channel": Channel.email})
         notices.append({**common, "dedup_key": f"inapp:reminder:{r.id}", "channel": Channel.inapp})
     _insert_ignoring_duplicates(notices, now)
