@@ -298,6 +298,10 @@ def app(backend, _apps, request):
     """
     demo = request.node.get_closest_marker("demo") is not None
     the_app = _apps(backend, demo)
+    with the_app.app_context():  # sign-in counts of earlier tests (the app is shared) do not carry over
+        from workflow_app.services.platform.accounts import reset_throttle
+
+        reset_throttle()
     if _commits(request):
         if demo:
             raise pytest.UsageError("a `demo` test may not commit: the seeded database is shared")

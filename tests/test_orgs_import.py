@@ -296,3 +296,70 @@ def test_intranet_local_addresses_are_accepted():
 
     assert email_error("staff@iro.local") is None
     assert email_error("someone@example.invalid") is not None
+
+
+# --- absurd sheet sizes: refused before rows are materialised ---------------------------------------------
+
+def _far_cell_xlsx(cell: str, keep_dimension: bool = True) -> bytes:
+    """A tiny template file with one stray value far away; without the <dimension> openpyxl declares."""
+    wb = Workbook()
+    for r in GOOD_ORGS:
+        wb.active.append(list(r))
+    wb.active[cell] = "x"
+    buf = io.BytesIO()
+    wb.save(buf)
+    if keep_dimension:
+        return buf.getvalue()
+    import zipfile
+
+    src, out = zipfile.ZipFile(io.BytesIO(buf.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb"<dimension [^>]*/>", b"", data)
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+def _peak_mb(fn) -> float:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        fn()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak / 2**20
+
+
+@pytest.mark.parametrize("cell,message", [
+    ("XFD1", "больше 100 столбцов"), ("XFD3", "больше 100 столбцов"),
+    ("A1048576", "больше 5000 строк"), ("XFD1048576", "В файле больше"),
+])
+@pytest.mark.parametrize("declared", [True, False], ids=["dimension", "no-dimension"])
+def test_absurd_sheet_size_is_refused_in_little_memory(cell, message, declared):
+    data = _far_cell_xlsx(cell, declared)
+    assert len(data) < 30_000
+
+    def read():
+        with pytest.raises(MalformedFile, match=message):
+            read_table(data)
+
+    assert _peak_mb(read) < 50
+
+
+def test_absurd_sheet_size_is_refused_through_the_page(app, staff):
+    data = _far_cell_xlsx("XFD1")
+    resp = upload(staff, "orgs", data, "orgs.xlsx")
+    assert resp.status_code == 422
+    assert "В файле больше 100 столбцов" in resp.get_data(as_text=True)
+    with app.app_context():
+        assert _count(Organization) == 0
+
+
+def test_sheet_without_headers_is_refused_before_its_rows(app):
+    data = xlsx([[None, None], *GOOD_ORGS[1:]])
+    with pytest.raises(MalformedFile, match="нет заголовков столбцов"):
+        read_table(data)

@@ -40,7 +40,17 @@ class Config:
 
     DISPLAY_TIMEZONE = os.environ.get("DISPLAY_TIMEZONE", "Europe/Moscow")
     PASSWORD_RESET_TTL_MINUTES = int(os.environ.get("PASSWORD_RESET_TTL_MINUTES", "60"))
+    # Sign-in throttling (services/platform/accounts.py): attempts per account, and per IP address from
+    # browsers the account has not signed in on before, in one window. The counts live in
+    # RATELIMIT_STORAGE_URI, a `limits` storage: redis://127.0.0.1:6379 in production and CI (shared by
+    # all workers); memory:// by default, which is per process and right only for `make run`'s
+    # single-process development server.
     LOGIN_FAILURES_PER_MINUTE = int(os.environ.get("LOGIN_FAILURES_PER_MINUTE", "5"))
+    LOGIN_ATTEMPTS_PER_IP_PER_MINUTE = int(os.environ.get("LOGIN_ATTEMPTS_PER_IP_PER_MINUTE", "20"))
+    LOGIN_WINDOW_SECONDS = int(os.environ.get("LOGIN_WINDOW_SECONDS", "60"))
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "workflow_app")
+    LOGIN_DEVICE_COOKIE = "known_device"
     PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "25"))
     # How many reverse proxies in front of the app to trust for X-Forwarded-For/-Proto/-Host (0: none).
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
@@ -74,6 +84,8 @@ class ProductionConfig(Config):
     HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000"))
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    # Several gunicorn workers: the sign-in counts must be shared.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
 
 
 class TestConfig(Config):
@@ -85,6 +97,10 @@ class TestConfig(Config):
     ARGON2_MEMORY_COST = 1024
     ARGON2_PARALLELISM = 1
     GC_FREEZE = False
+    # Per test app, reset before every test (conftest); the tests of the shared Redis store set their own.
+    RATELIMIT_STORAGE_URI = "memory://"
+    # The suite signs in from 127.0.0.1 hundreds of times a minute; the tests of this limit set it low.
+    LOGIN_ATTEMPTS_PER_IP_PER_MINUTE = 100_000
 
 
 def config_from_env() -> type[Config]:

@@ -14,6 +14,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.sql import ColumnElement
 
 from .extensions import db
+from .ints import db_int
 
 MAX_PER_PAGE = 200
 
@@ -47,6 +48,10 @@ class ListArgs:
     per_page: int = 25
     filters: dict[str, str] = field(default_factory=dict)
 
+    def int_filter(self, name: str) -> int | None:
+        """A filter that names an id or a number: None unless plain digits within the INTEGER range."""
+        return db_int(self.filters.get(name))
+
     def url_args(self, **override) -> dict[str, Any]:
         """Arguments for url_for() that keep the current search, filters and sort."""
         args: dict[str, Any] = {k: v for k, v in self.filters.items() if v}
@@ -70,15 +75,9 @@ class ListArgs:
 def parse_args(filter_names: tuple[str, ...] = (), sortable: tuple[str, ...] = (),
                default_sort: str = "", default_desc: bool = False) -> ListArgs:
     a = request.args
-    try:
-        page = max(1, int(a.get("page", 1)))
-    except ValueError:
-        page = 1
+    page = max(1, db_int(a.get("page"), 1) or 1)
     default_pp = current_app.config.get("PAGE_SIZE", 25)
-    try:
-        per_page = min(MAX_PER_PAGE, max(1, int(a.get("per_page", default_pp))))
-    except ValueError:
-        per_page = default_pp
+    per_page = min(MAX_PER_PAGE, max(1, db_int(a.get("per_page"), default_pp) or default_pp))
     sort = a.get("sort", default_sort)
     if sort not in sortable:
         sort = default_sort

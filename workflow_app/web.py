@@ -13,6 +13,7 @@ from werkzeug.routing import IntegerConverter
 from . import formatting, policy, timeutil
 from .errors import DomainError
 from .extensions import db, login_manager
+from .ints import MAX_DB_INT
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 COMMIT_CONFLICT = ("Изменения не сохранены: эти данные одновременно изменил другой пользователь "
@@ -26,7 +27,6 @@ CSP = (
 
 # Integer ids in URLs are bounded by the database column (PostgreSQL INTEGER): a larger number can name
 # no row, so it is a 404 here instead of an «integer out of range» error in the database.
-MAX_DB_INT = 2**31 - 1
 NUL_REFUSED = "Запрос содержит недопустимый символ (NUL, код 0). Уберите его и повторите."
 
 

@@ -6,8 +6,10 @@ from datetime import date, timedelta
 
 from flask import abort
 from flask_wtf import FlaskForm
-from wtforms import DateField, Form, ValidationError
+from wtforms import DateField, Form, IntegerField, ValidationError
 from wtforms.meta import DefaultMeta
+
+from ..ints import MAX_DB_INT, coerce_db_int, coerce_db_int_or_none
 
 LOCALES = ("ru_RU", "ru")
 
@@ -50,6 +52,20 @@ class BoundedDateField(DateField):
             high = min(high, today + timedelta(days=self.days_ahead))
         if not low <= value <= high:
             raise ValidationError(f"Укажите дату с {low:%d.%m.%Y} по {high:%d.%m.%Y}.")
+
+
+class BoundedIntegerField(IntegerField):
+    """An IntegerField within the database's INTEGER: 10**30 is a form error, not «integer out of range»."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not -MAX_DB_INT <= self.data <= MAX_DB_INT:
+            self.data = None
+            raise ValueError("Слишком большое число.")
+
+
+__all__ = ["BoundedDateField", "BoundedIntegerField", "RuForm", "RuSubForm", "coerce_db_int",
+           "coerce_db_int_or_none", "version_of"]
 
 
 STALE_FORM = "Форма повреждена или устарела: обновите страницу и повторите действие."

@@ -6,7 +6,6 @@ from wtforms import (
     BooleanField,
     DecimalField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -20,7 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models import OrgType
 from ..models.competition import CampaignKind, CampaignStatus, FinalScoreMode, StageKind
-from . import BoundedDateField, RuForm
+from . import BoundedDateField, BoundedIntegerField, RuForm, coerce_db_int
 
 REQUIRED = "Заполните это поле."
 NUMBER = "Введите число."
@@ -58,7 +57,7 @@ class CampaignCreateForm(RuForm):
     kind = SelectField("Вид конкурса (шаблон настроек)", choices=choices(_kind_choices()),
                        validators=[DataRequired(REQUIRED)])
     name = StringField("Название", validators=[DataRequired(REQUIRED), Length(max=300)])
-    year = IntegerField("Год проведения", validators=[
+    year = BoundedIntegerField("Год проведения", validators=[
         InputRequired(REQUIRED), NumberRange(2000, 2100, "Год проведения — от 2000 до 2100.")],
         render_kw={"inputmode": "numeric"})
     description = TextAreaField("Описание", validators=[Optional()], render_kw={"rows": 3})
@@ -67,19 +66,19 @@ class CampaignCreateForm(RuForm):
 
 class CampaignSettingsForm(VersionedForm):
     name = StringField("Название", validators=[DataRequired(REQUIRED), Length(max=300)])
-    year = IntegerField("Год проведения", validators=[
+    year = BoundedIntegerField("Год проведения", validators=[
         InputRequired(REQUIRED), NumberRange(2000, 2100, "Год проведения — от 2000 до 2100.")])
     kind = SelectField("Вид конкурса", choices=choices(_kind_choices()))
     description = TextAreaField("Описание (видно на публичной странице)", render_kw={"rows": 4})
-    experts_per_entry = IntegerField("Экспертов на одну заявку", validators=[
+    experts_per_entry = BoundedIntegerField("Экспертов на одну заявку", validators=[
         InputRequired(REQUIRED), NumberRange(1, 10, "Экспертов на заявку — от 1 до 10.")])
-    expert_load_cap = IntegerField("Предельная нагрузка: заявок на одного эксперта", validators=[
+    expert_load_cap = BoundedIntegerField("Предельная нагрузка: заявок на одного эксперта", validators=[
         InputRequired(REQUIRED), NumberRange(1, 1000, "Нагрузка — от 1 до 1000 заявок.")])
     divergence_pct = CommaDecimalField("Порог расхождения оценок, % от максимума", places=2, validators=[
         InputRequired(NUMBER), NumberRange(0, 100, "Процент — от 0 до 100.")])
     shortlist_pct = CommaDecimalField("Порог прохода на очный этап, % от максимума", places=2, validators=[
         InputRequired(NUMBER), NumberRange(0, 100, "Процент — от 0 до 100.")])
-    entries_per_org = IntegerField("Заявок от одной организации, не более", validators=[
+    entries_per_org = BoundedIntegerField("Заявок от одной организации, не более", validators=[
         InputRequired(REQUIRED), NumberRange(1, 100, "От 1 до 100.")])
     blind_review = BooleanField("Слепая экспертиза (эксперты не видят заявителя)")
     comment_required = BooleanField("Комментарий эксперта к каждому критерию обязателен")
@@ -101,7 +100,7 @@ class TrackForm(VersionedForm):
     name = StringField("Название направления (номинации)", validators=[DataRequired(REQUIRED), Length(max=200)])
     org_types = MultiCheckboxField("Кто может участвовать (типы организаций)",
                                    choices=choices((t.name, t.value) for t in OrgType))
-    winners_quota = IntegerField("Квота победителей (пусто — без ограничения)", validators=[
+    winners_quota = BoundedIntegerField("Квота победителей (пусто — без ограничения)", validators=[
         Optional(), NumberRange(0, 1000, "Квота — от 0 до 1000.")])
     submit = SubmitField("Сохранить")
 
@@ -124,8 +123,8 @@ class StageAddForm(VersionedForm):
 
 
 class CriterionForm(VersionedForm):
-    stage_id = SelectField("Этап", coerce=int)
-    track_id = SelectField("Направление", coerce=int)
+    stage_id = SelectField("Этап", coerce=coerce_db_int)
+    track_id = SelectField("Направление", coerce=coerce_db_int)
     name = StringField("Критерий", validators=[DataRequired(REQUIRED), Length(max=300)])
     description = TextAreaField("Описание (что оценивается, шкала)", render_kw={"rows": 3})
     max_points = CommaDecimalField("Максимальный балл", places=2, validators=[
@@ -142,7 +141,7 @@ class ReasonForm(VersionedForm):
 
 
 class CopyForm(RuForm):
-    year = IntegerField("Год нового конкурса", validators=[
+    year = BoundedIntegerField("Год нового конкурса", validators=[
         InputRequired(REQUIRED), NumberRange(2000, 2100, "Год проведения — от 2000 до 2100.")])
     name = StringField("Название нового конкурса (пусто — как у исходного, с новым годом)",
                        validators=[Optional(), Length(max=300)])

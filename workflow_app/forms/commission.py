@@ -1,7 +1,7 @@
-from wtforms import IntegerField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from . import BoundedDateField, RuForm
+from . import BoundedDateField, BoundedIntegerField, RuForm
 
 REQUIRED = "Заполните это поле."
 
@@ -15,12 +15,12 @@ class MeetingForm(RuForm):
     secretary = StringField("Секретарь", validators=[DataRequired(REQUIRED)], description="ФИО | должность")
     members_present = TextAreaField("Присутствовали члены комиссии",
                                     description="Одна строка — один член комиссии: «ФИО | должность».")
-    members_total = IntegerField("Всего членов комиссии (с председателем и секретарём)", validators=[
+    members_total = BoundedIntegerField("Всего членов комиссии (с председателем и секретарём)", validators=[
         InputRequired(REQUIRED), NumberRange(2, 100, "От 2 до 100.")])
     agenda = TextAreaField("Повестка", validators=[DataRequired(REQUIRED)])
     heard = TextAreaField("Слушали")
     decided = TextAreaField("Решили", validators=[DataRequired(REQUIRED)])
-    vote_yes = IntegerField("За", validators=[InputRequired(REQUIRED), NumberRange(0, 100)], default=0)
-    vote_no = IntegerField("Против", validators=[InputRequired(REQUIRED), NumberRange(0, 100)], default=0)
-    vote_abstained = IntegerField("Воздержались", validators=[InputRequired(REQUIRED), NumberRange(0, 100)],
+    vote_yes = BoundedIntegerField("За", validators=[InputRequired(REQUIRED), NumberRange(0, 100)], default=0)
+    vote_no = BoundedIntegerField("Против", validators=[InputRequired(REQUIRED), NumberRange(0, 100)], default=0)
+    vote_abstained = BoundedIntegerField("Воздержались", validators=[InputRequired(REQUIRED), NumberRange(0, 100)],
                                   default=0)

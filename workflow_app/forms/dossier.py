@@ -1,11 +1,11 @@
 """Forms of the entry pages. The dossier editor itself is read from request.form (its fields come from
 the campaign's schema); CSRF is checked for it by CSRFProtect like for every POST."""
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from . import BoundedDateField, RuForm
+from . import BoundedDateField, BoundedIntegerField, RuForm, coerce_db_int
 
 REQUIRED = "Заполните это поле."
 DATE = "Укажите дату в формате ДД.ММ.ГГГГ."
@@ -13,11 +13,11 @@ DATE = "Укажите дату в формате ДД.ММ.ГГГГ."
 
 class VersionedForm(RuForm):
     # The version the user saw: a stale one means someone else acted first.
-    expected_version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    expected_version = BoundedIntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
 class NewEntryForm(RuForm):
-    org_id = SelectField("Организация", coerce=int, validate_choice=False)
+    org_id = SelectField("Организация", coerce=coerce_db_int, validate_choice=False)
     target = SelectField("Конкурс и направление", validate_choice=False,
                          validators=[DataRequired("Выберите конкурс и направление.")])
     submit = SubmitField("Создать заявку")

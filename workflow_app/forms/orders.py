@@ -2,7 +2,6 @@ from wtforms import (
     FieldList,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -12,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..models.orders import OrderKind
 from ..models.status_award import StatusType
-from . import BoundedDateField, RuForm, RuSubForm
+from . import BoundedDateField, BoundedIntegerField, RuForm, RuSubForm, coerce_db_int
 
 REQUIRED = "Заполните это поле."
 
@@ -20,17 +19,17 @@ REQUIRED = "Заполните это поле."
 class NewOrderForm(RuForm):
     kind = SelectField("Вид приказа", choices=[(k.name, k.value) for k in OrderKind],
                        validators=[DataRequired(REQUIRED)])
-    campaign_id = SelectField("Конкурс", coerce=int, validate_choice=False, default=0)
-    target_order_id = SelectField("Приказ, который изменяется или отменяется", coerce=int,
+    campaign_id = SelectField("Конкурс", coerce=coerce_db_int, validate_choice=False, default=0)
+    target_order_id = SelectField("Приказ, который изменяется или отменяется", coerce=coerce_db_int,
                                   validate_choice=False, default=0)
     status_type = SelectField("Статус", choices=[(s.name, s.value) for s in StatusType], default="KRC")
     organizations = TextAreaField(
         "Организации и темы", description="Одна строка — одна организация: «Наименование | Тема проекта».")
-    organization_id = SelectField("Организация", coerce=int, validate_choice=False, default=0)
+    organization_id = SelectField("Организация", coerce=coerce_db_int, validate_choice=False, default=0)
     roadmap_title = StringField("Чья дорожная карта", description="Например: «краевого ресурсного центра …»")
     roadmap_rows = TextAreaField("Мероприятия дорожной карты",
                                  description="Строка: «Мероприятие | Сроки | Целевая аудитория | Ответственный».")
-    award_ids = SelectMultipleField("Статусы", coerce=int, validate_choice=False)
+    award_ids = SelectMultipleField("Статусы", coerce=coerce_db_int, validate_choice=False)
     grounds = TextAreaField("Основание")
     term_from = BoundedDateField("Срок с", validators=[Optional()])
     term_to = BoundedDateField("Срок по", validators=[Optional()])
@@ -80,6 +79,6 @@ class SettingsForm(RuForm):
     control_person = StringField("Контроль возложить на (дательный падеж)", validators=[DataRequired(REQUIRED)])
     order_number_format = StringField("Формат номера приказа", validators=[DataRequired(REQUIRED)],
                                       description="{n} — порядковый номер в году, например «{n}-ОД».")
-    status_term_years = IntegerField("Срок статуса КИП, лет", validators=[
+    status_term_years = BoundedIntegerField("Срок статуса КИП, лет", validators=[
         InputRequired(REQUIRED), NumberRange(1, 10, "От 1 до 10 лет.")])
-    approver_ids = SelectMultipleField("Согласующие (визы)", coerce=int, validate_choice=False)
+    approver_ids = SelectMultipleField("Согласующие (визы)", coerce=coerce_db_int, validate_choice=False)

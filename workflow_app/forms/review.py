@@ -3,7 +3,6 @@ the request by the view; its CSRF token and overall comment come from SheetForm.
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -13,7 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from . import RuForm
+from . import BoundedIntegerField, RuForm, coerce_db_int
 
 REQUIRED = "Заполните это поле."
 
@@ -25,7 +24,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 class ExpertProfileForm(RuForm):
     competences = MultiCheckboxField("Компетенции (треки)", choices=[], validate_choice=True)
-    max_load = IntegerField("Максимальная нагрузка (заявок в конкурсе)", validators=[
+    max_load = BoundedIntegerField("Максимальная нагрузка (заявок в конкурсе)", validators=[
         Optional(), NumberRange(min=0, max=1000, message="Введите число от 0 до 1000.")])
     active = BooleanField("Эксперт активен (участвует в назначении)")
     note = TextAreaField("Примечание", validators=[Length(max=2000, message="Не более 2000 символов.")])
@@ -44,8 +43,8 @@ class ApplyPlanForm(RuForm):
 
 
 class ManualAssignForm(RuForm):
-    expert_id = SelectField("Эксперт", coerce=int, choices=[], validate_choice=True)
-    replace_id = SelectField("Заменить назначение", coerce=int, choices=[], validate_choice=True)
+    expert_id = SelectField("Эксперт", coerce=coerce_db_int, choices=[], validate_choice=True)
+    replace_id = SelectField("Заменить назначение", coerce=coerce_db_int, choices=[], validate_choice=True)
     is_extra = BooleanField("Дополнительный эксперт (при расхождении оценок)")
     reason = StringField("Причина", validators=[
         DataRequired("Укажите причину ручного назначения."), Length(max=1000)])

@@ -5,7 +5,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     EmailField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -17,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from ..models import OrgType, Role
-from . import RuForm
+from . import BoundedIntegerField, RuForm, coerce_db_int, coerce_db_int_or_none
 
 REQUIRED = "Заполните это поле."
 EMAIL = "Введите корректный адрес электронной почты."
@@ -28,10 +27,6 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice("" if v is None else v, label) for v, label in pairs]
 
 
-def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
 class OrgForm(RuForm):
     org_type = SelectField("Тип организации", choices=choices((t.name, t.value) for t in OrgType),
                            validators=[DataRequired("Выберите тип организации.")])
@@ -39,7 +34,7 @@ class OrgForm(RuForm):
         DataRequired(REQUIRED), Length(max=500, message="Не более 500 символов.")])
     short_name = StringField("Краткое наименование", validators=[
         DataRequired(REQUIRED), Length(max=200, message="Не более 200 символов.")])
-    municipality_id = SelectField("Муниципалитет", coerce=_int_or_none,
+    municipality_id = SelectField("Муниципалитет", coerce=coerce_db_int_or_none,
                                   validators=[DataRequired("Выберите муниципалитет.")])
     address = StringField("Адрес", validators=[Length(max=500, message="Не более 500 символов.")])
     head_name = StringField("Руководитель (ФИО)", validators=[Length(max=200, message="Не более 200 символов.")])
@@ -55,7 +50,7 @@ class ReasonForm(RuForm):
     """Deactivate/reactivate: the reason and the version the user saw."""
 
     reason = TextAreaField("Причина", validators=[Length(max=2000, message="Не более 2000 символов.")])
-    version = IntegerField(widget=widgets.HiddenInput(), validators=[Optional()])
+    version = BoundedIntegerField(widget=widgets.HiddenInput(), validators=[Optional()])
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -69,10 +64,10 @@ class UserForm(RuForm):
                                                Length(max=200, message="Не более 200 символов.")])
     position = StringField("Должность", validators=[Length(max=200, message="Не более 200 символов.")])
     phone = StringField("Телефон", validators=[Length(max=60, message="Не более 60 символов.")])
-    organization_id = SelectField("Организация (место работы)", coerce=_int_or_none, validate_choice=True)
+    organization_id = SelectField("Организация (место работы)", coerce=coerce_db_int_or_none, validate_choice=True)
     roles = MultiCheckboxField("Роли", choices=choices((r.name, r.value) for r in Role))
-    applicant_org_ids = SelectMultipleField("Заявитель от организаций", coerce=int)
-    coordinator_municipality_ids = SelectMultipleField("Координатор муниципалитетов", coerce=int)
+    applicant_org_ids = SelectMultipleField("Заявитель от организаций", coerce=coerce_db_int)
+    coordinator_municipality_ids = SelectMultipleField("Координатор муниципалитетов", coerce=coerce_db_int)
     version = HiddenField()
     submit = SubmitField("Сохранить")
 

@@ -5,6 +5,7 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from ..export import build_xlsx, xlsx_response
+from ..ints import db_int
 from ..listing import paginate, parse_args
 from ..services.platform import audit_journal as audit
 from . import authorize
@@ -24,8 +25,8 @@ def _journal_filter() -> audit.JournalFilter:
     )
     raw_id = (args.get("object_id") or "").strip()
     if raw_id:
-        if raw_id.isdigit():
-            f.object_id = int(raw_id)
+        if db_int(raw_id) is not None:
+            f.object_id = db_int(raw_id)
         else:
             f.errors.append("Номер объекта должен быть целым числом.")
     for name, label in (("date_from", "Дата «с»"), ("date_to", "Дата «по»")):

@@ -32,9 +32,11 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = LoginForm()
+    device_cookie = current_app.config["LOGIN_DEVICE_COOKIE"]
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.email.data, form.password.data, request.remote_addr or "")
+            user = accounts.authenticate(form.email.data, form.password.data, request.remote_addr or "",
+                                         device=request.cookies.get(device_cookie))
         except DomainError as exc:
             # Not `refusal()`, which keeps nothing: a refused login must still leave its audit row,
             # so it is committed, then the form is shown again.
@@ -42,7 +44,12 @@ def login():
             form.password.errors = list(form.password.errors) + [exc.message]
             return render_template("auth/login.html", form=form), exc.http_status
         login_user(user, remember=form.remember.data)
-        return redirect(_safe_next(request.args.get("next")))
+        response = redirect(_safe_next(request.args.get("next")))
+        # This browser is now known for this account: the per-address sign-in limit no longer applies to it.
+        response.set_cookie(device_cookie, accounts.device_token(user, request.cookies.get(device_cookie)),
+                            max_age=accounts.DEVICE_MAX_AGE, httponly=True, samesite="Lax",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
+        return response
     return render_template("auth/login.html", form=form)
 
 

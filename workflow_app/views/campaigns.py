@@ -23,6 +23,7 @@ from ..forms.campaigns import (
     kind_filter_choices,
     status_choices,
 )
+from ..ints import query_int
 from ..machines.campaign import campaign_lifecycle
 from ..models import OrgType, Role
 from ..models.base import utcnow
@@ -340,8 +341,8 @@ def criterion_edit(campaign_id: int, criterion_id: int | None = None):
         if criterion:
             form.track_id.data = criterion.track_id or 0
         else:
-            form.stage_id.data = request.args.get("stage_id", type=int)
-            form.track_id.data = request.args.get("track_id", 0, type=int)
+            form.stage_id.data = query_int("stage_id")
+            form.track_id.data = query_int("track_id", 0)
             form.max_points.data, form.weight.data = 10, 1
     locked = svc.criteria_locked(c)
     if form.validate_on_submit():

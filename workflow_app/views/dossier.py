@@ -20,6 +20,7 @@ from ..forms.dossier import (
     SubmitEntryForm,
     WithdrawForm,
 )
+from ..ints import db_int, query_int
 from ..listing import apply_sort, paginate, parse_args
 from ..machines.entry import entry_lifecycle
 from ..models import Organization, Role
@@ -47,8 +48,7 @@ def _richtext(value):
 
 
 def _int(name: str) -> int | None:
-    raw = request.form.get(name, "")
-    return int(raw) if raw.strip().lstrip("-").isdigit() else None
+    return db_int(request.form.get(name, ""))
 
 
 # --- applicant -----------------------------------------------------------------------------------
@@ -94,7 +94,7 @@ def show(entry_id: int):
     vs = dossier_versions.versions(entry)
     can_edit = policy.can(current_user, "entry.edit", entry)
     # Readers see what was submitted (a frozen version); the applicant editing a draft sees the draft.
-    wanted = request.args.get("version", type=int)
+    wanted = query_int("version")
     shown = next((v for v in vs if v.number == wanted), None) if wanted else None
     if shown is None and vs and not can_edit:
         shown = vs[0]
@@ -247,8 +247,8 @@ def diff(entry_id: int):
     authorize("entry.diff", entry)
     vs = dossier_versions.versions(entry)
     numbers = [v.number for v in vs]
-    a = request.args.get("a", type=int) or (numbers[1] if len(numbers) > 1 else None)
-    b = request.args.get("b", type=int) or (numbers[0] if numbers else None)
+    a = query_int("a") or (numbers[1] if len(numbers) > 1 else None)
+    b = query_int("b") or (numbers[0] if numbers else None)
     va, vb = (dossier_versions.version(entry, a) if a else None), (dossier_versions.version(entry, b) if b else None)
     parts = dossier_versions.diff_contents(va.content, vb.content) if va and vb else []
     return render_template("dossier/diff.html", entry=entry, numbers=numbers, a=a, b=b, parts=parts,
@@ -349,8 +349,8 @@ def _bulk_selection() -> tuple[str, dict[int, int]]:
     action = request.form.get("action", "")
     versions: dict[int, int] = {}
     for raw in request.form.getlist("ids"):
-        if raw.isdigit():
-            versions[int(raw)] = request.form.get(f"v-{raw}", type=int) or 0
+        if (eid := db_int(raw)) is not None:
+            versions[eid] = db_int(request.form.get(f"v-{raw}"), 0) or 0
     return action, versions
 
 
@@ -402,7 +402,7 @@ def municipal():
     authorize("entry.municipal_list")
     campaigns = queries.announced_campaigns()
     args = parse_args(("campaign", "status"), tuple(entry_check.SORTABLE), default_sort="code")
-    cid = int(args.filters["campaign"]) if args.filters.get("campaign", "").isdigit() else None
+    cid = args.int_filter("campaign")
     stmt = entry_check.entry_query(cid, args, municipality_ids=current_user.coordinator_municipality_ids())
     stmt = apply_sort(stmt, args, entry_check.SORTABLE, Entry.id)
     page = paginate(stmt, args)

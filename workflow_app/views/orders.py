@@ -11,6 +11,7 @@ from ..export import build_xlsx, xlsx_response
 from ..extensions import db
 from ..forms import version_of
 from ..forms.orders import NewOrderForm, OrderEditForm, SettingsForm, VersionForm, VisaForm
+from ..ints import query_int
 from ..listing import paginate, parse_args
 from ..machines.base import fire
 from ..machines.order import order_lifecycle
@@ -70,7 +71,7 @@ def new():
     form = _new_form()
     if request.method == "GET" and request.args.get("kind") in OrderKind.__members__:
         form.kind.data = request.args["kind"]
-        form.campaign_id.data = request.args.get("campaign_id", 0, type=int)
+        form.campaign_id.data = query_int("campaign_id", 0)
     if form.validate_on_submit():
         kind = OrderKind[form.kind.data]
         with refusal(catch=ValidationFailed) as refused:

@@ -8,6 +8,7 @@ from .. import listing
 from ..errors import ValidationFailed
 from ..export import xlsx_response
 from ..extensions import db
+from ..ints import db_int, query_int
 from ..models import Role
 from ..models.competition import (
     Campaign,
@@ -76,7 +77,7 @@ def export(campaign_id: int):
 def strictness(campaign_id: int):
     c = get_or_404(Campaign, campaign_id, "results.strictness")
     stages = scored_stages(c)
-    sid = request.args.get("stage", type=int)
+    sid = query_int("stage")
     stage = next((s for s in stages if s.id == sid), stages[0] if stages else None)
     rows = db.session.execute(strictness_query(c, stage)).all() if stage else []
     return render_template("results/strictness.html", campaign=c, stages=stages, stage=stage, rows=rows)
@@ -99,7 +100,7 @@ def shortlist(campaign_id: int):
 def panel(campaign_id: int):
     c = get_or_404(Campaign, campaign_id, "results.panel")
     if request.method == "POST":
-        ids = [int(x) for x in request.form.getlist("expert") if x.isdigit()]
+        ids = [i for i in map(db_int, request.form.getlist("expert")) if i is not None]
         counts = svc.assign_panel(c, ids, actor=current_user)
         flash(f"Комиссия назначена: листов оценки создано {counts['created']}, "
               f"пропущено из-за конфликта интересов {counts['skipped']}.", "success")

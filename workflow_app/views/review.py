@@ -14,6 +14,7 @@ from ..export import build_xlsx, xlsx_response
 from ..extensions import db
 from ..formatting import plural
 from ..forms.review import ApplyPlanForm, ExpertProfileForm, ManualAssignForm, ReasonForm, SheetForm
+from ..ints import db_int, query_int
 from ..listing import Page, apply_sort, paginate, parse_args
 from ..machines.review import assignment_lifecycle
 from ..models import Role
@@ -73,7 +74,7 @@ def _stage_from_args(campaign: Campaign) -> Stage:
     stages = _scored_stages(campaign)
     if not stages:
         abort(404)
-    sid = request.args.get("stage", type=int)
+    sid = query_int("stage")
     for s in stages:
         if s.id == sid:
             return s
@@ -90,8 +91,8 @@ def pool():
                       default_sort="name")
     campaigns = expert_pool.campaigns_for_select()
     campaign = None
-    if args.filters["campaign"].isdigit():
-        campaign = db.session.get(Campaign, int(args.filters["campaign"]))
+    if args.int_filter("campaign") is not None:
+        campaign = db.session.get(Campaign, args.int_filter("campaign"))
     campaign = campaign or expert_pool.default_campaign()
     stmt, columns = expert_pool.pool_query(
         campaign.id if campaign else None, args.q, args.filters["competence"],
@@ -362,12 +363,11 @@ def _send(f, name: str) -> Response:
 def _sheet_values() -> dict[int, tuple[str, str]]:
     values: dict[int, tuple[str, str]] = {}
     for key in request.form:
-        if key.startswith("points_") and key[7:].isdigit():
-            cid = int(key[7:])
+        if key.startswith("points_") and (cid := db_int(key[7:])) is not None:
             values[cid] = (request.form.get(key, ""), request.form.get(f"comment_{cid}", ""))
     for key in request.form:
-        if key.startswith("comment_") and key[8:].isdigit() and int(key[8:]) not in values:
-            values[int(key[8:])] = ("", request.form.get(key, ""))
+        if key.startswith("comment_") and (cid := db_int(key[8:])) is not None and cid not in values:
+            values[cid] = ("", request.form.get(key, ""))
     return values
 
 
@@ -385,7 +385,7 @@ def sheet(aid: int):
         submit = bool(form.send.data)
         values = _sheet_values()
         try:
-            expected = int(form.version.data) if (form.version.data or "").isdigit() else None
+            expected = db_int(form.version.data)
             review_service.save_sheet(a, current_user, values, form.overall_comment.data or "",
                                       submit=submit, expected_version=expected)
         except review_service.SheetInvalid as exc:

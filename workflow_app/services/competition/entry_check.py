@@ -187,10 +187,10 @@ def entry_query(campaign_id: int | None, args: ListArgs, municipality_ids: set[i
     if municipality_ids is not None:
         stmt = stmt.where(Organization.municipality_id.in_(municipality_ids or {-1}))
     f = args.filters
-    if f.get("track", "").isdigit():
-        stmt = stmt.where(Entry.track_id == int(f["track"]))
-    if f.get("municipality", "").isdigit():
-        stmt = stmt.where(Organization.municipality_id == int(f["municipality"]))
+    if args.int_filter("track") is not None:
+        stmt = stmt.where(Entry.track_id == args.int_filter("track"))
+    if args.int_filter("municipality") is not None:
+        stmt = stmt.where(Organization.municipality_id == args.int_filter("municipality"))
     if f.get("status") in EntryStatus.__members__:
         stmt = stmt.where(Entry.status == EntryStatus[f["status"]])
     if f.get("overdue"):

@@ -8,6 +8,7 @@ from sqlalchemy import String, cast, func, or_, select
 from ... import audit
 from ...errors import ValidationFailed
 from ...extensions import db
+from ...ints import db_int
 from ...listing import like_pattern
 from ...models import Municipality, Organization, Role, RoleGrant, User
 from ...models.competition import (
@@ -78,8 +79,8 @@ def pool_query(campaign_id: int | None, q: str = "", competence: str = "", munic
         # JSON text holds the code as json.dumps writes it; the quotes keep «ОО» from matching «ДОО».
         stmt = stmt.where(cast(ExpertProfile.competences, String).like(
             like_pattern(json.dumps(competence)), escape="\\"))
-    if municipality_id.isdigit():
-        stmt = stmt.where(Organization.municipality_id == int(municipality_id))
+    if db_int(municipality_id) is not None:
+        stmt = stmt.where(Organization.municipality_id == db_int(municipality_id))
     if active == "yes":
         stmt = stmt.where(ExpertProfile.active.is_(True))
     elif active == "no":

@@ -35,8 +35,8 @@ def campaign_list(args: ListArgs) -> Select:
         pat = like_pattern(args.q)
         stmt = stmt.where(or_(Campaign.name.ilike(pat, escape="\\"), Campaign.description.ilike(pat, escape="\\")))
     f = args.filters
-    if f.get("year", "").isdigit():
-        stmt = stmt.where(Campaign.year == int(f["year"]))
+    if args.int_filter("year") is not None:
+        stmt = stmt.where(Campaign.year == args.int_filter("year"))
     if f.get("kind") in CampaignKind.__members__:
         stmt = stmt.where(Campaign.kind == CampaignKind[f["kind"]])
     if f.get("status") in CampaignStatus.__members__:

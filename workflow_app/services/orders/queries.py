@@ -21,9 +21,9 @@ def order_list(args: ListArgs) -> Select:
     """The orders register: filters year/kind/status, search in title and number, sorted."""
     stmt = select(Order)
     f = args.filters
-    if f.get("year", "").isdigit():
-        stmt = stmt.where(or_(Order.year == int(f["year"]),
-                              (Order.year.is_(None)) & (extract("year", Order.created_at) == int(f["year"]))))
+    if (year := args.int_filter("year")) is not None:
+        stmt = stmt.where(or_(Order.year == year,
+                              (Order.year.is_(None)) & (extract("year", Order.created_at) == year)))
     if f.get("kind") in OrderKind.__members__:
         stmt = stmt.where(Order.kind == OrderKind[f["kind"]])
     if f.get("status") in OrderStatus.__members__:
@@ -45,8 +45,8 @@ def award_list(args: ListArgs, public: bool = False, on: date | None = None) -> 
         stmt = stmt.where(StatusAward.status == AwardStatus[f["status"]])
     if f.get("type") in StatusType.__members__:
         stmt = stmt.where(StatusAward.status_type == StatusType[f["type"]])
-    if f.get("municipality", "").isdigit():
-        stmt = stmt.where(Organization.municipality_id == int(f["municipality"]))
+    if args.int_filter("municipality") is not None:
+        stmt = stmt.where(Organization.municipality_id == args.int_filter("municipality"))
     if args.q:
         pat = like_pattern(args.q)
         stmt = stmt.where(or_(Organization.full_name.ilike(pat, escape="\\"),

@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 
 from ... import audit
 from ...errors import DomainError, ValidationFailed
@@ -33,29 +33,104 @@ def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def recent_failures(email: str, ip: str) -> int:
-    """Failed logins in the last minute for this account or this address (counted from the audit log)."""
-    since = utcnow() - timedelta(minutes=1)
-    return db.session.execute(
-        select(func.count(AuditEvent.id)).where(
-            AuditEvent.event == LOGIN_FAILED,
-            AuditEvent.at >= since,
-            or_(AuditEvent.subject == email, AuditEvent.ip == ip) if ip else AuditEvent.subject == email,
-        )
-    ).scalar_one()
+# --- throttling -------------------------------------------------------------------------------
+# Counted with `limits` (the core of Flask-Limiter) in the storage named by RATELIMIT_STORAGE_URI: Redis
+# in production and CI, so every worker process shares one count; `memory://` (the default of `make run`)
+# is per process and only right for the single-process development server. Each attempt takes its slot
+# with one atomic increment BEFORE the password is checked, so parallel tries cannot overshoot the limit.
+#
+# Two counters, one window (LOGIN_WINDOW_SECONDS):
+# - per account: LOGIN_FAILURES_PER_MINUTE attempts; nothing passes it (a signed-in success clears it);
+# - per IP address: LOGIN_ATTEMPTS_PER_IP_PER_MINUTE attempts from browsers the account is not known on.
+#   A browser where this account signed in before carries a signed «known device» cookie (see
+#   device_token); its attempts for that account skip the IP counter, so an attacker flooding from a
+#   shared school NAT does not lock out the people who work there. The cookie never passes the
+#   account counter, so a stolen cookie buys no extra password guesses.
+
+DEVICE_SALT = "workflow-app.login-device"
+DEVICE_MAX_AGE = 180 * 24 * 3600
+DEVICE_ACCOUNTS = 5  # accounts remembered per browser (a shared office computer)
 
 
-def authenticate(email: str, password: str, ip: str) -> User:
+def _limiter():
+    from limits.storage import storage_from_string
+    from limits.strategies import FixedWindowRateLimiter
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    uri = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
+    cached = app.extensions.get("login_limiter")
+    if cached is None or cached[0] != uri:
+        cached = (uri, FixedWindowRateLimiter(storage_from_string(uri)))
+        app.extensions["login_limiter"] = cached
+    return cached[1]
+
+
+def _items():
+    from limits import RateLimitItemPerSecond
+
+    cfg = current_app.config
+    window = int(cfg.get("LOGIN_WINDOW_SECONDS", 60))
+    return (RateLimitItemPerSecond(int(cfg["LOGIN_FAILURES_PER_MINUTE"]), window),
+            RateLimitItemPerSecond(int(cfg.get("LOGIN_ATTEMPTS_PER_IP_PER_MINUTE", 20)), window))
+
+
+def _keys(kind: str, value: str) -> tuple[str, ...]:
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "workflow_app")
+    return prefix, "login", kind, hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+def _serializer():
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=DEVICE_SALT)
+
+
+def known_accounts(device: str | None) -> list[int]:
+    """The user ids a «known device» cookie vouches for (none for a missing, forged or old cookie)."""
+    from itsdangerous import BadData
+
+    if not device:
+        return []
+    try:
+        ids = _serializer().loads(device, max_age=DEVICE_MAX_AGE)
+    except BadData:
+        return []
+    return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
+
+
+def device_token(user: User, device: str | None) -> str:
+    """The cookie value after `user` signed in on this browser: the accounts known here, newest first."""
+    ids = [user.id] + [i for i in known_accounts(device) if i != user.id]
+    return _serializer().dumps(ids[:DEVICE_ACCOUNTS])
+
+
+def _take_attempt(email: str, ip: str, known_device: bool) -> bool:
+    """Count one attempt; False if this account or (for an unknown browser) this address is over its limit."""
+    limiter = _limiter()
+    per_account, per_ip = _items()
+    # The address first: attempts refused at a locked address do not use up the account's own slots.
+    if not known_device and ip and not limiter.hit(per_ip, *_keys("ip", ip)):
+        return False
+    return limiter.hit(per_account, *_keys("account", email))
+
+
+def reset_throttle() -> None:
+    """Forget every count (tests; an administrator after an incident)."""
+    _limiter().storage.reset()
+
+
+def authenticate(email: str, password: str, ip: str, device: str | None = None) -> User:
     """Return the user for good credentials; raise with a Russian message otherwise.
 
-    Failures are audited; the caller commits them even though the login is refused.
+    `device` is the browser's «known device» cookie, if any. Failures are audited; the caller commits
+    them even though the login is refused.
     """
     email = normalize_email(email)
-    limit = current_app.config["LOGIN_FAILURES_PER_MINUTE"]
-    if recent_failures(email, ip) >= limit:
+    user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    known = user is not None and user.id in known_accounts(device)
+    if not _take_attempt(email, ip, known):
         audit.record(LOGIN_FAILED, subject=email, object_type="auth", reason="rate limited")
         raise TooManyAttempts()
-    user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None:
         audit.record(LOGIN_FAILED, subject=email, object_type="auth",
@@ -64,6 +139,7 @@ def authenticate(email: str, password: str, ip: str) -> User:
     if not user.is_active:
         audit.record(LOGIN_FAILED, subject=email, actor=user, obj=user, reason="account deactivated")
         raise DomainError("Учётная запись заблокирована. Обратитесь к администратору.")
+    _limiter().clear(_items()[0], *_keys("account", email))  # the owner proved themselves
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()

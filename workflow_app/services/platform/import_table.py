@@ -18,6 +18,14 @@ from .validation import clean
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+# The templates have under ten columns; a sheet wider than this is not a filled-in template. Reading is
+# bounded by it: openpyxl pads every row to the sheet's width, so one cell in column XFD (16,384) would
+# otherwise turn a 27 KB file into gigabytes of empty cells.
+MAX_COLUMNS = 100
+TOO_MANY_ROWS = f"В файле больше {MAX_ROWS} строк. Разделите его на части."
+TOO_MANY_COLUMNS = (f"В файле больше {MAX_COLUMNS} столбцов: это не заполненный шаблон. Удалите лишние "
+                    "столбцы справа от таблицы (или скопируйте таблицу на новый лист) и загрузите файл снова.")
+NO_HEADERS = "В первой строке файла нет заголовков столбцов. Скачайте шаблон и заполните его."
 
 
 class MalformedFile(ValidationFailed):
@@ -98,16 +106,48 @@ def _read_xlsx(data: bytes) -> tuple[list, list[tuple[int, list]]]:
                             "Откройте его в Excel и сохраните заново как .xlsx.") from exc
     try:
         ws = wb.worksheets[0]
+        # The declared size (<dimension>) is known before a single row is read.
+        if (ws.max_column or 0) > MAX_COLUMNS:
+            raise MalformedFile(TOO_MANY_COLUMNS)
+        if (ws.max_row or 0) > MAX_ROWS + 1:
+            raise MalformedFile(TOO_MANY_ROWS)
+        # Streamed, and checked whatever the file declares (the dimension is optional and may lie): without
+        # it each row comes as wide as its own last cell, so one row at a time is held and looked at.
+        ws.reset_dimensions()
+        stream = ws.iter_rows(values_only=True)
+        header = next(stream, None)
+        if header is None:
+            return [], []
+        if _beyond(header):
+            raise MalformedFile(TOO_MANY_COLUMNS)
+        if not any(_cell_text(v) for v in header):
+            raise MalformedFile(NO_HEADERS)
         rows = []
-        for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            rows.append((i, list(row)))
-            if i > MAX_ROWS + 1 and any(v not in (None, "") for v in row):
-                raise MalformedFile(f"В файле больше {MAX_ROWS} строк. Разделите его на части.")
+        for i, row in enumerate(stream, start=2):
+            if not any(v not in (None, "") for v in row):
+                if i > MAX_ROWS + 1:
+                    raise MalformedFile(TOO_MANY_ROWS)  # a sheet stretched far down by empty rows
+                continue
+            if i > MAX_ROWS + 1:
+                raise MalformedFile(TOO_MANY_ROWS)
+            if _beyond(row):
+                raise MalformedFile(TOO_MANY_COLUMNS)
+            rows.append((i, _trimmed(row[:MAX_COLUMNS])))
     finally:
         wb.close()
-    if not rows:
-        return [], []
-    return rows[0][1], rows[1:]
+    return _trimmed(header[:MAX_COLUMNS]), rows
+
+
+def _beyond(row) -> bool:
+    return len(row) > MAX_COLUMNS and any(v not in (None, "") for v in row[MAX_COLUMNS:])
+
+
+def _trimmed(row) -> list:
+    """The row without the empty cells the reader padded it with on the right."""
+    cells = list(row)
+    while cells and cells[-1] in (None, ""):
+        cells.pop()
+    return cells
 
 
 def _decode(data: bytes) -> str:
@@ -139,9 +179,11 @@ def _read_csv(data: bytes) -> tuple[list, list[tuple[int, list]]]:
     rows = []
     try:
         for row in reader:
-            rows.append((reader.line_num, row))
+            if any(cell.strip() for cell in row[MAX_COLUMNS:]):
+                raise MalformedFile(TOO_MANY_COLUMNS)
+            rows.append((reader.line_num, row[:MAX_COLUMNS]))
             if len(rows) > MAX_ROWS + 1:
-                raise MalformedFile(f"В файле больше {MAX_ROWS} строк. Разделите его на части.")
+                raise MalformedFile(TOO_MANY_ROWS)
     except csv.Error as exc:
         raise MalformedFile(f"Файл CSV повреждён (строка {reader.line_num}): {exc}.") from exc
     if not rows:
@@ -169,8 +211,7 @@ def read_table(data: bytes) -> Table:
     while headers and not headers[-1]:
         headers.pop()
     if not any(headers):
-        raise MalformedFile("В первой строке файла нет заголовков столбцов. "
-                            "Скачайте шаблон и заполните его.")
+        raise MalformedFile(NO_HEADERS)
     body = []
     for line, cells in rows:
         texts = [_cell_text(c) for c in cells]

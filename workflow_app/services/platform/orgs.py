@@ -86,8 +86,8 @@ def list_query(user: User, args: ListArgs) -> Select:
     f = args.filters
     if f.get("type") in OrgType.__members__:
         stmt = stmt.where(Organization.org_type == OrgType[f["type"]])
-    if (f.get("municipality") or "").isdigit():
-        stmt = stmt.where(Organization.municipality_id == int(f["municipality"]))
+    if args.int_filter("municipality") is not None:
+        stmt = stmt.where(Organization.municipality_id == args.int_filter("municipality"))
     if f.get("status") in OrgStatus.__members__:
         stmt = stmt.where(Organization.status == OrgStatus[f["status"]])
     return apply_sort(stmt, args, {

@@ -60,11 +60,9 @@ def list_query(args: ListArgs) -> Select:
     f = args.filters
     if f.get("role") in Role.__members__:
         stmt = stmt.where(User.grants.any(RoleGrant.role == Role[f["role"]]))
-    if (f.get("organization") or "").isdigit():
-        oid = int(f["organization"])
+    if (oid := args.int_filter("organization")) is not None:
         stmt = stmt.where(or_(User.organization_id == oid, User.grants.any(RoleGrant.organization_id == oid)))
-    if (f.get("municipality") or "").isdigit():
-        mid = int(f["municipality"])
+    if (mid := args.int_filter("municipality")) is not None:
         stmt = stmt.where(or_(Organization.municipality_id == mid,
                               User.grants.any(RoleGrant.municipality_id == mid)))
     if f.get("status") in UserStatus.__members__:
