@@ -10,7 +10,7 @@ import random
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from werkzeug.routing import IntegerConverter
 
 from workflow_app.extensions import db
@@ -77,7 +77,12 @@ def _world() -> dict[str, int]:
 
 
 def _snapshot() -> str:
-    """A checksum of every table's rows (but the audit log)."""
+    """A checksum of every table's rows (but the audit log). PostgreSQL hashes them itself, in one query."""
+    tables = [t for t in db.metadata.sorted_tables if t.name not in NOT_COUNTED]
+    if db.session.get_bind().dialect.name == "postgresql":
+        parts = ", ".join(f"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM \"{t.name}\" t)"
+                          for t in tables)
+        return db.session.execute(text(f"SELECT md5(concat_ws('#', {parts}))")).scalar_one()
     h = hashlib.sha256()
     for table in db.metadata.sorted_tables:
         if table.name in NOT_COUNTED:
