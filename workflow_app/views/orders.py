@@ -40,7 +40,7 @@ def register():
         rows = ((o.number or "", o.order_date, o.kind, o.title, o.status)
                 for o in db.session.execute(stmt).scalars())
         data = build_xlsx("Приказы", ["Номер", "Дата", "Вид", "Заголовок", "Состояние"], rows)
-        return xlsx_response("prikazy", data)
+        return xlsx_response("Приказы", data)
     page = paginate(stmt, args)
     return render_template("orders/register.html", page=page, args=args, kinds=OrderKind,
                            statuses=OrderStatus)
@@ -198,7 +198,7 @@ def _awards_page(template: str, public: bool):
                  a.term_from, a.term_to, a.status.value) for a in db.session.execute(stmt).scalars())
         data = build_xlsx("Статусы", ["Статус", "Организация", "Муниципалитет", "Тема", "С", "По",
                                       "Состояние"], rows)
-        return xlsx_response("reestr-statusov", data)
+        return xlsx_response("Реестр статусов", data)
     page = paginate(stmt, args)
     munis = platform_queries.municipalities()
     return render_template(template, page=page, args=args, types=StatusType, statuses=AwardStatus,
