@@ -25,3 +25,18 @@ def test_user_text_is_not_a_formula_and_values_are_readable(app):
     assert rows[3] == ("+7 (861) 232-85-78", "@user", "=1+1")
     assert all(c.data_type == "s" for c in ws[4])
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+
+
+def test_headers_wrap_and_download_names_are_readable(app):
+    from workflow_app.export import download_name, xlsx_response
+
+    with app.app_context():
+        data = build_xlsx("Лист", ["Очень длинное название столбца с баллами эксперта"], [["x"]])
+        resp = xlsx_response("Рейтинг — «Инновационный поиск» 2026: итоги/финал", data)
+    ws = load_workbook(io.BytesIO(data)).active
+    assert ws["A1"].alignment.wrap_text
+    assert download_name("a/b:c*«d»") == "a b c d"
+    from urllib.parse import unquote
+
+    disposition = unquote(resp.headers["Content-Disposition"])
+    assert "Рейтинг — Инновационный поиск 2026 итоги финал " in disposition and disposition.endswith(".xlsx")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -10,7 +11,7 @@ from urllib.parse import quote
 from flask import Response
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 
 from .timeutil import to_local_naive
 
@@ -35,10 +36,13 @@ def build_xlsx(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence
         ws.column_dimensions[_col(i)].width = width
     ws.freeze_panes = freeze
     bold = Font(bold=True)
+    # Long headers wrap onto several lines inside their column instead of being cut mid-word.
+    wrap = Alignment(wrap_text=True, vertical="top")
     header_cells = []
     for h in headers:
         c = WriteOnlyCell(ws, value=h)
         c.font = bold
+        c.alignment = wrap
         header_cells.append(c)
     ws.append(header_cells)
     for row in rows:
@@ -67,9 +71,18 @@ def _col(i: int) -> str:
     return s
 
 
+_UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f«»]+')
+
+
+def download_name(title: str) -> str:
+    """A file name people recognise («Рейтинг — Инновационный поиск 2026»), safe on every system."""
+    name = _UNSAFE_IN_NAMES.sub(" ", title)
+    return re.sub(r"\s+", " ", name).strip(" .")[:150] or "export"
+
+
 def xlsx_response(filename: str, data: bytes) -> Response:
     stamp = date.today().strftime("%Y-%m-%d")
-    name = f"{filename}-{stamp}.xlsx"
+    name = f"{download_name(filename)} {stamp}.xlsx"
     resp = Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp.headers["Content-Disposition"] = f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(name)}"
     return resp

@@ -62,4 +62,4 @@ def export():
     flt = _journal_filter()
     data = build_xlsx("Журнал аудита", audit.EXPORT_HEADERS, audit.journal_rows(flt),
                       widths=[17, 30, 24, 28, 28, 20, 10, 18, 18, 40, 50, 16])
-    return xlsx_response("audit", data)
+    return xlsx_response("Журнал действий", data)

@@ -85,7 +85,7 @@ def export():
     data = build_xlsx("Конкурсы", ["Название", "Год", "Вид", "Состояние", "Направлений", "Изменён"],
                       ([c.name, c.year, c.kind, c.status, len(c.tracks), c.updated_at] for c in rows),
                       widths=[50, 8, 30, 20, 14, 18])
-    return xlsx_response("konkursy", data)
+    return xlsx_response("Конкурсы", data)
 
 
 # --- create / copy -----------------------------------------------------------------------------

@@ -337,7 +337,7 @@ def staff_list(campaign_id: int):
         authorize("entry.export")
         data = build_xlsx("Заявки", entry_check.EXPORT_HEADERS, entry_check.export_rows(stmt),
                           widths=[16, 50, 30, 26, 30, 22, 18, 18, 11, 8, 50])
-        return xlsx_response(f"заявки-{campaign.year}", data)
+        return xlsx_response(f"Заявки — {campaign.name}", data)
     page = paginate(stmt, args)
     municipalities = platform_queries.municipalities()
     return render_template("dossier/staff_list.html", campaign=campaign, page=page, args=args,

@@ -43,7 +43,7 @@ def register():
         rows = ((o.number or "", o.order_date, o.kind, o.title, o.status)
                 for o in db.session.execute(stmt).scalars())
         data = build_xlsx("Приказы", ["Номер", "Дата", "Вид", "Заголовок", "Состояние"], rows)
-        return xlsx_response("prikazy", data)
+        return xlsx_response("Приказы", data)
     page = paginate(stmt, args)
     return render_template("orders/register.html", page=page, args=args, kinds=OrderKind,
                            statuses=OrderStatus)
@@ -215,7 +215,7 @@ def _awards_page(template: str, public: bool):
                  a.term_from, a.term_to, a.state_on(day)) for a in db.session.execute(stmt).scalars())
         data = build_xlsx("Статусы", ["Статус", "Организация", "Муниципалитет", "Тема", "С", "По",
                                       f"Состояние на {day:%d.%m.%Y}"], rows)
-        return xlsx_response("reestr-statusov", data)
+        return xlsx_response(f"Реестр статусов на {day:%d.%m.%Y}", data)
     page = paginate(stmt, args)
     munis = platform_queries.municipalities()
     if asked:

@@ -45,7 +45,7 @@ def export():
     stmt = service.list_query(current_user, _list_args())
     data = build_xlsx("Организации", service.EXPORT_HEADERS, service.export_rows(stmt),
                       widths=[10, 60, 30, 28, 40, 30, 28, 18, 14, 16])
-    return xlsx_response("organizations", data)
+    return xlsx_response("Организации", data)
 
 
 def _form_choices(form: OrgForm) -> None:

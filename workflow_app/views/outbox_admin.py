@@ -45,7 +45,7 @@ def export():
           r.last_error) for r in rows),
         widths=[17, 30, 40, 20, 9, 20, 17, 50],
     )
-    return xlsx_response("outbox", data)
+    return xlsx_response("Очередь писем", data)
 
 
 @bp.route("/<int:message_id>/retry", methods=["POST"])

@@ -69,7 +69,7 @@ def ranking(campaign_id: int):
 @login_required
 def export(campaign_id: int):
     c = get_or_404(Campaign, campaign_id, "results.export")
-    return xlsx_response(f"рейтинг-{c.year}", ranking_xlsx(c))
+    return xlsx_response(f"Рейтинг — {c.name}", ranking_xlsx(c))
 
 
 @bp.route("/campaigns/<int:campaign_id>/strictness")

@@ -111,7 +111,7 @@ def pool():
             ([r.full_name, r.email, r.organization or "", r.municipality or "", ", ".join(r.competences or []),
               r.max_load if r.max_load is not None else "", "да" if r.active else "нет", r.load,
               "; ".join(conflicts[r.id])] for r in rows))
-        return xlsx_response("eksperty", data)
+        return xlsx_response("Эксперты", data)
     page = paginate(stmt, args, scalars=False)
     conflicts = expert_pool.conflicts_of([r.id for r in page.items])
     munis = platform_queries.municipalities()

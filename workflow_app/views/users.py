@@ -54,7 +54,7 @@ def export():
     stmt = service.list_query(_list_args())
     data = build_xlsx("Пользователи", service.EXPORT_HEADERS, service.export_rows(stmt),
                       widths=[30, 36, 28, 18, 30, 26, 50, 14, 18])
-    return xlsx_response("users", data)
+    return xlsx_response("Пользователи", data)
 
 
 def _form_choices(form: UserForm, user: User | None = None) -> None:
