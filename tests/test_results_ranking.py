@@ -11,7 +11,8 @@ import pytest
 from workflow_app.extensions import db
 from workflow_app.models.base import utcnow
 from workflow_app.models.competition import EntryStatus, FinalScoreMode, StageKind
-from workflow_app.services.competition.ranking import full_ranking, strictness_query
+from workflow_app.services.competition.ranking import full_ranking
+from workflow_app.services.competition.standings import strictness_query
 
 from .factories import make_campaign, make_entry, make_expert, org, sheet, stage, track
 

@@ -19,18 +19,16 @@ from ..models.competition import (
 from ..services.competition import queries
 from ..services.competition import results as svc
 from ..services.competition import review as review_service
-from ..services.competition.ranking import (
-    Outcome,
+from ..services.competition.ranking import Outcome, ranking_query, scored_stages
+from ..services.competition.results_export import ranking_xlsx
+from ..services.competition.standings import (
     first_ranked_track,
     outcome_of,
-    ranking_query,
     review_progress,
-    scored_stages,
     standings,
     strictness_query,
     track_summary,
 )
-from ..services.competition.results_export import ranking_xlsx
 from . import authorize, dashboard, get_or_404, refusal
 from .nav import NavItem, register_nav
 

@@ -49,7 +49,6 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
-from sqlalchemy.orm import joinedload
 
 from ...extensions import db
 from ...models import Municipality, Organization, User
@@ -79,7 +78,7 @@ LIVE_ASSIGNMENT = (AssignmentStatus.offered, AssignmentStatus.accepted, Assignme
 EPSILON = literal_column("0.000000001")
 
 
-def _dec(expr):
+def as_decimal(expr):
     """Read the value back as a float on both backends (the ranking computes in double precision)."""
     return type_coerce(expr, Float)
 
@@ -200,18 +199,18 @@ def ranking_subquery(campaign: Campaign):
         # float / float: without type_ SQLAlchemy casts the divisor to NUMERIC (a cast per row)
         raw_pct = pe[f"score{i}"] * 100 / func.nullif(cast(mx[f"max{i}"], Float), 0, type_=Float)
         pcts.append((st, _round(raw_pct)))
-        cols += [_dec(_round(pe[f"score{i}"])).label(f"s{i}_score"),
+        cols += [as_decimal(_round(pe[f"score{i}"])).label(f"s{i}_score"),
                  func.coalesce(pe[f"n{i}"], 0).label(f"s{i}_n"),
-                 _dec(_round(pe[f"spread{i}"])).label(f"s{i}_spread"),
-                 _dec(_round(pe[f"low{i}"])).label(f"s{i}_low"),
-                 _dec(mx[f"max{i}"]).label(f"s{i}_max"),
-                 _dec(pcts[-1][1]).label(f"s{i}_pct")]
+                 as_decimal(_round(pe[f"spread{i}"])).label(f"s{i}_spread"),
+                 as_decimal(_round(pe[f"low{i}"])).label(f"s{i}_low"),
+                 as_decimal(mx[f"max{i}"]).label(f"s{i}_max"),
+                 as_decimal(pcts[-1][1]).label(f"s{i}_pct")]
     cols.append(func.coalesce(assigned.c.n, 0).label("s0_assigned"))
     if not stages:
         cols += [null().label("final")]
     else:
         final = final_score_expr(campaign, pcts)
-        cols.append(_dec(final).label("final"))
+        cols.append(as_decimal(final).label("final"))
         first_pct = pcts[0][1]
         shortlist_pct = Decimal(campaign.shortlist_pct if campaign.shortlist_pct is not None else 60)
         divergence_pct = Decimal(campaign.divergence_pct if campaign.divergence_pct is not None else 30)
@@ -270,6 +269,17 @@ def final_score_expr(campaign: Campaign, pcts):
         )
         whens.append((has_sheets, pct))
     return case(*whens, else_=null())
+
+
+class Outcome(enum.Enum):
+    """Where an entry stands, the same on the ranking, the decision page, the XLSX, the protocol and the
+    results order: the approved decision once there is one, else the commission's proposal (override
+    first); an entry still under review or waiting for its defence has no proposal yet."""
+
+    winner = "Победитель"
+    shortlisted = "Прошла на очный этап"
+    not_selected = "Не прошла отбор"
+    under_review = "На экспертизе"
 
 
 def ranking_with_proposal(campaign: Campaign):
@@ -342,104 +352,3 @@ def ranking_core_query(campaign: Campaign) -> Select:
 
 def full_ranking(campaign: Campaign, track_id: int | None = None) -> list:
     return list(db.session.execute(ranking_query(campaign, track_id)).all())
-
-
-class Outcome(enum.Enum):
-    """Where an entry stands, the same on the ranking, the decision page, the XLSX, the protocol and the
-    results order: the approved decision once there is one, else the commission's proposal (override
-    first); an entry still under review or waiting for its defence has no proposal yet."""
-
-    winner = "Победитель"
-    shortlisted = "Прошла на очный этап"
-    not_selected = "Не прошла отбор"
-    under_review = "На экспертизе"
-
-
-def outcome_of(row) -> Outcome:
-    return Outcome[row.outcome]
-
-
-def review_progress(row) -> str:
-    """«оценок 1 из 3» when the expert-stage score rests on fewer sheets than were assigned, else ""."""
-    if row.s0_assigned and row.s0_n < row.s0_assigned:
-        return f"оценок {row.s0_n} из {row.s0_assigned}"
-    return ""
-
-
-def standings(campaign: Campaign, track_id: int | None = None) -> list:
-    """The ranking rows with each entry's outcome (`outcome_of`); the source of every results screen."""
-    return full_ranking(campaign, track_id)
-
-
-def track_summary(rows) -> dict[str, dict]:
-    """Per track (by name, in ranking order) of `standings` rows: entries, quota, winners and every other
-    outcome, and how many proposals staff changed."""
-    out: dict[str, dict] = {}
-    for r in rows:
-        t = out.setdefault(r.track_name, {"entries": 0, "quota": r.winners_quota, "changed": 0,
-                                          **{o.name: 0 for o in Outcome}})
-        t["entries"] += 1
-        t[r.outcome] += 1
-        t["changed"] += r.override_decision is not None
-    return out
-
-
-def first_ranked_track(campaign: Campaign, tracks: list[Track]) -> Track:
-    """The first of the tracks (in their order) with an entry in the ranking, else the first track."""
-    ids = set(db.session.execute(
-        select(Entry.track_id).where(Entry.campaign_id == campaign.id, Entry.status.in_(RANKED_STATUSES))
-        .distinct()).scalars())
-    return next((t for t in tracks if t.id in ids), tracks[0])
-
-
-def decided_winners(campaign: Campaign) -> list[Entry]:
-    """The winners of the approved decision, in track order and place: the ranking's outcome, as entries
-    (organisation, municipality and track loaded) for the protocol and the results order."""
-    rk = ranking_with_proposal(campaign).subquery("rk")
-    return list(db.session.execute(
-        select(Entry).join(rk, rk.c.entry_id == Entry.id)
-        .where(rk.c.outcome == Outcome.winner.name, rk.c.decision.is_not(None))
-        .options(joinedload(Entry.organization).joinedload(Organization.municipality),
-                 joinedload(Entry.track))
-        .order_by(rk.c.track_position, rk.c.place, Entry.code)
-    ).scalars())
-
-
-def proposal_of(row) -> Decision:
-    """The decision the commission is asked to approve for a ranking row (override wins)."""
-    if row.override_decision is not None:
-        return row.override_decision if isinstance(row.override_decision, Decision) \
-            else Decision[row.override_decision]
-    return Decision[row.auto_decision]
-
-
-def strictness_query(campaign: Campaign, stage: Stage) -> Select:
-    """Each expert's mean deviation from the panel mean on the entries they scored (one aggregate query).
-
-    Positive: the expert scores above the panel (lenient); negative: below it (strict). Entries scored by
-    one expert only carry no information and are left out.
-    """
-    a, e = ReviewAssignment, Entry
-    sheets = (
-        select(a.expert_id, a.entry_id, a.total,
-               func.avg(a.total).over(partition_by=a.entry_id).label("panel_mean"),
-               func.count().over(partition_by=a.entry_id).label("panel_n"))
-        .join(e, e.id == a.entry_id)
-        .where(e.campaign_id == campaign.id, a.stage_id == stage.id,
-               a.status == AssignmentStatus.submitted, a.total.is_not(None))
-        .subquery("sh")
-    )
-    dev = sheets.c.total - sheets.c.panel_mean
-    return (
-        select(
-            User.id.label("expert_id"), User.full_name,
-            func.count().label("sheets"),
-            _dec(func.avg(sheets.c.total)).label("mean_total"),
-            _dec(func.avg(dev)).label("mean_deviation"),
-            _dec(func.avg(func.abs(dev))).label("mean_abs_deviation"),
-        )
-        .join(User, User.id == sheets.c.expert_id)
-        .where(sheets.c.panel_n > 1)
-        .group_by(User.id, User.full_name)
-        .order_by(func.avg(dev), User.full_name)
-    )

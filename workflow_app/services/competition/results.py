@@ -41,13 +41,8 @@ from ...models.competition import (
 )
 from ...models.results import CampaignDecision, DecisionOverride
 from ..platform import outbox
-from .ranking import (
-    ELIGIBLE_STATUSES,
-    LIVE_ASSIGNMENT,
-    defence_stage,
-    full_ranking,
-    proposal_of,
-)
+from .ranking import ELIGIBLE_STATUSES, LIVE_ASSIGNMENT, defence_stage, full_ranking
+from .standings import proposal_of
 
 LOCKED_MESSAGE = "Решение комиссии утверждено: оценки по этой заявке больше не изменяются."
 

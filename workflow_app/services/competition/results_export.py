@@ -15,7 +15,8 @@ from ...export import build_xlsx
 from ...extensions import db
 from ...models import User
 from ...models.competition import AssignmentStatus, Campaign, Criterion, ReviewAssignment, Score
-from .ranking import outcome_of, ranking_query, review_progress, scored_stages
+from .ranking import ranking_query, scored_stages
+from .standings import outcome_of, review_progress
 
 
 def _columns(campaign: Campaign):

@@ -14,7 +14,7 @@ from ...models.competition import Campaign, Decision, Entry, ReviewAssignment, S
 from ...models.orders import Order
 from ...models.status_award import AwardStatus, StatusAward
 from ..competition import campaigns, review
-from ..competition.ranking import decided_winners
+from ..competition.standings import decided_winners
 from ..platform import settings
 
 
@@ -103,7 +103,7 @@ def score_sheet(a: ReviewAssignment, blind: bool | None = None):
 
 
 def winners_by_track(campaign: Campaign):
-    """The approved winners per track: `ranking.decided_winners`, the source every results screen shares."""
+    """The approved winners per track: `standings.decided_winners`, the source every results screen shares."""
     from ...documents.model import TrackResult, Winner
 
     out: dict[str, list] = {}

@@ -74,8 +74,8 @@ def _conduct(inst: dict, campaign: Campaign, **_) -> dict:
 # --- approve the results of a competition (grants КИП) --------------------------------------------
 
 def winners(campaign: Campaign) -> list[Entry]:
-    """The approved winners, in track order and place (`ranking.decided_winners`)."""
-    from ..competition.ranking import decided_winners
+    """The approved winners, in track order and place (`standings.decided_winners`)."""
+    from ..competition.standings import decided_winners
 
     return decided_winners(campaign)
 
