@@ -107,6 +107,12 @@ def test_settings_form_validation_and_stale_form(app, client):
     assert "изменены другим пользователем" in resp.get_data(as_text=True)
     with app.app_context():
         assert svc.get_campaign(cid).experts_per_entry == 5
+    # A broken version is a broken form, never a pass around the stale-form check.
+    for broken in ("abc", "", "１"):
+        resp = post_form(client, f"/campaigns/{cid}/settings", dict(ok, experts_per_entry="7", version=broken))
+        assert resp.status_code == 400 and "Форма повреждена" in resp.get_data(as_text=True)
+    with app.app_context():
+        assert svc.get_campaign(cid).experts_per_entry == 5
 
 
 def test_campaign_list_filters_and_access(app, client):

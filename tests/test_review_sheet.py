@@ -1,5 +1,6 @@
 """The score sheet: validation per row, weighted total, read-only after submission, staff reopen;
 divergence → extra expert → completion; privacy of other experts' scores."""
+import re
 from decimal import Decimal
 
 import pytest
@@ -31,6 +32,15 @@ from .factories import (
 )
 from .helpers import login, post_form
 
+_VERSION = re.compile(r'name="version"[^>]*? value="(\d+)"|value="(\d+)"[^>]*? name="version"')
+
+
+def _post_sheet(client, url: str, data: dict):
+    """Send the sheet as the browser does: with the version the page was opened at."""
+    page = client.get(url).get_data(as_text=True)
+    m = _VERSION.search(page)
+    return post_form(client, url, {"version": m.group(1) or m.group(2), **data} if m else data)
+
 
 def _sheet_data(crits, points, comment="обосновано"):
     data = {}
@@ -61,7 +71,7 @@ def test_rows_are_validated_in_russian_and_nothing_is_saved_on_error(app, client
     data = _sheet_data(crits, points)
     data[f"comment_{crits[4].id}"] = ""
     data["send"] = "Отправить"
-    resp = post_form(client, url, data)
+    resp = _post_sheet(client, url, data)
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422
     assert "Балл должен быть от 0 до 10." in html
@@ -85,7 +95,7 @@ def test_only_plain_decimals_are_scores_and_a_refusal_saves_nothing(app, client,
     login(client, "x@x.ru")
     url = f"/expert/assignments/{aid}/sheet"
     points = NOT_PLAIN_DECIMALS + ["99999999999999999999"] + ["5"] * (len(crits) - len(NOT_PLAIN_DECIMALS) - 1)
-    resp = post_form(client, url, _sheet_data(crits, points) | action)
+    resp = _post_sheet(client, url, _sheet_data(crits, points) | action)
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422  # never a 500, whatever was typed
     for c, typed in zip(crits, NOT_PLAIN_DECIMALS, strict=False):
@@ -115,7 +125,7 @@ def test_draft_keeps_points_then_submit_stores_the_weighted_total_and_locks(app,
     aid, eid, info, crits = _one_sheet(app)
     login(client, "x@x.ru")
     url = f"/expert/assignments/{aid}/sheet"
-    resp = post_form(client, url, _sheet_data(crits[:2], ["7,5", "8"]) | {"save": "Сохранить черновик"})
+    resp = _post_sheet(client, url, _sheet_data(crits[:2], ["7,5", "8"]) | {"save": "Сохранить черновик"})
     assert resp.status_code == 302
     page = client.get(url).get_data(as_text=True)
     assert 'value="7,5"' in page and "оценено 2/" in page
@@ -123,7 +133,7 @@ def test_draft_keeps_points_then_submit_stores_the_weighted_total_and_locks(app,
 
     points = [Decimal("7.5"), Decimal("8"), Decimal("10"), Decimal("0"), Decimal("3.25")] + \
              [Decimal("6")] * (len(crits) - 5)
-    resp = post_form(client, url, _sheet_data(crits, [str(p).replace(".", ",") for p in points])
+    resp = _post_sheet(client, url, _sheet_data(crits, [str(p).replace(".", ",") for p in points])
                      | {"send": "Отправить", "overall_comment": "Сильная заявка"})
     assert resp.status_code == 302
     expected = sum(p * w for p, (_, _, w) in zip(points, info, strict=False))
@@ -138,7 +148,7 @@ def test_draft_keeps_points_then_submit_stores_the_weighted_total_and_locks(app,
 
     page = client.get(url).get_data(as_text=True)
     assert "только для просмотра" in page and 'data-testid="send"' not in page
-    resp = post_form(client, url, _sheet_data(crits, ["1"] * len(crits)) | {"send": "Отправить"})
+    resp = _post_sheet(client, url, _sheet_data(crits, ["1"] * len(crits)) | {"send": "Отправить"})
     assert resp.status_code in (302, 409)
     with app.app_context():
         assert db.session.get(ReviewAssignment, aid).total == expected
@@ -148,7 +158,7 @@ def test_staff_reopen_with_reason_lets_the_expert_edit_again(app, client):
     aid, eid, info, crits = _one_sheet(app)
     login(client, "x@x.ru")
     url = f"/expert/assignments/{aid}/sheet"
-    post_form(client, url, _sheet_data(crits, ["5"] * len(crits)) | {"send": "Отправить"})
+    _post_sheet(client, url, _sheet_data(crits, ["5"] * len(crits)) | {"send": "Отправить"})
     client.post("/logout", data={"csrf_token": _token(client)})
 
     login(client, "staff@x.ru")
@@ -167,7 +177,7 @@ def test_staff_reopen_with_reason_lets_the_expert_edit_again(app, client):
     client.post("/logout", data={"csrf_token": _token(client)})
 
     login(client, "x@x.ru")
-    resp = post_form(client, url, _sheet_data(crits, ["6"] * len(crits)) | {"send": "Отправить"})
+    resp = _post_sheet(client, url, _sheet_data(crits, ["6"] * len(crits)) | {"send": "Отправить"})
     assert resp.status_code == 302
     with app.app_context():
         assert db.session.get(ReviewAssignment, aid).total == sum(Decimal(6) * w for _, _, w in info)

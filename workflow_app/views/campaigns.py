@@ -8,6 +8,7 @@ from .. import listing, policy
 from ..downloads import send_stored
 from ..export import build_xlsx, xlsx_response
 from ..extensions import db
+from ..forms import version_of
 from ..forms.campaigns import (
     CampaignCreateForm,
     CampaignSettingsForm,
@@ -50,13 +51,6 @@ def org_type_label(name: str) -> str:
 def _of(c: Campaign):
     """For get_or_404: a track, stage or criterion of another campaign is not found here."""
     return lambda obj: obj.campaign_id == c.id
-
-
-def _version(form) -> int | None:
-    try:
-        return int(form.version.data)
-    except (TypeError, ValueError):
-        return None
 
 
 # --- list --------------------------------------------------------------------------------------
@@ -161,7 +155,7 @@ def transition(campaign_id: int, trigger: str):
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
-    svc.transition(c, trigger, actor=current_user, expected_version=_version(form), reason=form.reason.data or "")
+    svc.transition(c, trigger, actor=current_user, expected_version=version_of(form), reason=form.reason.data or "")
     flash(f"Выполнено: «{campaign_lifecycle.transitions[trigger].label}». "
           f"Состояние конкурса — «{c.status.value}».", "success")
     return redirect(url_for(".show", campaign_id=c.id))
@@ -185,7 +179,7 @@ def settings(campaign_id: int):
     if form.validate_on_submit():
         data = {k: getattr(form, k).data for k in svc.SETTINGS_FIELDS}
         with refusal(form, lambda exc: "reason" if "причин" in exc.message else None) as refused:
-            changed = svc.update_settings(c, data, actor=current_user, expected_version=_version(form),
+            changed = svc.update_settings(c, data, actor=current_user, expected_version=version_of(form),
                                           reason=form.reason.data or "")
         if refused:
             return render_template("campaigns/settings.html", c=c, form=form, locked=locked), refused.status
@@ -206,7 +200,7 @@ def regulation_upload(campaign_id: int):
     form = RegulationForm()
     if not form.validate_on_submit():
         abort(400)
-    stored = svc.set_regulation(c, form.file.data, actor=current_user, expected_version=_version(form))
+    stored = svc.set_regulation(c, form.file.data, actor=current_user, expected_version=version_of(form))
     flash(f"Положение «{stored.original_name}» загружено.", "success")
     return redirect(url_for(".show", campaign_id=c.id))
 
@@ -244,9 +238,9 @@ def track_edit(campaign_id: int, track_id: int | None = None):
                 "winners_quota": form.winners_quota.data}
         with refusal(form, "org_types") as refused:
             if track:
-                svc.update_track(track, data, actor=current_user, expected_version=_version(form))
+                svc.update_track(track, data, actor=current_user, expected_version=version_of(form))
             else:
-                svc.add_track(c, data, actor=current_user, expected_version=_version(form))
+                svc.add_track(c, data, actor=current_user, expected_version=version_of(form))
         if refused:
             return _track_form_page(c, form, track, refused.status)
         flash("Направление сохранено.", "success")
@@ -263,7 +257,7 @@ def track_delete(campaign_id: int, track_id: int):
     if not form.validate_on_submit():
         abort(400)
     name = track.name
-    svc.remove_track(track, actor=current_user, expected_version=_version(form))
+    svc.remove_track(track, actor=current_user, expected_version=version_of(form))
     flash(f"Направление «{name}» удалено.", "success")
     return redirect(url_for(".show", campaign_id=c.id, _anchor="tracks"))
 
@@ -285,7 +279,7 @@ def stage_edit(campaign_id: int, stage_id: int):
                 "deadline_time": form.deadline_time.data, "in_person": form.in_person.data,
                 "scored": form.scored.data, "score_weight": form.score_weight.data}
         with refusal(form, "deadline_date") as refused:
-            svc.update_stage(stage, data, actor=current_user, expected_version=_version(form),
+            svc.update_stage(stage, data, actor=current_user, expected_version=version_of(form),
                              reason=form.reason.data or "")
         if refused:
             return render_template("campaigns/stage.html", c=c, stage=stage, form=form, locked=locked), refused.status
@@ -302,7 +296,7 @@ def stage_add(campaign_id: int):
     form = StageAddForm()
     if not form.validate_on_submit():
         abort(400)
-    s = svc.add_stage(c, StageKind[form.kind.data], actor=current_user, expected_version=_version(form))
+    s = svc.add_stage(c, StageKind[form.kind.data], actor=current_user, expected_version=version_of(form))
     flash(f"Этап «{s.title}» добавлен. Укажите его сроки.", "success")
     return redirect(url_for(".stage_edit", campaign_id=c.id, stage_id=s.id))
 
@@ -316,7 +310,7 @@ def stage_delete(campaign_id: int, stage_id: int):
     if not form.validate_on_submit():
         abort(400)
     title = stage.title
-    svc.remove_stage(stage, actor=current_user, expected_version=_version(form))
+    svc.remove_stage(stage, actor=current_user, expected_version=version_of(form))
     flash(f"Этап «{title}» удалён.", "success")
     return redirect(url_for(".show", campaign_id=c.id, _anchor="stages"))
 
@@ -351,10 +345,10 @@ def criterion_edit(campaign_id: int, criterion_id: int | None = None):
                 "weight": form.weight.data}
         with refusal(form, "reason") as refused:
             if criterion:
-                svc.update_criterion(criterion, data, actor=current_user, expected_version=_version(form),
+                svc.update_criterion(criterion, data, actor=current_user, expected_version=version_of(form),
                                      reason=form.reason.data or "")
             else:
-                svc.add_criterion(c, data, actor=current_user, expected_version=_version(form),
+                svc.add_criterion(c, data, actor=current_user, expected_version=version_of(form),
                                   reason=form.reason.data or "")
         if refused:
             return render_template("campaigns/criterion.html", c=c, form=form, criterion=criterion,
@@ -373,7 +367,7 @@ def criterion_delete(campaign_id: int, criterion_id: int):
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
-    svc.remove_criterion(criterion, actor=current_user, expected_version=_version(form),
+    svc.remove_criterion(criterion, actor=current_user, expected_version=version_of(form),
                          reason=form.reason.data or "")
     flash("Критерий удалён.", "success")
     return redirect(url_for(".show", campaign_id=c.id, _anchor="criteria"))
@@ -390,7 +384,7 @@ def criterion_move(campaign_id: int, criterion_id: int, direction: str):
     if not form.validate_on_submit():
         abort(400)
     svc.move_criterion(criterion, -1 if direction == "up" else 1, actor=current_user,
-                       expected_version=_version(form), reason=form.reason.data or "")
+                       expected_version=version_of(form), reason=form.reason.data or "")
     return redirect(url_for(".show", campaign_id=c.id, _anchor="criteria"))
 
 
@@ -430,7 +424,7 @@ def dossier_form(campaign_id: int):
         authorize("campaign.edit", c)
         with refusal(form, "schema") as refused:
             svc.update_dossier_schema(c, text_to_schema(form.schema.data), actor=current_user,
-                                      expected_version=_version(form))
+                                      expected_version=version_of(form))
         if refused:
             return render_template("campaigns/dossier_form.html", c=c, form=form, editable=editable), refused.status
         flash("Форма заявки сохранена.", "success")

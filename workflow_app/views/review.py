@@ -13,6 +13,7 @@ from ..errors import ValidationFailed
 from ..export import build_xlsx, xlsx_response
 from ..extensions import db
 from ..formatting import plural
+from ..forms import version_of
 from ..forms.review import ApplyPlanForm, ExpertProfileForm, ManualAssignForm, ReasonForm, SheetForm
 from ..ints import db_int, query_int
 from ..listing import Page, apply_sort, paginate, parse_args
@@ -385,7 +386,7 @@ def sheet(aid: int):
         submit = bool(form.send.data)
         values = _sheet_values()
         try:
-            expected = db_int(form.version.data)
+            expected = version_of(form)
             review_service.save_sheet(a, current_user, values, form.overall_comment.data or "",
                                       submit=submit, expected_version=expected)
         except review_service.SheetInvalid as exc:
