@@ -208,3 +208,42 @@ def test_journal_link_in_staff_navigation(app, client, journal):
     assert 'href="/staff/outbox/"' in html and "Очередь уведомлений" in html
     with app.app_context():
         assert db.session.get(User, journal["target"]).status.name == "deactivated"
+
+
+def test_journal_page_names_what_rows_refer_to_with_a_constant_number_of_queries(app, client):
+    """Payloads name organisations and experts by id: a page loads those names for all its rows at once."""
+    from sqlalchemy import event
+
+    from .factories import make_org
+
+    with app.app_context():
+        staff = make_user("staff@x.ru", Role.staff)
+        for i in range(30):
+            org = make_org(f"Школа № {i}")
+            expert = make_user(f"x{i}@x.ru", Role.expert, name=f"Эксперт Номер {i}")
+            audit.record("expert.conflict_declared", actor=staff, obj=expert,
+                         payload={"organization_id": org.id, "user_id": expert.id})
+        db.session.commit()
+        engine = db.engine
+    login(client, "staff@x.ru")
+
+    def statements(per_page: int) -> tuple[int, str]:
+        url = f"/staff/audit/?event=expert.conflict_declared&per_page={per_page}"
+        client.get(url)
+        seen: list[str] = []
+
+        def count(conn, cursor, statement, *args):
+            seen.append(statement)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            resp = client.get(url)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert resp.status_code == 200
+        return len(seen), resp.get_data(as_text=True)
+
+    few, _ = statements(5)
+    many, page = statements(25)
+    assert few == many
+    assert "Организация: Школа № 29" in page and "Организация: Школа № 5" in page

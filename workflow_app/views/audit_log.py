@@ -49,6 +49,7 @@ def index():
     flt = _journal_filter()
     args = parse_args(audit.JournalFilter.NAMES)
     page = paginate(audit.journal_query(flt), args)
+    audit.prefetch(page.items)
     return render_template(
         "audit/index.html", page=page, args=args, flt=flt, describe=audit.describe,
         object_types=audit.object_type_options(), events=audit.event_options(),

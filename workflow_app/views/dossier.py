@@ -110,7 +110,7 @@ def show(entry_id: int):
             reject_form=RejectForm(expected_version=entry.version),
             extend_form=ExtendForm(expected_version=entry.version),
             triggers=[t.trigger for t in entry_lifecycle.available(entry, current_user)],
-            history=entry_check.history(entry), describe=audit.describe,
+            history=audit.object_history(entry), describe=audit.describe,
             extension_reason=entry_check.last_extension_reason(entry),
             reminders=reminders.pending_for("entry", entry.id),
         )

@@ -86,7 +86,7 @@ def view(org_id: int):
     org = get_or_404(Organization, org_id, "org.view")
     return render_template(
         "orgs/view.html", org=org, users=service.org_users(org),
-        history=service.history(org) if policy.can(current_user, "audit.view") else None,
+        history=audit_journal.object_history(org) if policy.can(current_user, "audit.view") else None,
         transitions=organization_lifecycle.available(org, current_user),
         reason_form=ReasonForm(), labels=service.FIELD_LABELS, describe=audit_journal.describe,
     )

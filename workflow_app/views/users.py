@@ -109,7 +109,7 @@ def create():
 @login_required
 def view(user_id: int):
     user = get_or_404(User, user_id, "user.view")
-    history = platform_queries.user_history(user) if policy.can(current_user, "audit.view") else None
+    history = audit_journal.object_history(user) if policy.can(current_user, "audit.view") else None
     return render_template("users/view.html", user=user, history=history,
                            transitions=user_lifecycle.available(user, current_user),
                            labels=service.FIELD_LABELS, describe=audit_journal.describe)

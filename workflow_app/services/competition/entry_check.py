@@ -215,13 +215,6 @@ EXPORT_HEADERS = ["Номер", "Тема проекта", "Организаци
                   "Состояние", "Подана", "Срок доработки", "Просрочена", "Версия", "Замечания"]
 
 
-def history(entry: Entry) -> list[AuditEvent]:
-    return list(db.session.execute(
-        select(AuditEvent).where(AuditEvent.object_type == "entry", AuditEvent.object_id == entry.id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    ).unique().scalars())
-
-
 def last_extension_reason(entry: Entry) -> str:
     row = db.session.execute(
         select(AuditEvent.reason).where(AuditEvent.object_type == "entry", AuditEvent.object_id == entry.id,

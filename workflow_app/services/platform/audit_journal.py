@@ -7,10 +7,12 @@ from datetime import date, timedelta
 from sqlalchemy import Select, or_, select
 
 from ...actors import SYSTEM_PREFIX
+from ...audit import object_ref
 from ...extensions import db
 from ...machines.base import Lifecycle
 from ...models import AuditEvent
 from ...timeutil import local_midnight_utc
+from .audit_words import prefetch
 
 # --- the staff journal: filtering, labels, export ---------------------------------------------
 
@@ -210,6 +212,18 @@ EXPORT_HEADERS = ("Время (МСК)", "Событие", "Код событи�
 EXPORT_LIMIT = 100_000
 
 
+def object_history(obj, limit: int = 200) -> list[AuditEvent]:
+    """The audit events about one object (an entry, a user, an organisation), newest first, with the
+    names their payloads refer to loaded for the whole list."""
+    object_type, object_id = object_ref(obj)
+    rows = list(db.session.execute(
+        select(AuditEvent).where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    ).unique().scalars())
+    prefetch(rows)
+    return rows
+
+
 def journal_rows(f: JournalFilter):
     """Rows for the Excel export, streamed in batches: one query, no per-row loading."""
     from sqlalchemy.orm import lazyload
@@ -220,8 +234,13 @@ def journal_rows(f: JournalFilter):
             .outerjoin(User, User.id == AuditEvent.actor_id)
             .add_columns(User.full_name, User.email)
             .limit(EXPORT_LIMIT).execution_options(yield_per=1000))
-    for row, name, email in db.session.execute(stmt):
-        d = describe(row)
-        typed = "" if d["system"] else row.subject  # the system's cause is in the user column, not here
-        yield (row.at, d["event"], row.event, name or d["system"], email or typed, d["object"], row.object_id,
-               d["from"], d["to"], d["reason"], d["payload"], row.ip)
+    for batch in db.session.execute(stmt).partitions():
+        prefetch(row for row, _, _ in batch)
+        yield from (_export_row(row, name, email) for row, name, email in batch)
+
+
+def _export_row(row: AuditEvent, name: str | None, email: str | None) -> tuple:
+    d = describe(row)
+    typed = "" if d["system"] else row.subject  # the system's cause is in the user column, not here
+    return (row.at, d["event"], row.event, name or d["system"], email or typed, d["object"], row.object_id,
+            d["from"], d["to"], d["reason"], d["payload"], row.ip)

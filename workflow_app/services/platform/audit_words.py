@@ -71,17 +71,71 @@ def value_text(value: Any) -> str:
     return text
 
 
-# --- names of things the payload refers to by id (one identity-mapped get each) ----------------------
+# --- names of things the payload refers to by id ---------------------------------------------------
+# A page or an export of the journal loads them for all its rows at once (`prefetch`): no query per row.
 
-def _get(model_path: str, ident: Any):
+_PAYLOAD_REFS = {
+    "order_id": "workflow_app.models.orders:Order",
+    "by_order_id": "workflow_app.models.orders:Order",
+    "stage_id": "workflow_app.models.competition:Stage",
+    "entry_id": "workflow_app.models.competition:Entry",
+    "expert_id": "workflow_app.models:User",
+    "user_id": "workflow_app.models:User",
+    "organization_id": "workflow_app.models:Organization",
+    "assignment_id": "workflow_app.models.competition:ReviewAssignment",
+}
+_CACHE = "audit_words_names"
+
+
+def _model(model_path: str):
     import importlib
 
     module, name = model_path.rsplit(":", 1)
-    model = getattr(importlib.import_module(module), name)
+    return getattr(importlib.import_module(module), name)
+
+
+def _id(value: Any) -> int | None:
     try:
-        return db.session.get(model, int(ident)) if ident is not None else None
+        return int(value) if value is not None else None
     except (TypeError, ValueError):
         return None
+
+
+def prefetch(rows) -> None:
+    """Load what the rows' payloads name, one query per kind of object, and keep it for this session's
+    `_get` (the session's identity map alone holds objects only weakly)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import joinedload
+
+    wanted: dict[str, set[int]] = {}
+    for row in rows:
+        for key, path in _PAYLOAD_REFS.items():
+            ident = _id((row.payload or {}).get(key)) if isinstance(row.payload, dict) else None
+            if ident is not None:
+                wanted.setdefault(path, set()).add(ident)
+    cache = db.session.info.setdefault(_CACHE, {})
+    for path, ids in wanted.items():
+        model = _model(path)
+        missing = [i for i in ids if (path, i) not in cache]
+        if not missing:
+            continue
+        stmt = select(model).where(model.id.in_(missing))
+        if path.endswith(":ReviewAssignment"):
+            stmt = stmt.options(joinedload(model.expert), joinedload(model.entry))
+        for obj in db.session.execute(stmt).unique().scalars():
+            cache[(path, obj.id)] = obj
+        for i in missing:
+            cache.setdefault((path, i), None)
+
+
+def _get(model_path: str, ident: Any):
+    ident = _id(ident)
+    if ident is None:
+        return None
+    cache = db.session.info.get(_CACHE, {})
+    if (model_path, ident) in cache:
+        return cache[(model_path, ident)]
+    return db.session.get(_model(model_path), ident)
 
 
 def order_name(ident: Any, number: Any = None) -> str:

@@ -13,7 +13,7 @@ from ...errors import ConcurrentChange
 from ...extensions import db
 from ...listing import ListArgs, apply_sort
 from ...machines import fire, lock, organization_lifecycle
-from ...models import AuditEvent, Municipality, Organization, OrgStatus, OrgType, Role, RoleGrant, User
+from ...models import Municipality, Organization, OrgStatus, OrgType, Role, RoleGrant, User
 from .validation import FieldErrors, clean, contains_ci, email_error, inn_error, name_key, normalize_inn
 
 EDITABLE = ("org_type", "full_name", "short_name", "municipality_id", "address", "head_name",
@@ -114,14 +114,6 @@ def org_users(org: Organization) -> list[User]:
             User.organization_id == org.id,
             User.grants.any(and_(RoleGrant.role == Role.applicant, RoleGrant.organization_id == org.id)),
         )).order_by(User.full_name, User.id)
-    ).unique().scalars())
-
-
-def history(org: Organization, limit: int = 200) -> list[AuditEvent]:
-    return list(db.session.execute(
-        select(AuditEvent)
-        .where(AuditEvent.object_type == Organization.__tablename__, AuditEvent.object_id == org.id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
     ).unique().scalars())
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 
 from ...extensions import db
-from ...models import AuditEvent, Channel, Municipality, Organization, OrgStatus, OutboxMessage, Role, RoleGrant, User
+from ...models import Channel, Municipality, Organization, OrgStatus, OutboxMessage, Role, RoleGrant, User
 
 
 def count_orgs_in(municipality_ids: Iterable[int]) -> int:
@@ -46,15 +46,6 @@ def org_names() -> list:
     """(id, short name) of every organisation, by name."""
     return db.session.execute(select(Organization.id, Organization.short_name)
                               .order_by(Organization.short_name)).all()
-
-
-def user_history(user: User, limit: int = 200) -> list[AuditEvent]:
-    """The audit events about one user account, newest first."""
-    return list(db.session.execute(
-        select(AuditEvent).where(AuditEvent.object_type == User.__tablename__,
-                                 AuditEvent.object_id == user.id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
-    ).unique().scalars())
 
 
 def order_staff() -> list[User]:
