@@ -120,12 +120,13 @@ def test_after_downtime_overdue_reminders_go_once_and_stale_before_ones_are_skip
     assert row.payload["skipped"] == 6 and len(row.payload["skipped_ids"]) == 6
 
 
-def test_a_declined_assignment_cancels_the_experts_reminders(ctx):
+def test_an_offer_plans_the_experts_reminders_and_declining_cancels_them(ctx):
     from workflow_app.machines.base import fire
     from workflow_app.machines.review import assignment_lifecycle
+    from workflow_app.models import Role
     from workflow_app.services.competition import assignment
 
-    from .factories import admitted_entry, make_campaign, make_expert, review_stage
+    from .factories import admitted_entry, make_campaign, make_expert, make_user, review_stage
 
     with time_machine.travel(datetime(2026, 3, 2, 10, 0, tzinfo=UTC), tick=False):
         c = make_campaign()
@@ -133,7 +134,8 @@ def test_a_declined_assignment_cancels_the_experts_reminders(ctx):
         st.deadline = datetime(2026, 4, 1, 20, 59, tzinfo=UTC)
         e = admitted_entry(c)
         x = make_expert("x@x.ru", "sochi")
-        a = assignment._new_assignment(e.id, st, x.id, {})
+        staff = make_user("staff@x.ru", Role.staff)
+        a = assignment.manual_assign(e, st, x.id, staff, reason="профиль совпадает")
         pending = [r.offset_days for r in reminders.pending_for("review_assignment", a.id)]
         assert pending == [-14, -3, -1, 1, 7]
         fire(assignment_lifecycle, a, "decline", actor=x, reason="Болею")
@@ -197,3 +199,26 @@ def test_staff_see_the_upcoming_reminders_on_the_entry_page_and_see_them_move(ap
     with time_machine.travel(datetime(2026, 3, 3, 10, 0, tzinfo=UTC), tick=False):
         page = client.get(f"/entries/{entry_id}").get_data(as_text=True)
     assert "06.03.2026 09:00" not in page and "13.03.2026 09:00" in page
+
+
+def test_an_assignment_plan_plans_every_offers_reminders_in_one_go(ctx):
+    from workflow_app.models import Role
+    from workflow_app.services.competition import assignment
+
+    from .factories import admitted_entry, make_campaign, make_expert, make_user, review_stage
+
+    with time_machine.travel(datetime(2026, 3, 2, 10, 0, tzinfo=UTC), tick=False):
+        c = make_campaign(experts_per_entry=1)
+        st = review_stage(c)
+        st.deadline = datetime(2026, 4, 1, 20, 59, tzinfo=UTC)
+        for i in range(6):
+            admitted_entry(c, title=f"Тема {i}")
+        for i in range(3):
+            make_expert(f"x{i}@x.ru", "sochi")
+        staff = make_user("staff@x.ru", Role.staff)
+        db.session.flush()
+        plan = assignment.apply_plan(c, st, staff)
+        assert len(plan.picks) == 6
+        rows = db.session.execute(select(Reminder)).scalars().all()
+        assert len(rows) == 6 * 5 and {r.offset_days for r in rows} == {-14, -3, -1, 1, 7}
+        assert len({r.object_id for r in rows}) == 6

@@ -51,8 +51,6 @@ def _new_assignment(entry_id: int, stage: Stage, expert_id: int, explanation: di
                          status=AssignmentStatus.offered, due_at=stage.deadline, is_extra=is_extra,
                          manual=manual, explanation=explanation)
     db.session.add(a)
-    db.session.flush()
-    reminder_hooks.plan_review(a, fresh=True)
     return a
 
 
@@ -90,6 +88,7 @@ def apply_plan(campaign: Campaign, stage: Stage, actor, fingerprint: str | None 
     for p in picks:
         created.append(_new_assignment(p.entry_id, stage, p.expert_id, p.explanation()))
     db.session.flush()
+    reminder_hooks.plan_offers(created)
     for a in created:
         audit.record("assignment.create", actor=actor, obj=a, to_state=a.status.name,
                      payload={"entry_id": a.entry_id, "expert_id": a.expert_id, "stage_id": stage.id,
@@ -149,6 +148,7 @@ def offer_best(entry: Entry, stage: Stage, actor, *, is_extra: bool, mode: str,
     expl = pick.explanation(mode) | (extra_explanation or {})
     a = _new_assignment(entry.id, stage, x.id, expl, is_extra=is_extra)
     db.session.flush()
+    reminder_hooks.plan_offers([a])
     audit.record(f"assignment.{mode}", actor=actor, obj=a, to_state=a.status.name,
                  payload={"entry_id": entry.id, "expert_id": x.id, "explanation": expl})
     expert = db.session.get(User, x.id)
@@ -215,6 +215,7 @@ def manual_assign(entry: Entry, stage: Stage, expert_id: int, actor, *, reason: 
         expl["replaces"] = replace.id
     a = _new_assignment(entry.id, stage, x.id, expl, is_extra=is_extra, manual=True)
     db.session.flush()
+    reminder_hooks.plan_offers([a])
     audit.record("assignment.manual", actor=actor, obj=a, to_state=a.status.name, reason=reason,
                  payload={"entry_id": entry.id, "expert_id": x.id, "explanation": expl})
     _start_review(entry, actor)

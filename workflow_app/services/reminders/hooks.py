@@ -11,7 +11,7 @@ from ...extensions import db
 from ...models import Role, RoleGrant, User, UserStatus
 from ...models.competition import Entry, ReviewAssignment
 from ..competition.dossier import applicant_users
-from .schedule import Recipient, cancel, plan
+from .schedule import Deadline, Recipient, cancel, plan, plan_new
 
 CORRECTION = "entry.correction"
 REVIEW = "assignment.review"
@@ -37,12 +37,26 @@ def cancel_correction(entry: Entry, ctx=None) -> None:
     cancel(CORRECTION, "entry", entry.id)
 
 
-def plan_review(a: ReviewAssignment, ctx=None, *, fresh: bool = False) -> None:
-    """The expert is reminded before the review's due date and after it while the sheet is not sent.
-    `fresh`: the assignment was just created, so it has no reminders yet (saves a query per offer)."""
-    code = db.session.execute(select(Entry.code).where(Entry.id == a.entry_id)).scalar_one()
-    plan(REVIEW, "review_assignment", a.id, a.due_at, [Recipient(a.expert_id)],
-         title=f"Заявка {code}: оценка эксперта", link=f"/expert/assignments/{a.id}", fresh=fresh)
+def _review_deadline(a: ReviewAssignment, code: str) -> Deadline:
+    return Deadline(REVIEW, "review_assignment", a.id, a.due_at, (Recipient(a.expert_id),),
+                    title=f"Заявка {code}: оценка эксперта", link=f"/expert/assignments/{a.id}")
+
+
+def plan_review(a: ReviewAssignment, ctx=None) -> None:
+    """The expert is reminded before the review's due date and after it while the sheet is not sent
+    (again after a reopened sheet)."""
+    d = _review_deadline(a, db.session.execute(select(Entry.code).where(Entry.id == a.entry_id)).scalar_one())
+    plan(d.kind, d.object_type, d.object_id, d.deadline, d.recipients, title=d.title, link=d.link)
+
+
+def plan_offers(assignments: list[ReviewAssignment]) -> None:
+    """Reminders of assignments just offered, for a whole plan at once: one query for the entries'
+    codes, one insert."""
+    if not assignments:
+        return
+    codes = dict(db.session.execute(
+        select(Entry.id, Entry.code).where(Entry.id.in_({a.entry_id for a in assignments}))).all())
+    plan_new(_review_deadline(a, codes[a.entry_id]) for a in assignments)
 
 
 def cancel_review(a: ReviewAssignment, ctx=None) -> None:

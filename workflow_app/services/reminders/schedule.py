@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from ...extensions import db
 from ...models.base import utcnow
@@ -41,8 +41,7 @@ def _offsets(before: Sequence[int], after: Sequence[int], escalation: bool) -> l
 
 def plan(kind: str, object_type: str, object_id: int, deadline: datetime | None,
          recipients: Iterable[Recipient], *, title: str, link: str = "",
-         before: Sequence[int] = DEFAULT_BEFORE, after: Sequence[int] = DEFAULT_AFTER,
-         fresh: bool = False) -> int:
+         before: Sequence[int] = DEFAULT_BEFORE, after: Sequence[int] = DEFAULT_AFTER) -> int:
     """Make the pending reminders of one deadline match (deadline, recipients, offsets).
 
     New slots are added, pending ones move with the deadline, slots no longer wanted are cancelled;
@@ -54,7 +53,7 @@ def plan(kind: str, object_type: str, object_id: int, deadline: datetime | None,
         for r in recipients:
             for off in _offsets(before, after, r.escalation):
                 wanted[(r.user_id, off)] = r
-    rows = [] if fresh else db.session.execute(
+    rows = db.session.execute(
         select(Reminder).where(Reminder.kind == kind, Reminder.object_type == object_type,
                                Reminder.object_id == object_id)).scalars().all()
     existing = {(r.recipient_id, r.offset_days): r for r in rows}
@@ -83,6 +82,39 @@ def plan(kind: str, object_type: str, object_id: int, deadline: datetime | None,
         pending += 1
     db.session.flush()
     return pending
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One new deadline to remind of (its object has no reminders yet)."""
+
+    kind: str
+    object_type: str
+    object_id: int
+    deadline: datetime | None
+    recipients: tuple[Recipient, ...]
+    title: str
+    link: str = ""
+
+
+def plan_new(deadlines: Iterable[Deadline], *, before: Sequence[int] = DEFAULT_BEFORE,
+             after: Sequence[int] = DEFAULT_AFTER) -> int:
+    """The reminders of deadlines just created (e.g. every offer of an assignment plan), inserted in one
+    statement: nothing to move or cancel, so no query per deadline. Returns how many were planned."""
+    now = utcnow()
+    rows = [
+        {"kind": d.kind, "object_type": d.object_type, "object_id": d.object_id, "recipient_id": r.user_id,
+         "offset_days": off, "escalation": r.escalation, "title": d.title, "link": d.link,
+         "deadline_at": d.deadline, "due_at": due_at(d.deadline, off), "status": ReminderStatus.pending,
+         "created_at": now}
+        for d in deadlines if d.deadline is not None
+        for r in d.recipients
+        for off in _offsets(before, after, r.escalation)
+        if off > 0 or due_at(d.deadline, off) > now
+    ]
+    if rows:
+        db.session.execute(insert(Reminder.__table__), rows)
+    return len(rows)
 
 
 def cancel(kind: str, object_type: str, object_id: int, recipient_id: int | None = None) -> int:
