@@ -33,6 +33,12 @@ def test_nul_in_an_anonymous_query_is_a_russian_400(client):
     assert "недопустимый символ" in resp.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("query", ["status=ok&status=%00", "a%00=1"])
+def test_nul_in_a_repeated_query_value_or_a_name_is_refused(client, query):
+    resp = client.get(f"/registry?{query}")
+    assert resp.status_code == 400 and "недопустимый символ" in resp.get_data(as_text=True)
+
+
 def test_nul_in_a_form_is_refused_and_changes_nothing(app, client, staff):
     with app.app_context():
         before = db.session.execute(select(func.count(AuditEvent.id))).scalar_one()

@@ -36,8 +36,9 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-def _has_nul(values) -> bool:
-    return any("\x00" in v for v in values)
+def _has_nul(md) -> bool:
+    """Any NUL in any value of a MultiDict (every value of a repeated field, not only the first) or key."""
+    return any("\x00" in k or any("\x00" in v for v in vs) for k, vs in md.lists())
 
 
 def install(app: Flask) -> None:
@@ -68,9 +69,9 @@ def install(app: Flask) -> None:
     def refuse_nul_bytes():
         # No text in this product contains NUL; PostgreSQL refuses it in any string, so one check here
         # answers every form and query in Russian instead of failing deep inside a request.
-        if "\x00" in request.path or _has_nul(request.args.values()) or (
+        if "\x00" in request.path or _has_nul(request.args) or (
                 request.method != "GET" and request.mimetype in FORM_TYPES
-                and _has_nul(request.form.values())):
+                and _has_nul(request.form)):
             abort(400, description=NUL_REFUSED)
 
     # First of all before-request hooks, ahead of the CSRF check, so a NUL in a form is named as such.
