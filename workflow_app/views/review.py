@@ -7,7 +7,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import policy
+from .. import formatting, policy
 from ..downloads import send_bytes
 from ..errors import ValidationFailed
 from ..export import build_xlsx, xlsx_response
@@ -207,7 +207,7 @@ def _entry_page(entry: Entry, stage: Stage, manual_form: ManualAssignForm | None
     return render_template("review/entry_assignments.html", entry=entry, stage=stage,
                            stages=_scored_stages(entry.campaign), assignments=assignments, ranked=ranked,
                            excluded=excluded, loads=loads, form=form, reason_form=ReasonForm(),
-                           fmt=review_service.fmt_points,
+                           fmt=formatting.points,
                            max_total=review_service.max_total(
                                review_service.criteria_for(stage.id, entry.track_id))), status
 
@@ -408,7 +408,7 @@ def sheet(aid: int):
     criteria = [r.criterion for r in rows]
     return render_template(
         "review/sheet.html", a=a, rows=rows, form=form, editable=editable,
-        max_total=review_service.max_total(criteria), fmt=review_service.fmt_points,
+        max_total=review_service.max_total(criteria), fmt=formatting.points,
         reason_form=ReasonForm(), comment_required=a.entry.campaign.comment_required,
         progress=sum(1 for r in rows if r.points), can_reopen=policy.can(current_user, "assignment.reopen", a)
         and a.status == AssignmentStatus.submitted), status

@@ -95,18 +95,13 @@ def parse_points(raw: str, maximum: Decimal) -> tuple[Decimal | None, str]:
     sign, whole, frac = m.group(1), m.group(2).lstrip("0"), (m.group(3) or "").rstrip("0")
     if len(frac) > 2:
         return None, "Допускается не более двух знаков после запятой."
-    out_of_range = f"Балл должен быть от 0 до {fmt_points(maximum)}."
+    out_of_range = f"Балл должен быть от 0 до {formatting.points(maximum)}."
     if len(whole) > INT_DIGITS:
         return None, out_of_range
     value = Decimal(f"{sign}{whole or '0'}.{frac or '0'}")
     if value < 0 or value > maximum:
         return None, out_of_range
     return value.quantize(TWO_PLACES), ""
-
-
-def fmt_points(v: Decimal | None) -> str:
-    """«7», «7,5», «7,25»: a score as the expert typed it."""
-    return formatting.points(v)
 
 
 def sheet_rows(a: ReviewAssignment) -> list[SheetRow]:
@@ -116,7 +111,7 @@ def sheet_rows(a: ReviewAssignment) -> list[SheetRow]:
     rows = []
     for c in criteria:
         s = scores.get(c.id)
-        rows.append(SheetRow(c, fmt_points(s.points) if s else "", s.comment if s else ""))
+        rows.append(SheetRow(c, formatting.points(s.points) if s else "", s.comment if s else ""))
     return rows
 
 

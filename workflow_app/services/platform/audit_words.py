@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ...extensions import db
+from ...formatting import filesize
 
 Payload = dict[str, Any]
 
@@ -33,15 +34,11 @@ def reason_text(reason: str | None) -> str:
 
 
 def size_text(size: Any) -> str:
-    """1 234 567 bytes → «1,2 МБ»."""
+    """1 234 567 bytes → «1,2 МБ» (the one file-size format of the product)."""
     try:
-        n = int(size)
+        return filesize(int(size))
     except (TypeError, ValueError):
         return ""
-    for unit, scale in (("ГБ", 1024 ** 3), ("МБ", 1024 ** 2), ("КБ", 1024)):
-        if n >= scale:
-            return f"{n / scale:.1f}".replace(".", ",") + f" {unit}"
-    return f"{n} Б"
 
 
 def value_text(value: Any) -> str:

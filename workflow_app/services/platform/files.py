@@ -68,11 +68,7 @@ _STORAGE_NAME = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{32}$")
 def describe(allowed: set[str], max_bytes: int) -> str:
     """«Допустимые типы: PDF, DOCX; размер — не более 10 МБ»: the rule a user has to follow."""
     labels = ", ".join(KINDS[k].label for k in KINDS if k in allowed)
-    return f"Допустимые типы файлов: {labels}; размер — не более {_size_label(max_bytes)}."
-
-
-def _size_label(n: int) -> str:
-    return formatting.filesize(n)
+    return f"Допустимые типы файлов: {labels}; размер — не более {formatting.filesize(max_bytes)}."
 
 
 def sniff(data: bytes) -> str | None:
