@@ -38,6 +38,9 @@ class Table:
     col_widths_mm: tuple[float, ...] | None = None
     # Per-column alignment: "left" | "center" | "right"; None = numbers/№ centred, text left.
     align: tuple[str, ...] | None = None
+    # Per-row kind (services/documents/grid.py): "data"; "group" spans the whole width, bold (its text is
+    # the row's first cell); "continuation" continues the row above. None: every row is "data".
+    row_kinds: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,11 @@ class Annex:
     text: str = ""            # paragraphs separated by blank lines
     table: Table | None = None
     approved_word: str = "УТВЕРЖДЕН"   # or УТВЕРЖДЕНА / УТВЕРЖДЕНО
+    # The heading block at the top right as the author wrote it («Приложение», «УТВЕРЖДЕНА», «приказом
+    # ректора», …); empty: the builder's default lines. The «от … № …» line is always generated last.
+    heading_lines: tuple[str, ...] = ()
+    subtitle: str = ""
+    abbreviations: tuple[str, ...] = ()   # «ДОО – дошкольная образовательная организация», one per line
 
 
 @dataclass(frozen=True)
