@@ -132,17 +132,13 @@ def test_bearer_requests_need_no_csrf_token(app, client):
     with app.app_context():
         w = make_world()
         secret = issue_token("appa@x.ru")
-    before = app.config.get("WTF_CSRF_ENABLED", True)
-    app.config["WTF_CSRF_ENABLED"] = True
-    try:
-        resp = client.post(f"/api/v1/entries/{w.entry_id}/submit", headers=bearer(secret))
-        assert resp.status_code == 200, resp.get_json()
-        assert resp.get_json()["state"] == "submitted"
-        login(client, "appa@x.ru")
-        refused = client.post(f"/entries/{w.entry_id}/withdraw", data={"reason": "без токена CSRF"})
-        assert refused.status_code == 400
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = before
+    assert app.config["WTF_CSRF_ENABLED"]
+    resp = client.post(f"/api/v1/entries/{w.entry_id}/submit", headers=bearer(secret))
+    assert resp.status_code == 200, resp.get_json()
+    assert resp.get_json()["state"] == "submitted"
+    login(client, "appa@x.ru")
+    refused = client.post(f"/entries/{w.entry_id}/withdraw", data={"reason": "без токена CSRF"})
+    assert refused.status_code == 400
 
 
 # --- the web pages ----------------------------------------------------------------------------------
