@@ -122,10 +122,11 @@ def test_the_applicant_creates_an_entry_by_track_code(app, client, world):
 
 
 @pytest.mark.parametrize("body, field, message", [
-    ({"organization_id": 0, "track": "ОО"}, "organization_id", "Нет такой организации среди доступных вам."),
+    ({"organization_id": 999999, "track": "ОО"}, "organization_id", "Нет такой организации среди доступных вам."),
     ({"track": "ОО"}, "organization_id", "Обязательное поле."),
     ({"organization_id": "1", "track": "ОО"}, "organization_id", "Нужно целое число."),
     ({"organization_id": -1, "track": None}, "track", "Поле не может быть null."),
+    ({"organization_id": 2**63, "track": "ОО"}, "organization_id", "Нужно целое число от 1 до 2147483647."),
     ({"organization_id": 1, "track": "ОО", "extra": 1}, "extra", "Неизвестное поле."),
 ])
 def test_create_entry_names_the_wrong_field(app, client, world, body, field, message):
@@ -192,6 +193,9 @@ def test_entries_list_shows_only_what_the_user_may_see(app, client, world):
     mine = get(client, world, "appa", "/api/v1/entries").get_json()
     assert mine["total"] == 2 and b_id not in [e["id"] for e in mine["items"]]
     assert get(client, world, "appa", f"/api/v1/entries?campaign={world.campaign_id}").get_json()["total"] == 1
+    resp = get(client, world, "appa", "/api/v1/entries?campaign=99999999999")
+    assert resp.status_code == 422
+    assert resp.get_json()["fields"] == {"campaign": "Нужно целое число от 1 до 2147483647."}
     assert [e["id"] for e in get(client, world, "coord-sochi", "/api/v1/entries").get_json()["items"]] == [b_id]
     assert get(client, world, "expert", "/api/v1/entries").get_json() == {"items": [], "total": 0}
     staff = get(client, world, "staff", f"/api/v1/entries?campaign={world.campaign_id}&q=сочи").get_json()

@@ -20,6 +20,7 @@ from ..services.competition import catalogue, dossier_versions
 from ..services.competition import dossier as svc
 from ..timeutil import format_datetime
 from .core import PageArgs, actor, errors, get_or_404, list_schema, page_of, resource_blueprint
+from .fields import db_int
 
 bp = resource_blueprint("entries", "Заявки на конкурсы")
 
@@ -61,13 +62,12 @@ EntryList = list_schema(EntrySchema, "EntryList")
 
 
 class EntryQuery(PageArgs):
-    campaign = ma.fields.Integer(validate=ma.validate.Range(min=1, error="Номер конкурса — целое число от 1."),
-                                 metadata={"description": "Только заявки этого конкурса"})
+    campaign = db_int("Только заявки этого конкурса (его `id`)", strict=False)
     q = ma.fields.String(load_default="", metadata={"description": "Поиск: номер, тема, организация"})
 
 
 class EntryCreate(ma.Schema):
-    organization_id = ma.fields.Integer(required=True, strict=True)
+    organization_id = db_int("Организация (`id` из /organizations)", required=True)
     track = ma.fields.String(required=True, metadata={"description": "Код направления (`tracks[].code`)"})
 
 
@@ -76,8 +76,7 @@ class Created(ma.Schema):
 
 
 class SubmitBody(ma.Schema):
-    expected_version = ma.fields.Integer(strict=True, metadata={
-        "description": "Поле `version` заявки, которую видел клиент: если её успели изменить — 409"})
+    expected_version = db_int("Поле `version` заявки, которую видел клиент: если её успели изменить — 409")
 
 
 # --- create --------------------------------------------------------------------------------------
