@@ -13,6 +13,7 @@ from flask import abort, g, request
 from flask_smorest import Api, Blueprint
 
 from .. import policy
+from ..errors import ValidationFailed
 from ..extensions import db
 from ..ints import MAX_DB_INT
 from ..listing import ListArgs, paginate
@@ -28,6 +29,18 @@ DESCRIPTION = (
     "\"fields\": {…}}` с кодами 4xx. Списки — `{\"items\": […], \"total\": N}`, параметры `page` и "
     f"`per_page` (не больше {MAX_PER_PAGE})."
 )
+
+
+PDF, DOCX = "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class FieldsError(ValidationFailed):
+    """A 422 naming the request's fields: `{"error": message, "fields": fields}`. (A service's own
+    FieldErrors, and any DomainError with a `fields` dict, answer the same way.)"""
+
+    def __init__(self, message: str, fields: dict):
+        super().__init__(message)
+        self.fields = fields
 
 
 class ApiV1(Api):
@@ -139,3 +152,9 @@ def errors(bp: Blueprint, *codes: int):
         return fn
 
     return decorate
+
+
+def file_response(content_type: str) -> dict:
+    """OpenAPI for a 200 that is a file (PDF, DOCX): `@bp.doc(responses=file_response(PDF))`."""
+    return {200: {"description": "Файл", "content": {content_type: {"schema": {"type": "string",
+                                                                               "format": "binary"}}}}}

@@ -12,27 +12,29 @@ from flask_smorest import abort as api_abort
 
 from .. import policy
 from ..downloads import send_bytes, send_stored
-from ..errors import PermissionDenied, TransitionNotAllowed, ValidationFailed
+from ..errors import PermissionDenied, TransitionNotAllowed
 from ..extensions import db
 from ..models import Organization
 from ..models.competition import Campaign, Entry, EntryStatus
 from ..services.competition import catalogue, dossier_versions
 from ..services.competition import dossier as svc
 from ..timeutil import format_datetime
-from .core import PageArgs, actor, errors, get_or_404, list_schema, page_of, resource_blueprint
+from .core import (
+    DOCX,
+    PDF,
+    FieldsError,
+    PageArgs,
+    actor,
+    errors,
+    file_response,
+    get_or_404,
+    list_schema,
+    page_of,
+    resource_blueprint,
+)
 from .fields import db_int
 
 bp = resource_blueprint("entries", "Заявки на конкурсы")
-
-PDF, DOCX = "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-class FieldsError(ValidationFailed):
-    """A 422 naming the request's fields (the API's error handler puts them in `fields`)."""
-
-    def __init__(self, message: str, fields: dict):
-        super().__init__(message)
-        self.fields = fields
 
 
 # --- schemas -------------------------------------------------------------------------------------
@@ -166,13 +168,8 @@ def _version(entry_id: int, number: int):
     return e, v
 
 
-def _binary(content_type: str) -> dict:
-    return {200: {"description": "Файл", "content": {content_type: {"schema": {"type": "string",
-                                                                               "format": "binary"}}}}}
-
-
 @bp.route("/entries/<int:entry_id>/versions/<int:number>.pdf")
-@bp.doc(responses=_binary(PDF))
+@bp.doc(responses=file_response(PDF))
 @errors(bp, 401, 403, 404)
 def version_pdf(entry_id: int, number: int):
     """Поданная версия заявки в PDF (тот самый файл, что зафиксирован при подаче)."""
@@ -183,7 +180,7 @@ def version_pdf(entry_id: int, number: int):
 
 
 @bp.route("/entries/<int:entry_id>/versions/<int:number>.docx")
-@bp.doc(responses=_binary(DOCX))
+@bp.doc(responses=file_response(DOCX))
 @errors(bp, 401, 403, 404)
 def version_docx(entry_id: int, number: int):
     """Поданная версия заявки в DOCX (то же содержание, для правки)."""
