@@ -168,7 +168,12 @@ def test_a_user_issues_sees_once_and_revokes_own_tokens(app, client):
     assert "отозван" in client.get("/account/api-tokens").get_data(as_text=True).lower()
     assert client.get("/api/v1/entries", headers=bearer(secret)).status_code == 401
     with app.app_context():
-        assert db.session.execute(select(AuditEvent).where(AuditEvent.event == "api_token.revoked")).scalar_one()
+        from workflow_app.services.platform.audit_journal import describe
+
+        row = db.session.execute(select(AuditEvent).where(AuditEvent.event == "api_token.revoked")).scalar_one()
+        assert row.object_type == "user_account" and row.object_id == _user("appa@x.ru").id
+        text = str(describe(row))
+        assert "Отозван токен API" in text and "Учётная система" in text
 
 
 def test_others_tokens_are_admins_business_only(app, client):

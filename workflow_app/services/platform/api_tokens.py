@@ -7,6 +7,7 @@ slow password hash would only slow every request down); the lookup is one unique
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,6 +20,7 @@ from ...extensions import db
 from ...models import User
 from ...models.api_token import ApiToken
 from ...models.base import utcnow
+from . import audit_words
 from .audit_journal import register_event_label
 from .validation import FieldErrors, clean, contains_ci
 
@@ -29,6 +31,8 @@ TOUCH_EVERY = timedelta(minutes=5)
 
 register_event_label("api_token.created", "Выпущен токен API")
 register_event_label("api_token.revoked", "Отозван токен API")
+for _event in ("api_token.created", "api_token.revoked"):
+    audit_words.DETAILS[_event] = lambda p: [f"Токен «{p.get('name', '')}»", f"начинается с {p.get('token', '')}"]
 
 
 @dataclass(frozen=True)
@@ -65,9 +69,12 @@ def authenticate(secret: str) -> User | None:
     """The active user a live token belongs to, else None; notes the use (cheaply, see TOUCH_EVERY)."""
     if not secret.startswith(PREFIX) or len(secret) > 200:
         return None
-    token = db.session.execute(
-        select(ApiToken).where(ApiToken.token_hash == hash_secret(secret))).scalar_one_or_none()
-    if token is None or token.revoked_at is not None or not token.user.is_active:
+    digest = hash_secret(secret)
+    token = db.session.execute(select(ApiToken).where(ApiToken.token_hash == digest)).scalar_one_or_none()
+    # The index probe compares hashes of the secret, never the secret; the final check is constant-time.
+    if token is None or not hmac.compare_digest(token.token_hash, digest):
+        return None
+    if token.revoked_at is not None or not token.user.is_active:
         return None
     now = utcnow()
     if token.last_used_at is None or token.last_used_at < now - TOUCH_EVERY:
