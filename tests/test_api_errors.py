@@ -34,6 +34,9 @@ def test_routing_errors_are_json(client, token):
     assert body["error"] == "Этот адрес не принимает такой метод запроса."
     body = _json_error(client.get("/api/v1/organizations?q=a%00b", headers=bearer(token)), 400)
     assert "NUL" in body["error"]
+    body = _json_error(client.post("/api/v1/campaigns/1/entries", headers=bearer(token),
+                                   json={"organization_id": 1, "track": "О\u0000О"}), 400)
+    assert "NUL" in body["error"]
     # the site's own pages stay HTML
     assert client.get("/no-such-page").mimetype == "text/html"
 

@@ -77,7 +77,27 @@ def resource_blueprint(name: str, description: str) -> Blueprint:
     """The blueprint of one API resource module: under /api/v1, every request authenticated."""
     bp = Blueprint(f"api_v1_{name}", __name__, url_prefix=PREFIX, description=description)
     bp.before_request(authenticate)
+    bp.before_request(refuse_nul_in_json)
     return bp
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def refuse_nul_in_json() -> None:
+    """The web refuses NUL in forms and query strings before any handler (web.refuse_nul_bytes); a JSON
+    body gets the same answer here, so no text with NUL reaches a service (PostgreSQL refuses it)."""
+    if request.is_json and _has_nul(request.get_json(silent=True)):
+        from ..web import NUL_REFUSED
+
+        abort(400, description=NUL_REFUSED)
 
 
 def authenticate() -> None:
