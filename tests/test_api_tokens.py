@@ -74,6 +74,7 @@ def test_requests_without_a_valid_token_are_401_json(app, client):
         resp = client.get("/api/v1/entries", headers=headers)
         assert resp.status_code == 401, headers
         assert resp.mimetype == "application/json" and resp.get_json()["fields"] == {}
+        assert resp.headers["WWW-Authenticate"].startswith("Bearer")
     assert client.get("/api/v1/entries", headers=bearer(secret)).status_code == 200
 
 

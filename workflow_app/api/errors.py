@@ -97,6 +97,9 @@ def http_error(exc: HTTPException):
         if code == 400:
             return payload(MESSAGES[400], 400, fields)
         return payload(data.get("message") or MESSAGES.get(code, MESSAGES[422]), code, fields)
+    if code == 401:
+        body, status = payload(MESSAGES[401], 401)
+        return body, status, {"WWW-Authenticate": 'Bearer realm="api"'}
     own = data.get("message")
     if own is None and code == 400 and exc.description and exc.description != type(exc).description:
         own = exc.description  # our own abort(400, description="…"), e.g. the NUL refusal
