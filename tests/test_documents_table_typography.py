@@ -201,3 +201,15 @@ def test_docx_uses_the_computed_widths_and_keeps_line_breaks():
     assert grid == expected
     cell = tbl.tr_lst[1].tc_lst[1]
     assert len(cell.findall(".//" + qn("w:br"))) == 1
+
+
+def test_header_words_in_narrow_columns_are_hyphenated_never_cut():
+    register_fonts()
+    headers = ("Муниципальное образование", "Ответственные исполнители", "Целевая аудитория", "Показатель")
+    table = Table(headers=headers, rows=(("а", "б", "в", "г"),), col_widths_mm=(20, 20, 20, 20))
+    runs = _runs(pdf.render(_spec(table)))
+    left = MARGINS_MM["left"] * PT_PER_MM
+    for i, header in enumerate(headers):
+        x_from, x_to = left + i * 20 * PT_PER_MM, left + (i + 1) * 20 * PT_PER_MM
+        lines = [t for _, x, _, t, font in runs if x_from <= x < x_to and "Bold" in font]
+        _assert_no_unhyphenated_cut(lines, header)

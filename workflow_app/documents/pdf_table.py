@@ -7,16 +7,15 @@ rows), and even a Table per page costs a cell style object and a text object per
 row's lines and height are measured once up front (`build`); a split is two O(1) views of the same
 rows; `draw` writes the page's lines into one text object and its rules as one path. The look is that
 of a platypus Table: the same font, paddings, alignments, 0.5 pt black grid with round caps and joins,
-header cells (bold paragraphs) centred vertically, body cells top-aligned.
+header cells bold and centred, body cells top-aligned.
 """
 from __future__ import annotations
 
 import bisect
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from . import typeset
 from .fonts import FAMILY, face
@@ -34,10 +33,10 @@ Cell = tuple[typeset.Line, ...]
 
 
 class PagedTable(Flowable):
-    """A body row is a list of cells (each a tuple of (line, width) pairs already broken to its
-    column), or for a group row a one-cell list spanning the whole width."""
+    """The header is a list of cells, a body row a list of cells (each a tuple of (line, width) pairs
+    already broken to its column), or for a group row a one-cell list spanning the whole width."""
 
-    def __init__(self, header: list, rows: list[list[Cell]], flags: list[int], heights: list[float],
+    def __init__(self, header: list[Cell], rows: list[list[Cell]], flags: list[int], heights: list[float],
                  header_h: float, widths: list[float], aligns: list[str], size: float, frame_h: float,
                  start: int = 0, stop: int | None = None, prefix: list[float] | None = None):
         super().__init__()
@@ -86,14 +85,18 @@ class PagedTable(Flowable):
         top = self.height
         canv.saveState()
         canv.setFillColor(colors.black)
-        # header: paragraphs, vertically centred as Table's VALIGN MIDDLE places a flowable
-        y0 = top - self.header_h
-        for p, x in zip(self.header, xs, strict=False):
-            h = p.height    # wrapped once to its column in build; drawOn reuses those lines
-            y = y0 + (self.header_h + BOTTOM_PAD - TOP_PAD + h) / 2.0 - h
-            p.drawOn(canv, x + CELL_PAD, y)
-        # body: every line of the page in one text object
         text = canv.beginText()
+        # header: bold lines centred in their cells, the block centred vertically (as Table's VALIGN MIDDLE)
+        text.setFont(face(bold=True), size, leading)
+        y0 = top - self.header_h
+        for cell, x, w in zip(self.header, xs, self.widths, strict=False):
+            h = len(cell) * leading
+            ly = y0 + (self.header_h + BOTTOM_PAD - TOP_PAD + h) / 2.0 - size
+            for line, lw in cell:
+                text.setTextOrigin(x + w / 2.0 - lw / 2.0, ly)
+                text.textLine(line)
+                ly -= leading
+        # body: every line of the page in the same text object
         text.setFont(FAMILY, size, leading)
         rules = [top, y0]               # horizontal rules
         inner: list[tuple[float, float]] = []     # spans of inner vertical rules (not over group rows)
@@ -160,14 +163,12 @@ def build(b: TableBlock, width_mm: float, frame_h: float) -> list:
     size = b.size
     leading = size * LEADING
     pads = TOP_PAD + BOTTOM_PAD
-    from .pdf import style  # the paragraph styles are pdf's own (cached there)
-    head_style = style("center", size)
     fits = [w - 2 * CELL_PAD - CELL_SLACK_PT for w in widths]
     full_fit = sum(widths) - 2 * CELL_PAD - CELL_SLACK_PT
-    header = [Paragraph(f"<b>{escape(h)}</b>", head_style) for h in tbl.headers]
-    header_h = max(p.wrap(w - 2 * CELL_PAD, 1e6)[1] for p, w in zip(header, widths, strict=False)) + pads
-    limit = frame_h - header_h
     wrap, bold = typeset.wrap, face(bold=True)
+    header = [wrap(h, fit, bold, size) for h, fit in zip(tbl.headers, fits, strict=True)]
+    header_h = max(len(c) for c in header) * leading + pads
+    limit = frame_h - header_h
     kinds = tbl.row_kinds or ()
     rows: list[list[Cell]] = []
     flags: list[int] = []
