@@ -172,7 +172,7 @@ def column_widths(table: Table, total_mm: float, size: float = TABLE_PT) -> list
     """Column widths in mm: the explicit ones (fitted to the text width), or derived from the content.
     Either way a header word is never broken (a «Муниципально-е» header looks broken)."""
     n = len(table.headers)
-    pad = (2 * CELL_PAD_PT + CELL_SLACK_PT) / PT_PER_MM
+    pad = (2 * CELL_PAD_PT + CELL_SLACK_PT + 0.5) / PT_PER_MM     # 0.5 pt: no rounding breaks a fitting line
     head = [max((text_width_pt(w, size, bold=True) for w in h.split()), default=0) / PT_PER_MM + pad
             for h in table.headers]
     if not (table.col_widths_mm and len(table.col_widths_mm) == n):

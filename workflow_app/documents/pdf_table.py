@@ -166,7 +166,7 @@ def build(b: TableBlock, width_mm: float, frame_h: float) -> list:
     fits = [w - 2 * CELL_PAD - CELL_SLACK_PT for w in widths]
     full_fit = sum(widths) - 2 * CELL_PAD - CELL_SLACK_PT
     wrap, bold = typeset.wrap, face(bold=True)
-    header = [wrap(h, fit, bold, size) for h, fit in zip(tbl.headers, fits, strict=True)]
+    header = [wrap(h, w - 2 * CELL_PAD, bold, size) for h, w in zip(tbl.headers, widths, strict=True)]
     header_h = max(len(c) for c in header) * leading + pads
     limit = frame_h - header_h
     kinds = tbl.row_kinds or ()
