@@ -213,3 +213,23 @@ def test_header_words_in_narrow_columns_are_hyphenated_never_cut():
         x_from, x_to = left + i * 20 * PT_PER_MM, left + (i + 1) * 20 * PT_PER_MM
         lines = [t for _, x, _, t, font in runs if x_from <= x < x_to and "Bold" in font]
         _assert_no_unhyphenated_cut(lines, header)
+
+
+def test_when_whole_words_cannot_fit_side_by_side_dates_stay_whole_and_words_hyphenate():
+    register_fonts()
+    from workflow_app.documents.fonts import text_width_pt
+    headers = ("№", "Дата", "Организация", "Муниципалитет", "Направление", "Показатели", "Ответственные", "Итог")
+    row = ("1.10.", "01.09.2027", "Общеобразовательная", "Муниципальное", "Исследовательская",
+           "Удовлетворённость", "Заместители", "Рекомендовано")
+    table = Table(headers=headers, rows=(row,) * 3)
+    widths = column_widths(table, 180.0)
+    assert sum(widths) == pytest.approx(180.0)
+    assert widths[1] * PT_PER_MM >= text_width_pt("01.09.2027", 12) + 5    # a date is never hyphenated
+    assert widths[0] * PT_PER_MM >= text_width_pt("1.10.", 12) + 5
+    data = pdf.render(_spec(table))
+    left = MARGINS_MM["left"] * PT_PER_MM
+    edges = [left + sum(widths[:i]) * PT_PER_MM for i in range(len(widths) + 1)]
+    runs = [r for r in _runs(data) if "Bold" not in r[4]]
+    for i in range(len(headers)):
+        lines = [t for _, x, _, t, _ in runs if edges[i] <= x < edges[i + 1]]
+        _assert_no_unhyphenated_cut(lines, " ".join([row[i]] * 3))

@@ -202,27 +202,33 @@ def _content_widths(table: Table, total_mm: float, size: float, head: list[float
     text is longest — short columns first get their whole line, so a «Январь–февраль 2027» or
     «01.09.2027» column is not squeezed while a text column is wide."""
     register_fonts()
-    font = face()
     n = len(table.headers)
     rows = body_rows(table)[:WIDTH_SAMPLE]
-    hard, soft, natural = [], [], []
+    words: list[set[str]] = []
+    soft, natural = [], []
     for i in range(n):
         cells = [r[i] for r in rows if i < len(r) and r[i]]
-        words = {w for c in cells for w in c.split()}
-        widest = max((text_width_pt(w, size) for w in words), default=0.0) / PT_PER_MM + pad
+        words.append({w for c in cells for w in c.split()})
+        widest = max((text_width_pt(w, size) for w in words[i]), default=0.0) / PT_PER_MM + pad
         line = max((text_width_pt(ln, size) for c in cells for ln in c.split("\n")),
                    default=0.0) / PT_PER_MM + pad
-        h = max(typeset.min_width(words, font, size) / PT_PER_MM + pad, head[i])
-        hard.append(h)
-        soft.append(max(widest, h))
-        natural.append(max(line, widest, h))
+        soft.append(max(widest, head[i]))
+        natural.append(max(line, soft[i]))
     if sum(natural) <= total_mm:
         return _share(natural, [max(x, 1e-6) for x in natural], total_mm - sum(natural))
     if sum(soft) <= total_mm:
         return _fill(soft, natural, total_mm)
+    # Whole words do not fit side by side: some get hyphenated (syllables are measured only now),
+    # header words last.
+    body = [typeset.min_width(words[i], face(), size) / PT_PER_MM + pad for i in range(n)]
+    hard = [max(b, h) for b, h in zip(body, head, strict=True)]
     if sum(hard) <= total_mm:
         return _share(hard, [s - h for s, h in zip(soft, hard, strict=True)], total_mm - sum(hard))
-    return [h * total_mm / sum(hard) for h in hard]
+    least = [max(b, typeset.min_width(set(h.split()), face(bold=True), size) / PT_PER_MM + pad)
+             for b, h in zip(body, table.headers, strict=True)]
+    if sum(least) <= total_mm:
+        return _share(least, [s - m for s, m in zip(soft, least, strict=True)], total_mm - sum(least))
+    return [m * total_mm / sum(least) for m in least]
 
 
 def _share(base: list[float], weights: list[float], extra: float) -> list[float]:

@@ -107,7 +107,7 @@ def _wrap_paragraph(text: str, width: float, font: str, size: float) -> list[Lin
 def wrap(text: str, width: float, font: str, size: float) -> tuple[Line, ...]:
     """`text` broken into lines no wider than `width` points; its own line breaks are kept."""
     out: list[Line] = []
-    for part in text.split("\n"):
+    for part in text.replace("\t", " ").split("\n"):       # a tab pasted from a spreadsheet: a space
         w = stringWidth(part, font, size)
         out.extend([(part, w)] if w <= width else _wrap_paragraph(part, width, font, size))
     return tuple(out)
