@@ -233,3 +233,43 @@ def test_when_whole_words_cannot_fit_side_by_side_dates_stay_whole_and_words_hyp
     for i in range(len(headers)):
         lines = [t for _, x, _, t, _ in runs if edges[i] <= x < edges[i + 1]]
         _assert_no_unhyphenated_cut(lines, " ".join([row[i]] * 3))
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text if c.isalnum())
+
+
+def test_a_49_row_roadmap_with_groups_continuations_and_multi_line_cells_keeps_every_line():
+    register_fonts()
+    rows, kinds = [], []
+    for g in range(1, 5):
+        rows.append((f"{g}. Направление деятельности номер {g}", "", "", "", ""))
+        kinds.append("group")
+        for k in range(1, 11):
+            cell = "\n".join(f"{j}) мероприятие {g}.{k} пункт {j}" for j in range(1, 7)) if k % 4 == 0 else ACTIVITY
+            rows.append((f"{g}.{k}.", cell, "Январь–февраль 2027", "педагоги ДОО", "Иванова И.И."))
+            kinds.append("data")
+        rows.append(("", f"продолжение {g}", "01.09.2027", "", ""))
+        kinds.append("continuation")
+    rows.append(("4.13.", "Итоговая конференция", "Декабрь 2027", "все", "все"))
+    kinds.append("data")
+    assert len(rows) == 49 and kinds.count("data") == 41
+    table = Table(headers=ROADMAP_HEADERS, rows=tuple(rows), row_kinds=tuple(kinds))
+    data = pdf.render(_spec(table))
+    stream = _letters("".join(t for *_, t, _ in _runs(data)))
+    pos = 0
+    for row, kind in zip(rows, kinds, strict=True):
+        for cell in (row[:1] if kind == "group" else row):
+            for line in cell.split("\n"):
+                found = stream.find(_letters(line), pos)
+                assert found >= 0, line
+                pos = found + len(_letters(line))
+    text = " ".join(pdf_pages(data))
+    for g in range(1, 5):
+        assert text.count(f"{g}. Направление деятельности номер {g}") == 1
+    docx = word.render(_spec(table))
+    from .helpers import docx_blocks
+    cells = docx_blocks(docx)[0].removeprefix("[table] ").split(" | ")
+    expected = [c for row, kind in zip(rows, kinds, strict=True)
+                for c in ((" ".join(x for x in row if x.strip()),) if kind == "group" else row)]
+    assert cells == list(ROADMAP_HEADERS) + expected
