@@ -197,6 +197,12 @@ def test_grid_editor_edits_the_table_and_posts_the_json(gpage):
                                  ["1.3.", "Выставка", "Апрель 2027", ""]]
     assert len(state["row_kinds"]) == len(state["rows"]) == 6
 
+    # one cell copied from Excel goes in as its text, without the quotes and the trailing newline
+    _paste(page, '.grid-editor[data-grid-for="plan"] textarea[data-row="5"][data-col="3"]',
+           '"Нет,\r\nпозже"\r\n', "<table><tr><td>Нет,<br>позже</td></tr></table>")
+    assert _state(page, "plan")["rows"][5][3] == "Нет,\nпозже"
+    state = _state(page, "plan")
+
     # the table that does not take new columns refuses a wider block and stays as it was
     req = page.locator('.grid-editor[data-grid-for="req"]')
     before = _state(page, "req")
