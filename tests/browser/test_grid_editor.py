@@ -12,7 +12,7 @@ import threading
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import CHROMIUM_ARGS, PageLog, screenshot  # noqa: F401  (CHROMIUM_ARGS: same launch)
+from .conftest import PageLog, screenshot
 
 pytestmark = pytest.mark.browser
 
