@@ -273,3 +273,15 @@ def test_a_49_row_roadmap_with_groups_continuations_and_multi_line_cells_keeps_e
     expected = [c for row, kind in zip(rows, kinds, strict=True)
                 for c in ((" ".join(x for x in row if x.strip()),) if kind == "group" else row)]
     assert cells == list(ROADMAP_HEADERS) + expected
+
+
+def test_a_group_row_never_ends_a_page_without_its_first_row():
+    register_fonts()
+    from workflow_app.documents import pdf_table
+    rows = [("1.", "первая"), ("2.", "вторая"), ("3. Группа", ""), ("3.1.", "строка группы")]
+    table = Table(headers=("№", "Текст"), rows=tuple(rows), row_kinds=("data", "data", "group", "data"))
+    flow = pdf_table.build(TableBlock(table), 180.0, 700.0)[0]
+    flow.wrap(500, 1000)
+    room = flow.header_h + sum(flow.heights[:3]) + 1      # room for the group row but not for its first row
+    first, rest = flow.split(500, room)
+    assert (first.start, first.stop) == (0, 2) and (rest.start, rest.stop) == (2, 4)
