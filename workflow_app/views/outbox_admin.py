@@ -1,4 +1,4 @@
-"""Staff: the e-mail queue, and putting a given-up message back into it."""
+"""Staff: the e-mail queue, its dead letters («Не доставлено») and «Отправить повторно»."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -53,5 +53,5 @@ def export():
 def retry(message_id: int):
     row = get_or_404(OutboxMessage, message_id, "outbox.retry")
     outbox.retry(message_id, actor=current_user)
-    flash(f"Письмо для {row.recipient_email} снова поставлено в очередь.", "success")
+    flash(f"Письмо для {row.recipient_email} снова поставлено в очередь на отправку.", "success")
     return redirect(url_for("outbox.index", state="failed"))
