@@ -87,5 +87,6 @@ def waits_for_digest() -> sa.ColumnElement[bool]:
     """An unsent e-mail the next digest will carry instead of the dispatcher sending it on its own."""
     return and_(OutboxMessage.channel == Channel.email, OutboxMessage.sent_at.is_(None),
                 OutboxMessage.failed.is_(False), OutboxMessage.digest_id.is_(None),
-                OutboxMessage.recipient_id.is_not(None), reads_digest(OutboxMessage.recipient_id),
+                OutboxMessage.sending_at.is_(None), OutboxMessage.recipient_id.is_not(None),
+                reads_digest(OutboxMessage.recipient_id),
                 kind_expr().in_(DIGESTIBLE))
