@@ -103,7 +103,7 @@ def test_dev_stack_runs_web_scheduler_and_catcher_and_ctrl_c_stops_them(tmp_path
 
         def catcher_up():
             with smtplib.SMTP("127.0.0.1", smtp, timeout=2) as c:
-                c.sendmail("noreply@iro.local", ["x@x.ru"], "Subject: test\n\nhello".encode())
+                c.sendmail("noreply@iro.local", ["x@x.ru"], b"Subject: test\n\nhello")
             return True
 
         assert _wait(catcher_up)

@@ -66,9 +66,11 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("mail-catcher")
     @click.option("--host", default="127.0.0.1")
     @click.option("--port", default=8025, type=int)
-    @click.option("--dir", "directory", default=None, help="Maildir (default: MAIL_CATCHER_DIR or instance/caught_mail)")
+    @click.option("--dir", "directory", default=None,
+                  help="Maildir (default: MAIL_CATCHER_DIR or instance/caught_mail)")
     def mail_catcher(host, port, directory):
-        """A local SMTP server for development that keeps every message it receives (staff page: «Перехваченная почта»)."""
+        """A local SMTP server for development that keeps every message it receives
+        (staff page: «Перехваченная почта»)."""
         import os
         import signal
 
