@@ -1,4 +1,4 @@
-from wtforms import RadioField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..models.notification import MailMode
@@ -13,7 +13,18 @@ class MailModeForm(RuForm):
     submit = SubmitField("Сохранить")
 
 
+def _int_or_none(value):
+    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+
+
 class GroupMailForm(RuForm):
+    """Who (the filter), then what. Choices are set by the view from the services."""
+    kind = SelectField("Кому", choices=[("applicants", "Заявителям"), ("experts", "Экспертам")])
+    campaign_id = SelectField("Конкурс", coerce=_int_or_none, validators=[DataRequired("Выберите конкурс.")])
+    track_id = SelectField("Направление", coerce=_int_or_none, validate_choice=False)
+    entry_status = SelectField("Заявители: состояние заявки", validate_choice=False)
+    sheets = SelectField("Эксперты: лист оценки", validate_choice=False)
+    fingerprint = HiddenField()
     subject = StringField("Тема", filters=[lambda v: v.strip() if isinstance(v, str) else v],
                           validators=[DataRequired(REQUIRED), Length(max=200)])
     body = TextAreaField("Текст письма", validators=[DataRequired(REQUIRED), Length(max=20000)])

@@ -18,3 +18,8 @@ def _mail_catcher_view(user: User, obj: Any) -> bool:
     from flask import current_app
 
     return is_staff(user) and bool(current_app.config.get("MAIL_CATCHER_DIR"))
+
+
+@rule("group_mail.view", "group_mail.send")
+def _group_mail(user: User, obj: Any) -> bool:
+    return is_staff(user)
