@@ -63,7 +63,8 @@ def test_preview_then_send_to_applicants_whose_dossier_is_a_draft(app, client, s
     assert resp.status_code == 302
     with app.app_context():
         mail = db.session.execute(select(GroupMail)).scalar_one()
-        rows = db.session.execute(select(OutboxMessage).where(OutboxMessage.object_type == "group_mail")).scalars().all()
+        rows = db.session.execute(
+            select(OutboxMessage).where(OutboxMessage.object_type == "group_mail")).scalars().all()
         assert mail.recipients == 2 and sorted(r.recipient_email for r in rows) == ["appa2@x.ru", "appa@x.ru"]
         assert all(r.dedup_key.startswith(f"email:group:{mail.id}:") for r in rows)
         ev = db.session.execute(select(AuditEvent).where(AuditEvent.event == "group_mail.send")).scalar_one()
