@@ -1,6 +1,7 @@
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..ints import coerce_db_int_or_none
 from ..models.notification import MailMode
 from . import RuForm
 
@@ -13,15 +14,11 @@ class MailModeForm(RuForm):
     submit = SubmitField("Сохранить")
 
 
-def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
-
-
 class GroupMailForm(RuForm):
     """Who (the filter), then what. Choices are set by the view from the services."""
     kind = SelectField("Кому", choices=[("applicants", "Заявителям"), ("experts", "Экспертам")])
-    campaign_id = SelectField("Конкурс", coerce=_int_or_none, validators=[DataRequired("Выберите конкурс.")])
-    track_id = SelectField("Направление", coerce=_int_or_none, validate_choice=False)
+    campaign_id = SelectField("Конкурс", coerce=coerce_db_int_or_none, validators=[DataRequired("Выберите конкурс.")])
+    track_id = SelectField("Направление", coerce=coerce_db_int_or_none, validate_choice=False)
     entry_status = SelectField("Заявители: состояние заявки", validate_choice=False)
     sheets = SelectField("Эксперты: лист оценки", validate_choice=False)
     fingerprint = HiddenField()

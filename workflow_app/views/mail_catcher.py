@@ -1,5 +1,6 @@
 """Staff (development): the mail the local catcher received — subject, recipient, time, the text."""
 from flask import Blueprint, abort, current_app, render_template
+from flask_login import login_required
 
 from ..listing import Page, parse_args
 from ..notifications import catcher
@@ -15,6 +16,7 @@ def _directory() -> str:
 
 
 @bp.route("/")
+@login_required
 def index():
     authorize("mail_catcher.view")
     args = parse_args()
@@ -27,6 +29,7 @@ def index():
 
 
 @bp.route("/<key>")
+@login_required
 def show(key: str):
     authorize("mail_catcher.view")
     mail = catcher.one(_directory(), key)
