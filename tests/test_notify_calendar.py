@@ -134,3 +134,30 @@ def test_public_campaign_calendar(app):
     assert not any(uid.startswith(("assignment-", "entry-")) for uid in events)  # nothing personal
     assert anon.get(f"/calendar/campaign/{w['draft']}.ics").status_code == 404
     assert anon.get("/calendar/campaign/99999.ics").status_code == 404
+
+
+def test_approver_and_signatory_see_orders_waiting_for_them_on_their_date(app, client):
+    from workflow_app.models.orders import Order, OrderApproval, OrderKind, OrderStatus
+
+    with app.app_context():
+        approver = make_user("visa@x.ru", Role.staff)
+        make_user("sign@x.ru", Role.signatory)
+        dated = Order(kind=OrderKind.other, title="О жюри", year=2026, status=OrderStatus.approval,
+                      order_date=date(2026, 12, 15))
+        undated = Order(kind=OrderKind.other, title="Без даты", year=2026, status=OrderStatus.approval)
+        to_sign = Order(kind=OrderKind.other, title="На подпись", year=2026, status=OrderStatus.approved,
+                        order_date=date(2026, 12, 16))
+        db.session.add_all([dated, undated, to_sign])
+        db.session.flush()
+        for o in (dated, undated):
+            db.session.add(OrderApproval(order_id=o.id, approver_id=approver.id, position=0, round=1))
+        db.session.commit()
+        ids = (dated.id, undated.id, to_sign.id)
+    events = _events(app.test_client().get(f"/calendar/feed/{_token(client, 'visa@x.ru')}.ics").data)
+    visa = events[f"order-{ids[0]}-approval@workflow-app"]
+    assert str(visa["SUMMARY"]) == "Приказ ожидает визы: О жюри" and visa.decoded("DTSTART") == date(2026, 12, 15)
+    assert not any(uid.startswith(f"order-{ids[1]}-") for uid in events)  # no date, no event
+    assert not any(uid.startswith(f"order-{ids[2]}-") for uid in events)  # not theirs to sign
+    signer = app.test_client()
+    events = _events(signer.get(f"/calendar/feed/{_token(signer, 'sign@x.ru')}.ics").data)
+    assert str(events[f"order-{ids[2]}-approved@workflow-app"]["SUMMARY"]) == "Приказ ожидает подписи: На подпись"

@@ -182,3 +182,10 @@ def test_two_schedulers_at_once_make_one_digest_per_user(app, smtp_server):
     for i in range(5):
         [digest] = smtp_server.to(f"d{i}@x.ru")
         assert "всего: 3" in smtp_server.text(digest)
+
+
+def test_the_scheduler_runs_both_digest_jobs():
+    from workflow_app.scheduler import runner
+
+    assert {"daily_digest", "staff_digest", "dispatch_outbox"} <= set(runner.JOBS)
+    assert runner.JOBS["daily_digest"][0] <= 3600  # checked often enough to go out soon after the hour
