@@ -189,3 +189,17 @@ def test_the_scheduler_runs_both_digest_jobs():
 
     assert {"daily_digest", "staff_digest", "dispatch_outbox"} <= set(runner.JOBS)
     assert runner.JOBS["daily_digest"][0] <= 3600  # checked often enough to go out soon after the hour
+
+
+def test_staff_queue_shows_mail_waiting_for_a_digest(app, client):
+    reader = _user(app, "digest@x.ru", MailMode.digest)
+    _mail(app, reader, f"assign:1:1:f:{reader}", "Вам предложена заявка ИП-1")
+    _mail(app, reader, f"entry:5:returned:2:{reader}", "Заявка ИП-5 возвращена на доработку")
+    with app.app_context():
+        make_user("staff@x.ru", Role.staff)
+        db.session.commit()
+    login(client, "staff@x.ru")
+    held = client.get("/staff/outbox/?state=held").get_data(as_text=True)
+    assert "Вам предложена заявка ИП-1" in held and "Ждёт сводки" in held and "ИП-5" not in held
+    pending = client.get("/staff/outbox/?state=pending").get_data(as_text=True)
+    assert "ИП-5 возвращена" in pending and "ИП-1" not in pending

@@ -25,7 +25,7 @@ def index():
     authorize("outbox.view")
     args = parse_args(("state",))
     args.filters["state"] = _state_arg()
-    page = paginate(outbox.queue_query(args.filters["state"], args.q), args)
+    page = paginate(outbox.queue_query(args.filters["state"], args.q), args, scalars=False)
     return render_template("outbox/index.html", page=page, args=args, states=outbox.QUEUE_STATES,
                            state_of=outbox.state_of)
 
@@ -35,14 +35,14 @@ def index():
 def export():
     authorize("outbox.view")
     args = parse_args(("state",))
-    rows = db.session.execute(outbox.queue_query(_state_arg(), args.q).limit(100_000)).scalars()
+    rows = db.session.execute(outbox.queue_query(_state_arg(), args.q).limit(100_000))
     data = build_xlsx(
         "Очередь уведомлений",
         ("Создано (МСК)", "Получатель", "Тема", "Состояние", "Попыток", "Следующая попытка (МСК)",
          "Отправлено (МСК)", "Ошибка"),
-        ((r.created_at, r.recipient_email, r.subject, outbox.QUEUE_STATES[outbox.state_of(r)],
-          r.attempts, r.next_attempt_at if outbox.state_of(r) == "pending" else None, r.sent_at,
-          r.last_error) for r in rows),
+        ((r.created_at, r.recipient_email, r.subject, outbox.QUEUE_STATES[outbox.state_of(r, held)],
+          r.attempts, r.next_attempt_at if outbox.state_of(r, held) == "pending" else None, r.sent_at,
+          r.last_error) for r, held in rows),
         widths=[17, 30, 40, 20, 9, 20, 17, 50],
     )
     return xlsx_response("Очередь писем", data)

@@ -71,29 +71,37 @@ def resolve(object_type: str, object_id: int, *, user_id: int | None = None) -> 
 
 # --- the staff queue page -----------------------------------------------------------------------
 
-QUEUE_STATES = {"pending": "В очереди", "sending": "Отправляется", "digest": "В сводке",
+QUEUE_STATES = {"pending": "В очереди", "held": "Ждёт сводки", "sending": "Отправляется", "digest": "В сводке",
                 "sent": "Отправлено", "failed": "Не доставлено"}
 
 
-def state_of(row: OutboxMessage) -> str:
+def state_of(row: OutboxMessage, held: bool = False) -> str:
+    """`held`: the row waits for its recipient's daily digest (queue_query's second column)."""
     if row.sent_at is not None:
         return "sent"
     if row.failed:
         return "failed"
     if row.digest_id is not None:
         return "digest"
-    return "sending" if row.sending_at is not None else "pending"
+    if row.sending_at is not None:
+        return "sending"
+    return "held" if held else "pending"
 
 
 def queue_query(state: str = "", q: str = "") -> Select:
-    """E-mails (in-app notices are not sent, so they never queue), newest first."""
+    """E-mails (in-app notices are not sent, so they never queue), newest first: rows of
+    (OutboxMessage, held)."""
     from ...listing import like_pattern
+    from ...notifications.kinds import waits_for_digest
 
     m = OutboxMessage
-    stmt = select(m).where(m.channel == Channel.email)
+    held = waits_for_digest()
+    stmt = select(m, held.label("held")).where(m.channel == Channel.email)
     unsent = (m.sent_at.is_(None), m.failed.is_(False))
     if state == "pending":
-        stmt = stmt.where(*unsent, m.digest_id.is_(None), m.sending_at.is_(None))
+        stmt = stmt.where(*unsent, m.digest_id.is_(None), m.sending_at.is_(None), ~held)
+    elif state == "held":
+        stmt = stmt.where(held)
     elif state == "sending":
         stmt = stmt.where(*unsent, m.sending_at.is_not(None))
     elif state == "digest":
