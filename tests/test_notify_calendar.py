@@ -161,3 +161,38 @@ def test_approver_and_signatory_see_orders_waiting_for_them_on_their_date(app, c
     signer = app.test_client()
     events = _events(signer.get(f"/calendar/feed/{_token(signer, 'sign@x.ru')}.ics").data)
     assert str(events[f"order-{ids[2]}-approved@workflow-app"]["SUMMARY"]) == "Приказ ожидает подписи: На подпись"
+
+
+def test_feed_costs_the_same_queries_for_one_or_many_deadlines(app, client):
+    from sqlalchemy import event
+
+    w = _world(app)
+    token = _token(client, "exp@x.ru")
+    anon = app.test_client()
+
+    def statements():
+        seen = []
+        with app.app_context():
+            engine = db.engine
+
+        def count(*args):
+            seen.append(1)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert anon.get(f"/calendar/feed/{token}.ics").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(seen)
+
+    few = statements()
+    with app.app_context():
+        from workflow_app.models.competition import Campaign
+
+        c = db.session.get(Campaign, w["campaign"])
+        expert = db.session.execute(select(User).where(User.email == "exp@x.ru")).scalar_one()
+        for i in range(6):
+            e = make_entry(c, make_org(f"Школа {i}", "sochi"))
+            accepted(e, review_stage(c), expert).due_at = REVIEW_DUE
+        db.session.commit()
+    assert statements() == few

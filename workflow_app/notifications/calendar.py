@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from icalendar import Calendar, Event
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit
 from ..extensions import db
@@ -111,7 +112,7 @@ def _campaigns_of(user: User) -> list[Campaign]:
             ReviewAssignment.expert_id == user.id)).scalars())
         cond = Campaign.id.in_(ids or {0})
     return list(db.session.execute(select(Campaign).where(cond, Campaign.status != CampaignStatus.draft)
-                                   .order_by(Campaign.id)).scalars())
+                                   .options(selectinload(Campaign.stages)).order_by(Campaign.id)).scalars())
 
 
 def personal_items(user: User) -> list[Item]:
@@ -124,6 +125,7 @@ def personal_items(user: User) -> list[Item]:
             select(ReviewAssignment).where(ReviewAssignment.expert_id == user.id,
                                            ReviewAssignment.status.in_(OPEN_REVIEW),
                                            ReviewAssignment.due_at.is_not(None))
+            .options(joinedload(ReviewAssignment.entry).joinedload(Entry.campaign))
             .order_by(ReviewAssignment.id)).scalars():
         items.append(Item(f"assignment-{a.id}-due", f"Срок экспертизы: заявка {a.entry.code}", a.due_at,
                           f"Конкурс «{a.entry.campaign.name}»"))
@@ -132,6 +134,7 @@ def personal_items(user: User) -> list[Item]:
         for e in db.session.execute(
                 select(Entry).where(Entry.organization_id.in_(orgs),
                                     Entry.status.in_((EntryStatus.draft, EntryStatus.returned)))
+                .options(joinedload(Entry.campaign).selectinload(Campaign.stages))
                 .order_by(Entry.id)).scalars():
             due = effective_deadline(e)
             if due is None:
