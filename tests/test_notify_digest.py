@@ -148,7 +148,9 @@ def test_profile_page_sets_the_choice_lists_mandatory_kinds_and_is_audited(app, 
     assert bad.status_code == 422 and "Not a valid choice" not in bad.get_data(as_text=True)
     assert client.post("/profile/notifications/", data={"mail_mode": "immediate"}).status_code == 400  # CSRF
     with app.app_context():
-        assert db.session.get(NotificationSetting, uid).mail_mode == MailMode.digest
+        setting = db.session.execute(
+            select(NotificationSetting).where(NotificationSetting.user_id == uid)).scalar_one()
+        assert setting.mail_mode == MailMode.digest
         ev = db.session.execute(select(AuditEvent).where(AuditEvent.event == "notification.mail_mode")).scalar_one()
         assert ev.object_id == uid and ev.payload["to"] == MailMode.digest.value
 

@@ -23,11 +23,13 @@ def upgrade():
         batch.create_index(batch.f('ix_outbox_digest_id'), ['digest_id'], unique=False)
         batch.create_check_constraint('digested_is_not_sent', 'digest_id IS NULL OR sent_at IS NULL')
     op.create_table('notification_setting',
+    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('mail_mode', sa.Enum('immediate', 'digest', name='mail_mode', native_enum=False, create_constraint=True, length=10), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_notification_setting_user_id_user_account'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_notification_setting'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification_setting')),
+    sa.UniqueConstraint('user_id', name=op.f('uq_notification_setting_user_id'))
     )
     op.create_table('calendar_token',
     sa.Column('id', sa.Integer(), nullable=False),

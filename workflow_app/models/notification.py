@@ -64,7 +64,8 @@ class NotificationSetting(db.Model):
     """A user's choice for non-urgent e-mail (no row: immediate). Mandatory kinds ignore it."""
 
     __tablename__ = "notification_setting"
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), unique=True)
     mail_mode: Mapped[MailMode] = mapped_column(checked_enum(MailMode, "mail_mode", 10), default=MailMode.immediate)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

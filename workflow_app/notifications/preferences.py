@@ -10,7 +10,8 @@ from ..models.notification import MailMode, NotificationSetting
 
 
 def mail_mode(user: User) -> MailMode:
-    setting = db.session.get(NotificationSetting, user.id)
+    setting = db.session.execute(
+        select(NotificationSetting).where(NotificationSetting.user_id == user.id)).scalar_one_or_none()
     return setting.mail_mode if setting is not None else MailMode.immediate
 
 
