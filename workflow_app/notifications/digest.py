@@ -61,7 +61,7 @@ def send_daily_digests(now: datetime | None = None, *, link_of: Callable[[str, i
         digest_key(User.id, day), literal(Channel.email.name), User.email, User.id,
         literal(f"{SUBJECT} {local:%d.%m.%Y}"), literal(""), literal(now, m.created_at.type), literal(0),
         literal(now, m.next_attempt_at.type), literal(""), literal(False), literal(""), literal(False),
-    ).where(User.status == UserStatus.active, waiting_of_user)
+    ).where(User.status == UserStatus.active, User.email != "", waiting_of_user)
     cols = ["dedup_key", "channel", "recipient_email", "recipient_id", "subject", "body", "created_at",
             "attempts", "next_attempt_at", "last_error", "failed", "object_type", "needs_action"]
     db.session.execute(_insert(dialect).from_select(cols, new_rows).on_conflict_do_nothing(
