@@ -46,6 +46,10 @@ MATRIX = {
     "/orders/{order}/file.pdf":    (D, D, D, A, A, A),
     "/admin/settings":             (D, D, D, D, D, A),
     "/statuses":                   (D, D, D, A, A, A),
+    "/staff/group-mail/":          (D, D, D, A, D, A),
+    "/staff/group-mail/new":       (D, D, D, A, D, A),
+    "/staff/caught-mail/":         (D, D, D, D, D, D),  # no mail catcher runs in tests
+    "/profile/notifications/":     (A, A, A, A, A, A),
 }
 ROLE_ORDER = list(ROLES)
 
