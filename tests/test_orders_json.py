@@ -289,3 +289,25 @@ def test_the_roadmap_order_is_signed_and_its_frozen_documents_show_every_line(ct
                            (docx_text(orders.document_bytes(order, "docx")), True)):
         assert_shows_every_line(text, data, in_order)
         assert squash(f"от {order.order_date:%d.%m.%Y} № {order.number}") in squash(text)
+
+
+def test_a_new_roadmap_order_takes_the_authors_table_from_the_grid_field(app, client):
+    roadmap = roadmap_order()["annexes"][0]
+    grid = {k: roadmap[k] for k in ("columns", "rows", "row_kinds", "widths")}
+    with app.app_context():
+        _staff()
+        org_id = make_org("МКУ ЦРО", "tikhoretsky").id
+        db.session.commit()
+    login(client, "staff@x.ru")
+    bad = post_form(client, "/orders/new", {"kind": "approve_roadmap", "organization_id": org_id,
+                                           "roadmap_rows": json.dumps({**grid, "row_kinds": ["шапка"]})})
+    assert bad.status_code == 422
+    assert "Дорожная карта: Строка 1: неизвестный вид строки «шапка»." in bad.get_data(as_text=True)
+    resp = post_form(client, "/orders/new", {"kind": "approve_roadmap", "organization_id": org_id,
+                                            "roadmap_title": "КРЦ", "roadmap_rows": json.dumps(grid)})
+    assert resp.status_code == 302
+    oid = int(resp.headers["Location"].rstrip("/").split("/")[-2])
+    with app.app_context():
+        annex = orders.order_to_json(db.session.get(Order, oid))["annexes"][0]
+    assert {k: annex[k] for k in grid} == grid
+    assert annex["heading_lines"][:2] == ["Приложение № 1", "УТВЕРЖДЕНА"]

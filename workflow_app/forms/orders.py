@@ -29,8 +29,8 @@ class NewOrderForm(RuForm):
         "Организации и темы", description="Одна строка — одна организация: «Наименование | Тема проекта».")
     organization_id = SelectField("Организация", coerce=coerce_db_int, validate_choice=False, default=0)
     roadmap_title = StringField("Чья дорожная карта", description="Например: «краевого ресурсного центра …»")
-    roadmap_rows = TextAreaField("Мероприятия дорожной карты",
-                                 description="Строка: «Мероприятие | Сроки | Целевая аудитория | Ответственный».")
+    # The grid editor's JSON (templates/_grid.html): rows can also be entered later on the draft.
+    roadmap_rows = TextAreaField("Мероприятия дорожной карты")
     award_ids = SelectMultipleField("Статусы", coerce=coerce_db_int, validate_choice=False)
     grounds = TextAreaField("Основание")
     term_from = BoundedDateField("Срок с", validators=[Optional()])

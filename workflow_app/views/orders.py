@@ -88,10 +88,21 @@ def new():
             sources = order_kinds.sources_from_form(kind, form.data)
             order = orders.create_draft(kind, current_user, **sources)
         if refused:
-            return render_template("orders/new.html", form=form), 422
+            return render_template("orders/new.html", form=form, roadmap_grid=_roadmap_grid(form)), 422
         flash("Проект приказа создан. Проверьте текст и направьте на согласование.", "success")
         return redirect(url_for("orders.edit", order_id=order.id))
-    return render_template("orders/new.html", form=form)
+    return render_template("orders/new.html", form=form, roadmap_grid=_roadmap_grid(form))
+
+
+def _roadmap_grid(form: NewOrderForm) -> dict:
+    """The roadmap table for the grid editor: as posted, else the empty roadmap with its usual columns."""
+    try:
+        posted = json.loads(form.roadmap_rows.data or "")
+    except ValueError:
+        posted = None
+    if isinstance(posted, dict) and isinstance(posted.get("columns"), list):
+        return posted
+    return {"columns": list(order_kinds.ROADMAP_COLUMNS), "rows": [], "row_kinds": [], "widths": None}
 
 
 @bp.route("/orders/<int:order_id>")
