@@ -549,7 +549,15 @@ def test_demo_orders_name_the_demo_signatory(app):
         rector = db.session.execute(select(User).where(User.email == "signatory@iro.local")).scalar_one()
         assert settings.institution()["signatory_user_id"] == rector.id
         demo = db.session.execute(select(Order).order_by(Order.id)).scalars().all()
-        assert demo and all(o.designated_signatory_id == rector.id for o in demo)
+        issued_here = [o for o in demo if not o.issuer]
+        assert issued_here and all(o.designated_signatory_id == rector.id for o in issued_here)
+        # The ministry's order registered from outside, and a signed order with a multi-annex roadmap.
+        external = [o for o in demo if o.status == OrderStatus.registered]
+        assert [(o.issuer, o.number, o.scans[0].version) for o in external] == [
+            ("Министерство образования, науки и молодёжной политики Краснодарского края", "3541", 1)]
+        roadmap = [o for o in demo if o.kind == OrderKind.approve_roadmap and o.status == OrderStatus.signed]
+        assert len(roadmap) == 1 and len(roadmap[0].annexes) == 2
+        assert "group" in roadmap[0].annexes[0]["row_kinds"] and "continuation" in roadmap[0].annexes[0]["row_kinds"]
         signed = [o for o in demo if o.status == OrderStatus.signed]
         assert signed and all((o.signatory_id, o.signatory_position, o.signatory_name) ==
                               (rector.id, "Ректор", "Т.А. Гайдук") for o in signed)

@@ -32,7 +32,7 @@ from ..platform.audit_journal import register_event_label
 from . import annexes as annex_rules
 from . import queries
 from .content import OrderInvalid, check, letterhead_of, update_content
-from .drafting import signature_block, signature_of
+from .drafting import default_signatory, signature_block, signature_of
 
 KEYS = ("kind", "issuer", "ministry", "institute_full", "institute_short", "doc_kind", "date", "number", "city",
         "title", "preamble", "items", "signatory", "annexes")
@@ -146,7 +146,8 @@ def order_from_json(actor: User, data: Any, order: Order | None = None, *,
     if order is None:
         inst = settings.institution()
         order = Order(kind=OrderKind[content["kind"]], status=OrderStatus.draft, title="", preamble="",
-                      items=[], annexes=[], control_clause="", created_by_id=actor.id, **letterhead_of(inst))
+                      items=[], annexes=[], control_clause="", created_by_id=actor.id, **letterhead_of(inst),
+                      designated_signatory=default_signatory(inst))
         db.session.add(order)
         db.session.flush()
         audit.record("order.created", actor=actor, obj=order, to_state=order.status.name,
