@@ -10,11 +10,12 @@ from workflow_app.errors import PermissionDenied, TransitionNotAllowed
 from workflow_app.extensions import db
 from workflow_app.machines import fire
 from workflow_app.machines.order import order_lifecycle
-from workflow_app.models import AuditEvent, Role
+from workflow_app.models import AuditEvent, Role, User
 from workflow_app.models.files import StoredFile
 from workflow_app.models.notification import OutboxMessage
 from workflow_app.models.orders import Order, OrderApproval, OrderCounter, OrderKind, OrderStatus, VisaStatus
 from workflow_app.services import orders
+from workflow_app.services.orders import queries
 from workflow_app.services.platform import settings
 
 from .factories import make_user
@@ -157,3 +158,15 @@ def test_a_failure_while_generating_the_documents_signs_nothing_and_can_be_retri
     with app.app_context():
         order = db.session.get(Order, oid)
         assert order.status == OrderStatus.signed and order.number == "1"  # the number was not spent
+
+
+def test_a_visa_returned_by_one_approver_leaves_no_stale_visa_for_the_other(ctx):
+    staff, approver, _ = _people(two_approvers=True)
+    lawyer = db.session.execute(select(User).where(User.email == "lawyer@x.ru")).scalar_one()
+    order = _draft(staff)
+    fire(order_lifecycle, order, "send_for_approval", actor=staff)
+    orders.decide_visa(order, approver, approve=False, remark="Нет ссылки на основание")
+    assert order.status == OrderStatus.draft
+    fire(order_lifecycle, order, "send_for_approval", actor=staff)
+    # The lawyer has one visa to give (the new round's), not two.
+    assert queries.pending_visas(lawyer) == 1 and len(queries.to_approve(lawyer)) == 1
