@@ -44,6 +44,9 @@ MATRIX = {
     "/orders":                     (D, D, D, A, A, A),
     "/orders/{order}":             (D, D, D, A, A, A),
     "/orders/{order}/file.pdf":    (D, D, D, A, A, A),
+    "/orders/{order}/order.json":  (D, D, D, A, A, A),
+    "/orders/{order}/edit":        (D, D, D, A, D, A),
+    "/orders/external":            (D, D, D, A, D, A),
     "/admin/settings":             (D, D, D, D, D, A),
     "/statuses":                   (D, D, D, A, A, A),
 }
