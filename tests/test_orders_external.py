@@ -60,10 +60,9 @@ def test_a_ministry_order_is_registered_frozen_and_offered_as_grounds(ctx):
     assert orders.document_bytes(order, "pdf").startswith(b"%PDF")
     with pytest.raises(orders.NoDocument):
         orders.document_bytes(order, "docx")
-    with pytest.raises(DomainError, match="Подписанный приказ изменить нельзя"):
-        with db.session.begin_nested():
-            order.title = "Другой заголовок"
-            db.session.flush()
+    with pytest.raises(DomainError, match="Подписанный приказ изменить нельзя"), db.session.begin_nested():
+        order.title = "Другой заголовок"
+        db.session.flush()
     assert order.title == TITLE
 
 
@@ -163,3 +162,34 @@ def test_staff_register_an_order_through_the_web_with_its_scan_checked_by_conten
     assert "уже есть в реестре" in resp.get_data(as_text=True)
     with app.app_context():
         assert db.session.execute(db.select(db.func.count(Order.id))).scalar_one() == 1
+
+
+def test_a_draft_loaded_with_its_issuer_is_registered_from_its_page(app, client):
+    from .order_data import roadmap_order, roadmap_signatory
+
+    with app.app_context():
+        staff = make_user("staff@x.ru", Role.staff)
+        roadmap_signatory()
+        first = orders.register_external(staff, _fields(issuer="ГБОУ ИРО Краснодарского края", number="56",
+                                                        date=date(2022, 1, 26)), None)
+        draft = orders.order_from_json(staff, {**roadmap_order(), "issuer": "ГБОУ ИРО Краснодарского края"})
+        oid, version, first_id = draft.id, draft.version, first.id
+        db.session.commit()
+    login(client, "staff@x.ru")
+    page = client.get(f"/orders/{oid}").get_data(as_text=True)
+    assert "Зарегистрировать приказ «ГБОУ ИРО Краснодарского края»" in page
+    assert "Направить на согласование" not in page
+    resp = post_form(client, f"/orders/{oid}/register", {"version": version, "date": "2022-01-26", "number": "56"},
+                     form_url=f"/orders/{oid}")
+    assert resp.status_code == 302
+    assert "уже есть в реестре" in client.get(f"/orders/{oid}").get_data(as_text=True)
+    resp = post_form(client, f"/orders/{oid}/register",
+                     {"version": version, "date": "2022-01-26", "number": "57",
+                      "scan": (io.BytesIO(pdf_bytes("Prikaz 57")), "57.pdf")},
+                     form_url=f"/orders/{oid}", content_type="multipart/form-data")
+    assert resp.status_code == 302
+    with app.app_context():
+        order = db.session.get(Order, oid)
+        assert (order.status, order.number, len(order.scans)) == (OrderStatus.registered, "57", 1)
+        assert db.session.get(Order, first_id).number == "56"
+    assert client.get(f"/orders/{oid}/file.pdf").data.startswith(b"%PDF")

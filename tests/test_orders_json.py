@@ -162,8 +162,8 @@ def test_letterhead_is_a_snapshot_editable_on_the_draft_and_printed(ctx):
     roadmap_signatory()
     old = orders.create_draft(OrderKind.other, staff)
     assert old.ministry == settings.institution()["ministry_name"]
-    settings.update_institution({"ministry_name": "Министерство просвещения и молодёжной политики "
-                                                  "Краснодарского края", "city": "г. Краснодар (ул. Сормовская)"}, staff)
+    settings.update_institution({"ministry_name": "Министерство просвещения и молодёжной политики Краснодарского края",
+                                 "city": "г. Краснодар (ул. Сормовская)"}, staff)
     assert old.ministry == "Министерство образования, науки и молодёжной политики Краснодарского края"
     new = orders.create_draft(OrderKind.other, staff)
     assert new.ministry.startswith("Министерство просвещения") and new.city == "г. Краснодар (ул. Сормовская)"

@@ -84,6 +84,13 @@ class ExternalOrderForm(RuForm):
     scan = FileField("Скан приказа (PDF, PNG или JPEG, до 20 МБ)")
 
 
+class RegisterDraftForm(RuForm):
+    version = HiddenField()
+    date = DateField("Дата приказа", validators=[InputRequired(REQUIRED)])
+    number = StringField("Номер приказа", validators=[DataRequired(REQUIRED), Length(max=32)])
+    scan = FileField("Скан (PDF, PNG или JPEG, до 20 МБ)")
+
+
 class ReopenForm(RuForm):
     version = HiddenField()
     reason = TextAreaField("Причина возврата в проект", validators=[DataRequired("Укажите причину.")])

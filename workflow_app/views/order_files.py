@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from ..errors import ValidationFailed
 from ..forms import version_of
-from ..forms.orders import ExternalOrderForm, JsonUploadForm
+from ..forms.orders import ExternalOrderForm, JsonUploadForm, RegisterDraftForm
 from ..models.orders import Order
 from ..services import orders
 from ..services.orders import queries as order_queries
@@ -86,3 +86,25 @@ def external_new():
 def _issuer_suggestions() -> list[str]:
     inst = settings.institution()
     return list(dict.fromkeys([inst["ministry_name"], inst["short_name"], *order_queries.known_issuers()]))
+
+
+@bp.route("/orders/<int:order_id>/register", methods=["POST"])
+@login_required
+def register_draft(order_id: int):
+    """A draft entered with its issuer (e.g. loaded from JSON) is registered with its own date and number."""
+    order = get_or_404(Order, order_id, "order.register")
+    form = RegisterDraftForm()
+    if not form.validate_on_submit():
+        flash("Укажите дату и номер приказа.", "danger")
+        return redirect(url_for("orders.view", order_id=order.id))
+    upload = request.files.get("scan")
+    with refusal(catch=ValidationFailed) as refused:
+        stored = None
+        if upload is not None and upload.filename:
+            stored = files.store_upload(upload, allowed=files.DOCUMENTS_SCAN, max_bytes=20 * files.MB,
+                                        user=current_user)
+        orders.register(order, current_user, date=form.date.data, number=form.number.data, scan=stored,
+                        expected_version=version_of(form))
+    if not refused:
+        flash(f"Приказ зарегистрирован: № {order.number} от {order.order_date:%d.%m.%Y}.", "success")
+    return redirect(url_for("orders.view", order_id=order.id))

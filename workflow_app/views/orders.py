@@ -15,6 +15,7 @@ from ..forms.orders import (
     JsonUploadForm,
     NewOrderForm,
     OrderEditForm,
+    RegisterDraftForm,
     ReopenForm,
     SettingsForm,
     VersionForm,
@@ -115,6 +116,7 @@ def view(order_id: int):
                            transitions=order_lifecycle.available(order, current_user),
                            visa=orders.pending_visa(order, current_user), visa_form=VisaForm(),
                            vform=VersionForm(), reopen_form=ReopenForm(), json_form=JsonUploadForm(),
+                           register_form=RegisterDraftForm(),
                            items_text=orders.items_text(order.items), signature=orders.signature_block(order),
                            annexes=annex_rules.all_of(order))
 

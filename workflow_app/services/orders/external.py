@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ... import audit
-from ...errors import TransitionNotAllowed
+from ...errors import ConcurrentChange, TransitionNotAllowed
 from ...extensions import db
 from ...machines.base import FireContext, fire
 from ...machines.order import order_lifecycle
@@ -80,6 +80,9 @@ def register(order: Order, actor: User, *, date: Any, number: Any, scan: StoredF
     if order.status != OrderStatus.draft:
         raise TransitionNotAllowed("Зарегистрировать можно только проект приказа, ещё не направленный "
                                    "на согласование.")
+    # Checked here, before the date and number are set (setting them bumps the version at the next flush).
+    if expected_version is not None and order.version != expected_version:
+        raise ConcurrentChange()
     errors: dict[str, str] = {}
     day = _date(date, errors)
     num = _number(number, errors)
@@ -94,7 +97,7 @@ def register(order: Order, actor: User, *, date: Any, number: Any, scan: StoredF
         raise OrderInvalid(errors)
     assert day is not None
     order.order_date, order.year, order.number = day, day.year, num
-    fire(order_lifecycle, order, "register", actor=actor, expected_version=expected_version,
+    fire(order_lifecycle, order, "register", actor=actor,
          payload={"issuer": order.issuer, "number": num, "date": day.isoformat()})
     if scan is not None:
         from .signing import attach_scan
