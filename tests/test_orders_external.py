@@ -193,3 +193,27 @@ def test_a_draft_loaded_with_its_issuer_is_registered_from_its_page(app, client)
         assert (order.status, order.number, len(order.scans)) == (OrderStatus.registered, "57", 1)
         assert db.session.get(Order, first_id).number == "56"
     assert client.get(f"/orders/{oid}/file.pdf").data.startswith(b"%PDF")
+
+
+def test_the_database_refuses_a_registered_order_without_its_number_date_or_issuer(ctx):
+    staff = make_user("staff@x.ru", Role.staff)
+    order = orders.create_draft(OrderKind.other, staff)
+    db.session.commit()
+
+    def refused(sql: str) -> None:
+        with pytest.raises(IntegrityError) as exc:
+            db.session.execute(text(sql), {"id": order.id})
+            db.session.flush()
+        assert "number_iff_signed" in str(exc.value)
+        db.session.rollback()
+
+    refused("UPDATE order_doc SET status = 'registered' WHERE id = :id")
+    refused("UPDATE order_doc SET status = 'registered', number = '3541', order_date = '2023-12-12' WHERE id = :id")
+    refused("UPDATE order_doc SET status = 'registered', number = '3541', issuer = 'МОНиМП КК' WHERE id = :id")
+    # Registered, it was never signed here.
+    refused("UPDATE order_doc SET status = 'registered', number = '3541', order_date = '2023-12-12', "
+            "issuer = 'МОНиМП КК', signed_at = CURRENT_TIMESTAMP WHERE id = :id")
+    assert db.session.execute(text(
+        "UPDATE order_doc SET status = 'registered', number = '3541', order_date = '2023-12-12', year = 2023, "
+        "issuer = 'МОНиМП КК' WHERE id = :id"), {"id": order.id}).rowcount == 1
+    db.session.commit()
