@@ -311,3 +311,28 @@ def test_a_new_roadmap_order_takes_the_authors_table_from_the_grid_field(app, cl
         annex = orders.order_to_json(db.session.get(Order, oid))["annexes"][0]
     assert {k: annex[k] for k in grid} == grid
     assert annex["heading_lines"][:2] == ["Приложение № 1", "УТВЕРЖДЕНА"]
+
+
+@pytest.mark.parametrize("action, titles", [
+    ("up-1", ["Перечень показателей результативности деятельности КРЦ", "Дорожная карта (план мероприятий)"]),
+    ("down-0", ["Перечень показателей результативности деятельности КРЦ", "Дорожная карта (план мероприятий)"]),
+    ("remove-0", ["Перечень показателей результативности деятельности КРЦ"]),
+    ("add", ["Дорожная карта (план мероприятий)", "Перечень показателей результативности деятельности КРЦ", ""]),
+    ("up-0", ["Дорожная карта (план мероприятий)", "Перечень показателей результативности деятельности КРЦ"]),
+])
+def test_annexes_are_added_removed_and_moved_from_the_edit_page(app, client, action, titles):
+    data = roadmap_order()
+    with app.app_context():
+        staff = _staff()
+        rector_id = roadmap_signatory().id
+        order = orders.order_from_json(staff, data)
+        oid, version = order.id, order.version
+        db.session.commit()
+    login(client, "staff@x.ru")
+    resp = post_form(client, f"/orders/{oid}/edit", {**_edit_form(data, version, rector_id), "annex_action": action})
+    assert resp.status_code == 302
+    with app.app_context():
+        annexes = orders.order_to_json(db.session.get(Order, oid))["annexes"]
+    assert [a["title"] for a in annexes] == titles
+    if action == "up-1":  # an annex moves whole, its table with it
+        assert annexes[1]["rows"] == data["annexes"][0]["rows"]
