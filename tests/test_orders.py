@@ -62,8 +62,8 @@ def test_results_order_prefills_annex_from_the_decision(ctx):
     staff, _, _ = _people()
     c, e1, e2 = _campaign_with_winners()
     order = orders.create_draft(OrderKind.approve_results, staff, campaign=c)
-    table = order.annexes[0]["table"]
-    assert table["headers"][:4] == ["№", "Образовательная организация", "Муниципальное образование",
+    table = order.annexes[0]
+    assert table["columns"][:4] == ["№", "Образовательная организация", "Муниципальное образование",
                                     "Тема проекта"]
     # Winners only, in track order (ОО before ДОО? no: the preset lists ДОО first).
     assert [r[1] for r in table["rows"]] == ["МАДОУ д/с № 7 полное", "МБОУ СОШ № 1 полное"]
@@ -204,8 +204,8 @@ def test_staff_drafts_approver_visas_rector_signs_through_the_web(app, client):
     resp = post_form(client, "/orders/new", {"kind": "approve_results", "campaign_id": cid})
     assert resp.status_code == 302, resp.get_data(as_text=True)
     oid = int(resp.headers["Location"].rstrip("/").split("/")[-2])
-    page = client.get(f"/orders/{oid}/edit").get_data(as_text=True)
-    assert "МБОУ СОШ № 1 полное" in page
+    assert client.get(f"/orders/{oid}/edit").status_code == 200
+    assert "МБОУ СОШ № 1 полное" in client.get(f"/orders/{oid}").get_data(as_text=True)
     with app.app_context():
         version = db.session.get(Order, oid).version
     resp = post_form(client, f"/orders/{oid}/fire/send_for_approval", {"version": version},
@@ -367,23 +367,26 @@ def test_editing_a_draft_checks_rows_and_versions(ctx):
     order = orders.create_draft(OrderKind.approve_results, staff, campaign=c)
     db.session.commit()
     v = order.version
-    fields = dict(title="Об утверждении итогов", preamble="", items="Утвердить итоги.\n- подпункт",
-                  control="Контроль оставляю за собой.", signatory_id=rector.id)
-    with pytest.raises(ValidationFailed, match="Строка 1 таблицы приложения: ожидается 4 столбцов"):
-        orders.update_draft(order, staff, expected_version=v, annexes=[
-            {"title": "Список", "text": "", "rows_text": "только | два"}], **fields)
+    annex = dict(order.annexes[0])
+    fields = dict(title="Об утверждении итогов", preamble="", items=orders.parse_items("Утвердить итоги.\n- подпункт"),
+                  control_clause="Контроль оставляю за собой.", designated_signatory_id=rector.id)
+    too_wide = {**annex, "rows": [["1", "Школа", "Краснодар", "Тема", "2027–2029 гг.", "лишняя"]]}
+    with pytest.raises(orders.OrderInvalid, match="Строка 1: 6 ячеек, а столбцов 5") as refused:
+        orders.update_content(order, staff, {**fields, "annexes": [too_wide]}, expected_version=v)
+    assert refused.value.fields == {"annexes[0].rows[0]": "Строка 1: 6 ячеек, а столбцов 5."}
     db.session.rollback()
     order = db.session.get(Order, order.id)
     assert order.title.startswith("Об утверждении итогов образовательного конкурса")
-    orders.update_draft(order, staff, expected_version=v, annexes=[
-        {"title": "Список", "text": "", "rows_text": "Школа | Краснодар | Тема | 2027–2029 гг."}], **fields)
+    rows = [["1", "Школа", "Краснодар", "Тема", "2027–2029 гг."]]
+    orders.update_content(order, staff, {**fields, "annexes": [{**annex, "rows": rows, "row_kinds": ["data"]}]},
+                          expected_version=v)
     assert order.items == [{"text": "Утвердить итоги.", "subitems": ["подпункт"]}]
-    assert order.annexes[0]["table"]["rows"] == [["1", "Школа", "Краснодар", "Тема", "2027–2029 гг."]]
-    assert order.annexes[0]["table"]["widths"]  # column widths survive editing
+    assert order.annexes[0]["rows"] == rows
+    assert order.annexes[0]["widths"]  # column widths survive editing
     from workflow_app.errors import ConcurrentChange
 
     with pytest.raises(ConcurrentChange):
-        orders.update_draft(order, staff, expected_version=v, annexes=[], **fields)
+        orders.update_content(order, staff, {**fields, "annexes": []}, expected_version=v)
 
 
 # --- the designated signatory --------------------------------------------------------------------
@@ -456,12 +459,12 @@ def test_a_draft_names_only_a_signatory_with_a_position(ctx):
     staff, _, rector = _people()
     o = orders.create_draft(OrderKind.other, staff)
     assert o.designated_signatory_id == rector.id  # the only signatory is the default
-    fields = dict(title="Об утверждении", preamble="", items="Утвердить.", control="", annexes=[])
+    fields = dict(title="Об утверждении", preamble="", items=["Утвердить."], control_clause="", annexes=[])
     with pytest.raises(ValidationFailed, match="нет роли «Подписант»"):
-        orders.update_draft(o, staff, expected_version=o.version, signatory_id=staff.id, **fields)
+        orders.update_content(o, staff, {**fields, "designated_signatory_id": staff.id})
     rector.position = ""
     with pytest.raises(ValidationFailed, match="не указана должность"):
-        orders.update_draft(o, staff, expected_version=o.version, signatory_id=rector.id, **fields)
+        orders.update_content(o, staff, {**fields, "designated_signatory_id": rector.id})
 
 
 def test_the_chosen_signatory_signs_and_the_documents_print_him(app, client):
@@ -546,7 +549,15 @@ def test_demo_orders_name_the_demo_signatory(app):
         rector = db.session.execute(select(User).where(User.email == "signatory@iro.local")).scalar_one()
         assert settings.institution()["signatory_user_id"] == rector.id
         demo = db.session.execute(select(Order).order_by(Order.id)).scalars().all()
-        assert demo and all(o.designated_signatory_id == rector.id for o in demo)
+        issued_here = [o for o in demo if not o.issuer]
+        assert issued_here and all(o.designated_signatory_id == rector.id for o in issued_here)
+        # The ministry's order registered from outside, and a signed order with a multi-annex roadmap.
+        external = [o for o in demo if o.status == OrderStatus.registered]
+        assert [(o.issuer, o.number, o.scans[0].version) for o in external] == [
+            ("Министерство образования, науки и молодёжной политики Краснодарского края", "3541", 1)]
+        roadmap = [o for o in demo if o.kind == OrderKind.approve_roadmap and o.status == OrderStatus.signed]
+        assert len(roadmap) == 1 and len(roadmap[0].annexes) == 2
+        assert "group" in roadmap[0].annexes[0]["row_kinds"] and "continuation" in roadmap[0].annexes[0]["row_kinds"]
         signed = [o for o in demo if o.status == OrderStatus.signed]
         assert signed and all((o.signatory_id, o.signatory_position, o.signatory_name) ==
                               (rector.id, "Ректор", "Т.А. Гайдук") for o in signed)

@@ -136,15 +136,15 @@ def test_order_draft_is_edited_by_staff_only(ctx):
     rector = make_user("rector@x.ru", Role.signatory, name="Гайдук Татьяна Алексеевна")
     rector.position = "Ректор"
     db.session.commit()
-    fields = dict(title="Об утверждении плана", preamble="", items="Утвердить план.", control="",
-                  signatory_id=rector.id, annexes=[])
+    fields = dict(title="Об утверждении плана", preamble="", items=["Утвердить план."], control_clause="",
+                  designated_signatory_id=rector.id, annexes=[])
     for who in ("applicant", "expert"):
         with pytest.raises(PermissionDenied):
-            orders.update_draft(order, people[who], expected_version=order.version, **fields)
+            orders.update_content(order, people[who], fields, expected_version=order.version)
         db.session.rollback()
         order = db.session.get(Order, order.id)
         assert order.title == "Об утверждении "
-    orders.update_draft(order, people["staff"], expected_version=order.version, **fields)
+    orders.update_content(order, people["staff"], fields, expected_version=order.version)
     assert order.title == "Об утверждении плана"
 
 

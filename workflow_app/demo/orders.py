@@ -71,8 +71,8 @@ def seed_orders() -> dict[str, int]:
     if campaign is not None:
         conduct = orders.create_draft(OrderKind.conduct_competition, staff, campaign=campaign)
         annexes = [dict(a) for a in conduct.annexes]
-        annexes[1] = {**annexes[1], "table": {**annexes[1]["table"],
-                                              "rows": [[str(n)] + r for n, r in enumerate(COMMISSION, start=1)]}}
+        rows = [[str(n)] + r for n, r in enumerate(COMMISSION, start=1)]
+        annexes[1] = {**annexes[1], "rows": rows, "row_kinds": ["data"] * len(rows)}
         conduct.annexes = annexes
         _sign(conduct, staff, approver, rector)
         created += 1

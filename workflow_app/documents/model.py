@@ -83,6 +83,7 @@ class OrderDoc:
     annexes: tuple[Annex, ...] = ()
     draft: bool = False                 # True: «ПРОЕКТ» watermark (PDF) / header mark (DOCX)
     annex_approved_by: str = "приказом ректора"  # annex header line before the short name
+    doc_kind: str = "ПРИКАЗ"            # the document word of the letterhead, printed letter-spaced
 
 
 # --------------------------------------------------------------------------- expert score sheet

@@ -1,4 +1,6 @@
+from flask_wtf.file import FileField
 from wtforms import (
+    DateField,
     FieldList,
     FormField,
     HiddenField,
@@ -27,8 +29,8 @@ class NewOrderForm(RuForm):
         "Организации и темы", description="Одна строка — одна организация: «Наименование | Тема проекта».")
     organization_id = SelectField("Организация", coerce=coerce_db_int, validate_choice=False, default=0)
     roadmap_title = StringField("Чья дорожная карта", description="Например: «краевого ресурсного центра …»")
-    roadmap_rows = TextAreaField("Мероприятия дорожной карты",
-                                 description="Строка: «Мероприятие | Сроки | Целевая аудитория | Ответственный».")
+    # The grid editor's JSON (templates/_grid.html): rows can also be entered later on the draft.
+    roadmap_rows = TextAreaField("Мероприятия дорожной карты")
     award_ids = SelectMultipleField("Статусы", coerce=coerce_db_int, validate_choice=False)
     grounds = TextAreaField("Основание")
     term_from = BoundedDateField("Срок с", validators=[Optional()])
@@ -36,14 +38,26 @@ class NewOrderForm(RuForm):
 
 
 class AnnexForm(RuSubForm):
-    title = StringField("Заголовок приложения", validators=[Length(max=500)])
+    heading_lines = TextAreaField(
+        "Гриф (строки в правом верхнем углу)",
+        description="Одна строка — одна строка грифа, например «Приложение 1», «УТВЕРЖДЕНА», «приказом ректора», "
+                    "«ГБОУ ИРО Краснодарского края». Пусто — гриф по умолчанию. Строка «от … № …» добавляется "
+                    "сама по дате и номеру приказа.")
+    title = TextAreaField("Заголовок приложения")
+    subtitle = TextAreaField("Подзаголовок")
+    abbreviations = TextAreaField("Принятые сокращения", description="Одна строка — одно сокращение.")
     text = TextAreaField("Текст приложения")
-    rows_text = TextAreaField("Строки таблицы", description="Одна строка — одна запись, ячейки через «|».")
+    table = TextAreaField("Таблица")  # the grid editor's JSON (templates/_grid.html)
 
 
 class OrderEditForm(RuForm):
     version = HiddenField()
-    title = StringField("Заголовок", validators=[DataRequired(REQUIRED), Length(max=500)])
+    ministry = StringField("Министерство")
+    institute_full = TextAreaField("Полное наименование учреждения")
+    institute_short = StringField("Сокращённое наименование")
+    doc_kind = StringField("Вид документа", description="Печатается вразрядку: «ПРИКАЗ» → «П Р И К А З».")
+    city = StringField("Город")
+    title = TextAreaField("Заголовок", validators=[DataRequired(REQUIRED)])
     preamble = TextAreaField("Преамбула", description="Текст перед словами «п р и к а з ы в а ю :».")
     items = TextAreaField("Пункты приказа", validators=[DataRequired(REQUIRED)],
                           description="Одна строка — один пункт; строка, начинающаяся с «-», — подпункт.")
@@ -52,6 +66,39 @@ class OrderEditForm(RuForm):
         "Подписант", coerce=int, validators=[DataRequired("Выберите подписанта.")],
         description="Подписать приказ сможет только он; должность и «И.О. Фамилия» берутся из его профиля.")
     annexes = FieldList(FormField(AnnexForm))
+    # «add», «remove-N», «up-N», «down-N»: save, then change the list of annexes.
+    annex_action = StringField()  # set by the annex buttons (not rendered as a field)
+
+
+class ExternalOrderForm(RuForm):
+    issuer = StringField("Кем издан", validators=[DataRequired(REQUIRED), Length(max=500)],
+                         render_kw={"list": "issuers", "autocomplete": "off"},
+                         description="Например: «Министерство образования, науки и молодёжной политики "
+                                     "Краснодарского края», управление образованием муниципалитета или сам институт "
+                                     "(для бумажных приказов прошлых лет).")
+    kind = SelectField("Вид приказа", choices=[(k.name, k.value) for k in OrderKind],
+                       validators=[DataRequired(REQUIRED)])
+    date = DateField("Дата приказа", validators=[InputRequired(REQUIRED)])
+    number = StringField("Номер приказа", validators=[DataRequired(REQUIRED), Length(max=32)])
+    title = TextAreaField("Заголовок", validators=[DataRequired(REQUIRED)])
+    scan = FileField("Скан приказа (PDF, PNG или JPEG, до 20 МБ)")
+
+
+class RegisterDraftForm(RuForm):
+    version = HiddenField()
+    date = DateField("Дата приказа", validators=[InputRequired(REQUIRED)])
+    number = StringField("Номер приказа", validators=[DataRequired(REQUIRED), Length(max=32)])
+    scan = FileField("Скан (PDF, PNG или JPEG, до 20 МБ)")
+
+
+class ReopenForm(RuForm):
+    version = HiddenField()
+    reason = TextAreaField("Причина возврата в проект", validators=[DataRequired("Укажите причину.")])
+
+
+class JsonUploadForm(RuForm):
+    version = HiddenField()
+    file = FileField("Файл JSON")
 
 
 class VisaForm(RuForm):

@@ -33,27 +33,49 @@ class OrderStatus(enum.Enum):
     signed = "Подписан"
     amended = "Изменён последующим приказом"
     cancelled = "Отменён"
+    # An order issued outside the system (the ministry, a municipality, the institute's own paper
+    # orders of past years): entered with its own date, number and scan, frozen like a signed one.
+    registered = "Зарегистрирован (внешний)"
 
 
 class Order(TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "order_doc"
     __table_args__ = (
         sa.UniqueConstraint("year", "seq", name="uq_order_year_seq"),
+        # One registry per issuer: «(issuer, year, number)» names one order. Orders issued here have the
+        # empty issuer (the institute), so their numbers of a year are unique too.
+        sa.UniqueConstraint("issuer", "year", "number", name="uq_order_issuer_year_number"),
         sa.Index("ix_order_year_status", "year", "status"),
         # A signed order keeps its registry number and signing time after a later order amends or
-        # cancels it; an unsigned one has neither.
+        # cancels it; an unsigned one has neither. A registered (external) order has its own number
+        # and date but was never signed here.
         sa.CheckConstraint("(status IN ('signed', 'amended', 'cancelled')) = "
-                           "(number IS NOT NULL AND signed_at IS NOT NULL)", name="number_iff_signed"),
+                           "(number IS NOT NULL AND signed_at IS NOT NULL) AND "
+                           "(status <> 'registered' OR (number IS NOT NULL AND order_date IS NOT NULL "
+                           "AND issuer <> ''))", name="number_iff_signed"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[OrderKind] = mapped_column(checked_enum(OrderKind, "kind", 24))
     status: Mapped[OrderStatus] = mapped_column(
         checked_enum(OrderStatus, "status", 16), default=OrderStatus.draft)
-    title: Mapped[str] = mapped_column(sa.String(500))
+    title: Mapped[str] = mapped_column(sa.Text)
+    # Who issued it: empty for orders issued here (the institute); the ministry, a municipality's
+    # education authority or the institute itself for an order registered from outside.
+    issuer: Mapped[str] = mapped_column(sa.String(500), default="")
+    # The letterhead the order was issued under: a snapshot of the institution settings taken when the
+    # draft is created, editable on the draft, frozen with the order.
+    ministry: Mapped[str] = mapped_column(sa.Text, default="")
+    institute_full: Mapped[str] = mapped_column(sa.Text, default="")
+    institute_short: Mapped[str] = mapped_column(sa.String(500), default="")
+    doc_kind: Mapped[str] = mapped_column(sa.String(100), default="ПРИКАЗ")
+    city: Mapped[str] = mapped_column(sa.String(200), default="")
     preamble: Mapped[str] = mapped_column(sa.Text, default="")
     items: Mapped[list] = mapped_column(sa.JSON, default=list)  # [{"text", "subitems": [..]}]
     control_clause: Mapped[str] = mapped_column(sa.Text, default="")
-    annexes: Mapped[list] = mapped_column(sa.JSON, default=list)  # [{"title","text","table":{...}}]
+    # Each annex a document of its own (services/orders/annexes.py): {"heading_lines", "title", "subtitle",
+    # "abbreviations", "text", "columns", "rows", "row_kinds", "widths"}; rows written before 0014 have
+    # {"title", "text", "approved_word", "table": {"headers", "rows", "widths"}} and are read as such.
+    annexes: Mapped[list] = mapped_column(sa.JSON, default=list)
     # The one user who may sign this order, chosen on the draft (a holder of the signatory role).
     designated_signatory_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id"), nullable=True, index=True)
@@ -89,6 +111,15 @@ class Order(TimestampMixin, VersionedMixin, db.Model):
     @property
     def display_number(self) -> str:
         return self.number or "—"
+
+    @property
+    def is_external(self) -> bool:
+        return self.status == OrderStatus.registered
+
+    @property
+    def issuer_name(self) -> str:
+        """Who issued the order, as the registry shows it."""
+        return self.issuer or self.institute_short
 
 
 class OrderScan(db.Model):

@@ -14,9 +14,17 @@ def _read(user: User, obj: Any) -> bool:
     return is_staff(user) or user.has_role(Role.signatory)
 
 
-@rule("order.create", "order.edit", "order.send_for_approval", "order.attach_scan")
+@rule("order.create", "order.edit", "order.send_for_approval", "order.attach_scan", "order.register")
 def _draft(user: User, obj: Any) -> bool:
     return is_staff(user)
+
+
+@rule("order.reopen")
+def _reopen(user: User, obj: Any) -> bool:
+    """Staff, and the order's designated signatory (who may send it back instead of signing)."""
+    if is_staff(user):
+        return True
+    return user.has_role(Role.signatory) and (obj is None or getattr(obj, "designated_signatory_id", None) == user.id)
 
 
 @rule("order.visa")

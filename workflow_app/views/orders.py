@@ -1,6 +1,7 @@
 """Orders register, drafting, approval, signing and downloads; status awards; institution settings."""
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -10,7 +11,16 @@ from ..errors import ValidationFailed
 from ..export import build_xlsx, xlsx_response
 from ..extensions import db
 from ..forms import version_of
-from ..forms.orders import NewOrderForm, OrderEditForm, SettingsForm, VersionForm, VisaForm
+from ..forms.orders import (
+    JsonUploadForm,
+    NewOrderForm,
+    OrderEditForm,
+    RegisterDraftForm,
+    ReopenForm,
+    SettingsForm,
+    VersionForm,
+    VisaForm,
+)
 from ..ints import query_int
 from ..listing import paginate, parse_args
 from ..machines.base import fire
@@ -19,6 +29,7 @@ from ..models import Role, User
 from ..models.orders import Order, OrderKind, OrderStatus
 from ..models.status_award import AwardStatus, StatusType
 from ..services import orders
+from ..services.orders import annexes as annex_rules
 from ..services.orders import kinds as order_kinds
 from ..services.orders import queries as order_queries
 from ..services.platform import files, settings
@@ -37,12 +48,12 @@ register_nav(NavItem("Настройки", "orders.institution_settings", "setti
 @login_required
 def register():
     authorize("order.list")
-    args = parse_args(("year", "kind", "status"), tuple(order_queries.ORDER_SORTS), "created", True)
+    args = parse_args(("year", "kind", "status", "source"), tuple(order_queries.ORDER_SORTS), "created", True)
     stmt = order_queries.order_list(args)
     if request.args.get("export") == "xlsx":
-        rows = ((o.number or "", o.order_date, o.kind, o.title, o.status)
+        rows = ((o.number or "", o.order_date, o.issuer_name, o.kind, o.title, o.status)
                 for o in db.session.execute(stmt).scalars())
-        data = build_xlsx("Приказы", ["Номер", "Дата", "Вид", "Заголовок", "Состояние"], rows)
+        data = build_xlsx("Приказы", ["Номер", "Дата", "Издатель", "Вид", "Заголовок", "Состояние"], rows)
         return xlsx_response("Приказы", data)
     page = paginate(stmt, args)
     return render_template("orders/register.html", page=page, args=args, kinds=OrderKind,
@@ -78,10 +89,21 @@ def new():
             sources = order_kinds.sources_from_form(kind, form.data)
             order = orders.create_draft(kind, current_user, **sources)
         if refused:
-            return render_template("orders/new.html", form=form), 422
+            return render_template("orders/new.html", form=form, roadmap_grid=_roadmap_grid(form)), 422
         flash("Проект приказа создан. Проверьте текст и направьте на согласование.", "success")
         return redirect(url_for("orders.edit", order_id=order.id))
-    return render_template("orders/new.html", form=form)
+    return render_template("orders/new.html", form=form, roadmap_grid=_roadmap_grid(form))
+
+
+def _roadmap_grid(form: NewOrderForm) -> dict:
+    """The roadmap table for the grid editor: as posted, else the empty roadmap with its usual columns."""
+    try:
+        posted = json.loads(form.roadmap_rows.data or "")
+    except ValueError:
+        posted = None
+    if isinstance(posted, dict) and isinstance(posted.get("columns"), list):
+        return posted
+    return {"columns": list(order_kinds.ROADMAP_COLUMNS), "rows": [], "row_kinds": [], "widths": None}
 
 
 @bp.route("/orders/<int:order_id>")
@@ -93,8 +115,61 @@ def view(order_id: int):
     return render_template("orders/view.html", order=order, granted=granted, later=later,
                            transitions=order_lifecycle.available(order, current_user),
                            visa=orders.pending_visa(order, current_user), visa_form=VisaForm(),
-                           vform=VersionForm(), items_text=orders.items_text(order.items),
-                           signature=orders.signature_block(order))
+                           vform=VersionForm(), reopen_form=ReopenForm(), json_form=JsonUploadForm(),
+                           register_form=RegisterDraftForm(),
+                           items_text=orders.items_text(order.items), signature=orders.signature_block(order),
+                           annexes=annex_rules.all_of(order))
+
+
+def _grid_of(annex: dict) -> dict:
+    return {"columns": annex["columns"], "rows": annex["rows"], "row_kinds": annex["row_kinds"],
+            "widths": annex.get("widths")}
+
+
+def _fill_edit_form(form: OrderEditForm, order: Order) -> None:
+    form.version.data = order.version
+    for key in ("ministry", "institute_full", "institute_short", "doc_kind", "city", "title", "preamble"):
+        getattr(form, key).data = getattr(order, key)
+    form.items.data = orders.items_text(order.items)
+    form.control.data = order.control_clause
+    form.signatory_id.data = order.designated_signatory_id or 0
+    for a in annex_rules.all_of(order):
+        form.annexes.append_entry({
+            "heading_lines": "\n".join(a["heading_lines"]), "title": a["title"], "subtitle": a["subtitle"],
+            "abbreviations": "\n".join(a["abbreviations"]), "text": a["text"],
+            "table": json.dumps(_grid_of(a), ensure_ascii=False)})
+
+
+def _posted_annexes(form: OrderEditForm, order: Order) -> list[dict]:
+    """The annexes as posted (the table field holds the grid editor's JSON), moved as the button asked."""
+    stored = annex_rules.all_of(order)
+    posted = []
+    for i, sub in enumerate(form.annexes):
+        raw = sub.table.data or ""
+        try:
+            grid = json.loads(raw) if raw.strip() else {}
+        except ValueError:
+            grid = raw  # the service names the broken table
+        annex = {"heading_lines": sub.heading_lines.data or "", "title": sub.title.data or "",
+                 "subtitle": sub.subtitle.data or "", "abbreviations": sub.abbreviations.data or "",
+                 "text": sub.text.data or ""}
+        if i < len(stored) and stored[i].get("approved_word"):
+            annex["approved_word"] = stored[i]["approved_word"]
+        if isinstance(grid, dict):
+            annex.update({k: grid.get(k) for k in ("columns", "rows", "row_kinds", "widths")})
+        else:
+            annex["rows"] = raw  # not a table: the service refuses it for this annex
+        posted.append(annex)
+    return annex_rules.moved(posted, form.annex_action.data or "")
+
+
+def _annex_errors(refused) -> dict[int, list[str]]:
+    """Field errors of the annexes by annex index, shown next to each annex."""
+    out: dict[int, list[str]] = {}
+    for key, message in getattr(refused.error, "fields", {}).items():
+        if key.startswith("annexes["):
+            out.setdefault(int(key[8:key.index("]")]), []).append(message)
+    return out
 
 
 @bp.route("/orders/<int:order_id>/edit", methods=["GET", "POST"])
@@ -108,28 +183,55 @@ def edit(order_id: int):
     form.signatory_id.choices = [(0, "— выберите —")] + [
         (u.id, f"{u.full_name} ({u.position})" if u.position else u.full_name)
         for u in order_queries.signatories()]
+    annex_errors: dict[int, list[str]] = {}
     if request.method == "GET":
-        form.version.data = order.version
-        form.title.data = order.title
-        form.preamble.data = order.preamble
-        form.items.data = orders.items_text(order.items)
-        form.control.data = order.control_clause
-        form.signatory_id.data = order.designated_signatory_id or 0
-        for a in order.annexes or []:
-            form.annexes.append_entry({"title": a.get("title", ""), "text": a.get("text", ""),
-                                       "rows_text": orders.table_text(a.get("table"))})
+        _fill_edit_form(form, order)
     elif form.validate_on_submit():
-        with refusal(catch=ValidationFailed) as refused:
-            orders.update_draft(
-                order, current_user, expected_version=version_of(form), title=form.title.data,
-                preamble=form.preamble.data or "", items=form.items.data, control=form.control.data or "",
-                signatory_id=form.signatory_id.data, annexes=[a.data for a in form.annexes])
+        with refusal(form, catch=ValidationFailed) as refused:
+            # A field the page did not post keeps its value (the letterhead of an older page, say).
+            data = {key: getattr(form, key).data or "" for key in
+                    ("ministry", "institute_full", "institute_short", "doc_kind", "city", "title", "preamble")
+                    if key in request.form}
+            data.update(items=orders.parse_items(form.items.data), control_clause=form.control.data or "",
+                        designated_signatory_id=form.signatory_id.data, annexes=_posted_annexes(form, order))
+            orders.update_content(order, current_user, data, expected_version=version_of(form))
         if refused:
-            return render_template("orders/edit.html", form=form, order=order), 422
+            annex_errors = _annex_errors(refused)
+            return render_template("orders/edit.html", form=form, order=order, grids=_form_grids(form),
+                                   annex_errors=annex_errors), 422
+        if form.annex_action.data:
+            return redirect(url_for("orders.edit", order_id=order.id, _anchor="annexes"))
         flash("Проект приказа сохранён.", "success")
         return redirect(url_for("orders.view", order_id=order.id))
-    return render_template("orders/edit.html", form=form, order=order,
-                           has_table=[bool(a.get("table")) for a in order.annexes or []])
+    return render_template("orders/edit.html", form=form, order=order, grids=_form_grids(form),
+                           annex_errors=annex_errors)
+
+
+def _form_grids(form: OrderEditForm) -> list[dict]:
+    """Each annex's table for the grid editor, from the form (as posted, or as filled from the order)."""
+    grids = []
+    for sub in form.annexes:
+        try:
+            grid = json.loads(sub.table.data or "{}")
+        except ValueError:
+            grid = {}
+        grids.append(grid if isinstance(grid, dict) else {})
+    return grids
+
+
+@bp.route("/orders/<int:order_id>/reopen", methods=["POST"])
+@login_required
+def reopen(order_id: int):
+    order = get_or_404(Order, order_id, "order.reopen")
+    form = ReopenForm()
+    if not form.validate_on_submit():
+        flash("Укажите причину возврата приказа в проект.", "danger")
+        return redirect(url_for("orders.view", order_id=order.id))
+    fire(order_lifecycle, order, "reopen", actor=current_user, reason=form.reason.data,
+         expected_version=version_of(form))
+    flash("Приказ возвращён в проект; визы сброшены, при следующем направлении откроется новый круг "
+          "согласования.", "success")
+    return redirect(url_for("orders.view", order_id=order.id))
 
 
 @bp.route("/orders/<int:order_id>/fire/<trigger>", methods=["POST"])

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from ... import audit
 from ...actors import SystemActor
+from ...documents.orders import shorten
 from ...errors import TransitionNotAllowed, ValidationFailed
 from ...extensions import db
 from ...machines.base import FireContext, fire
@@ -23,6 +24,9 @@ def _current_round(order: Order) -> int:
 def guard_ready(order: Order, ctx: FireContext) -> str | None:
     if not (order.title or "").strip() or not order.items:
         return "В проекте приказа нет заголовка или пунктов."
+    if order.issuer:
+        return (f"Приказ издан не институтом ({order.issuer}): его не согласуют и не подписывают здесь, "
+                "а регистрируют с датой, номером и сканом.")
     if not settings.institution().get("approver_ids"):
         return "Не настроен список согласующих (Администрирование → Настройки учреждения)."
     from .drafting import signatory_problem
@@ -39,7 +43,7 @@ def open_visa_round(order: Order, ctx: FireContext) -> None:
             continue
         order.approvals.append(OrderApproval(approver_id=uid, position=pos, round=n))
         outbox.notify(f"order:{order.id}:visa:{n}:{uid}", user=users[uid],
-                      subject=f"Проект приказа на согласование: {order.title}",
+                      subject=shorten(f"Проект приказа на согласование: {order.title}"),
                       body=f"Прошу согласовать проект приказа «{order.title}».",
                       about=("order_doc", order.id), needs_action=True)
 
@@ -58,14 +62,25 @@ def ask_for_signature(order: Order, ctx: FireContext) -> None:
     signer = order.designated_signatory
     for user in [signer] if signer is not None else signatories():
         outbox.notify(f"order:{order.id}:sign:{order.version}:{user.id}", user=user,
-                      subject=f"Приказ ожидает подписи: {order.title}",
+                      subject=shorten(f"Приказ ожидает подписи: {order.title}"),
                       body=f"Проект приказа «{order.title}» согласован и ожидает вашей подписи.",
                       about=("order_doc", order.id), needs_action=True)
 
 
 def close_order_requests(order: Order, ctx: FireContext) -> None:
-    """Effect of «sign» and «return_to_draft»: nobody is asked for a visa or a signature any more."""
+    """Effect of «sign», «return_to_draft» and «reopen»: nobody is asked for a visa or a signature any more."""
     outbox.resolve("order_doc", order.id)
+
+
+def reset_visas(order: Order, ctx: FireContext) -> None:
+    """Effect of going back to the draft: the round's visas no longer count (the next sending opens a new
+    round); visas never given are withdrawn, so nobody is left with a request on a draft."""
+    n = _current_round(order)
+    given = [a.approver_id for a in order.approvals if a.round == n and a.status != VisaStatus.pending]
+    withdrawn = [a for a in order.approvals if a.status == VisaStatus.pending]
+    for visa in withdrawn:
+        order.approvals.remove(visa)
+    ctx.payload.update(visas_reset={"round": n, "given": given, "withdrawn": [a.approver_id for a in withdrawn]})
 
 
 def pending_visa(order: Order, user: User) -> OrderApproval | None:

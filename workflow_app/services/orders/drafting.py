@@ -4,17 +4,24 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ... import audit
-from ...errors import ConcurrentChange, TransitionNotAllowed, ValidationFailed
+from ...errors import DomainError, ValidationFailed
 from ...extensions import db
 from ...models import Role, User
 from ...models.orders import Order, OrderKind, OrderStatus
 from ...policy import require
 from ..platform import files, settings
+from . import annexes as annex_rules
 from . import queries
+from .content import letterhead_of
 
-FINAL = (OrderStatus.signed, OrderStatus.amended, OrderStatus.cancelled)
+# Frozen orders: signed here (and later amended or cancelled), or registered from outside.
+FINAL = (OrderStatus.signed, OrderStatus.amended, OrderStatus.cancelled, OrderStatus.registered)
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class NoDocument(DomainError):
+    http_status = 404
 
 
 # --- the signatory -------------------------------------------------------------------------------
@@ -65,35 +72,26 @@ def default_signatory(inst: dict) -> User | None:
 
 # --- the document the builders receive ---------------------------------------------------------
 
-def to_doc(order: Order, inst: dict | None = None):
-    """The order as the pure document model of documents.model (no DB access in builders)."""
-    from ...documents.model import Annex, Institution, OrderDoc, OrderItem, Signatory, Table
+def to_doc(order: Order):
+    """The order as the pure document model of documents.model (no DB access in builders), printed
+    under its own letterhead."""
+    from ...documents.model import Institution, OrderDoc, OrderItem, Signatory
 
-    inst = inst or settings.institution()
     items = [OrderItem(text=i["text"], subitems=tuple(i.get("subitems") or ())) for i in order.items or []]
     if order.control_clause:
         items.append(OrderItem(text=order.control_clause))
-    annexes = []
-    for a in order.annexes or []:
-        table = None
-        if a.get("table") and a["table"].get("headers"):
-            widths = a["table"].get("widths")
-            table = Table(headers=tuple(a["table"]["headers"]),
-                          rows=tuple(tuple(str(c) for c in r) for r in a["table"].get("rows", [])),
-                          col_widths_mm=tuple(widths) if widths else None)
-        annexes.append(Annex(title=a.get("title", ""), text=a.get("text", ""), table=table,
-                             approved_word=a.get("approved_word") or "УТВЕРЖДЕН"))
     return OrderDoc(
-        institution=Institution(ministry_name=inst["ministry_name"], full_name=inst["full_name"],
-                                short_name=inst["short_name"], city=inst["city"]),
+        institution=Institution(ministry_name=order.ministry, full_name=order.institute_full,
+                                short_name=order.institute_short, city=order.city),
         title=order.title,
         preamble=order.preamble,
         items=tuple(items),
         signatory=Signatory(*signature_block(order)),
         date=order.order_date,
         number=order.number,
-        annexes=tuple(annexes),
+        annexes=tuple(annex_rules.to_doc(a, n) for n, a in enumerate(annex_rules.all_of(order), start=1)),
         draft=order.status not in FINAL,
+        doc_kind=order.doc_kind or "ПРИКАЗ",
     )
 
 
@@ -111,7 +109,13 @@ def file_name(order: Order, fmt: str) -> str:
 
 
 def document_bytes(order: Order, fmt: str) -> bytes:
-    """Signed orders give their frozen bytes; drafts are rendered now (marked «ПРОЕКТ»)."""
+    """Signed orders give their frozen bytes; drafts are rendered now (marked «ПРОЕКТ»); an order
+    registered from outside is its scan (when the newest scan is a PDF)."""
+    if order.status == OrderStatus.registered:
+        scan = order.scans[0].file if order.scans else None
+        if fmt != "pdf" or scan is None or scan.content_type != PDF:
+            raise NoDocument("Приказ зарегистрирован из внешнего источника: он хранится только в виде скана.")
+        return files.read_stored(scan)
     if order.status in FINAL:
         stored = order.pdf_file if fmt == "pdf" else order.docx_file
         return files.read_stored(stored)
@@ -137,16 +141,20 @@ def control_clause(inst: dict) -> str:
 
 
 def create_draft(kind: OrderKind, actor: User, **sources) -> Order:
+    """A new draft prefilled by its kind, under today's letterhead (a snapshot: later changes of the
+    institution settings do not touch it)."""
+    require(actor, "order.create")
     inst = settings.institution()
     fields = _PREFILL.get(kind, _blank)(inst=inst, **sources)
     signatory = default_signatory(inst)
     order = Order(
         kind=kind,
         status=OrderStatus.draft,
+        **letterhead_of(inst),
         title=fields.get("title", ""),
         preamble=fields.get("preamble", ""),
         items=fields.get("items", []),
-        annexes=fields.get("annexes", []),
+        annexes=[annex_rules.normalize(a) for a in fields.get("annexes", [])],
         control_clause=fields.get("control_clause", control_clause(inst)),
         designated_signatory=signatory,
         effects=fields.get("effects", {}),
@@ -188,77 +196,3 @@ def items_text(items: list[dict]) -> str:
         lines.append(it["text"])
         lines.extend(f"- {s}" for s in it.get("subitems") or [])
     return "\n".join(lines)
-
-
-def parse_table(text: str, headers: list[str]) -> list[list[str]]:
-    """Rows from a textarea: one row per line, cells separated by «|». Numbering (№) is added if first."""
-    rows = []
-    width = len(headers)
-    numbered = bool(headers) and headers[0].strip() in ("№", "№ п/п")
-    for n, raw in enumerate((text or "").splitlines(), start=1):
-        if not raw.strip():
-            continue
-        cells = [c.strip() for c in raw.split("|")]
-        if numbered:
-            cells = [str(len(rows) + 1)] + cells
-        if len(cells) != width:
-            raise ValidationFailed(
-                f"Строка {n} таблицы приложения: ожидается {width - int(numbered)} столбцов через «|», "
-                f"получено {len(cells) - int(numbered)}.")
-        rows.append(cells)
-    return rows
-
-
-def table_text(table: dict | None) -> str:
-    if not table:
-        return ""
-    numbered = table["headers"] and table["headers"][0].strip() in ("№", "№ п/п")
-    return "\n".join(" | ".join(r[1:] if numbered else r) for r in table.get("rows", []))
-
-
-def update_draft(order: Order, actor: User, *, expected_version: int, title: str, preamble: str,
-                 items: str, control: str, signatory_id: int | None, annexes: list[dict]) -> Order:
-    """annexes: [{"title", "text", "rows_text"}] in the order's existing annex order (tables keep headers)."""
-    require(actor, "order.edit", order)
-    if order.status != OrderStatus.draft:
-        raise TransitionNotAllowed("Изменять можно только проект приказа.")
-    if order.version != expected_version:
-        raise ConcurrentChange()
-    errors = []
-    if not title.strip():
-        errors.append("Укажите заголовок приказа.")
-    parsed_items = parse_items(items)
-    if not parsed_items:
-        errors.append("Добавьте хотя бы один пункт приказа.")
-    signatory = db.session.get(User, signatory_id) if signatory_id else None
-    if (why := signatory_problem(signatory)) is not None:
-        errors.append(why)
-    new_annexes = []
-    for i, (old, new) in enumerate(zip(order.annexes or [], annexes, strict=False), start=1):
-        annex = {"title": new["title"].strip(), "text": new.get("text", "").strip(),
-                 "approved_word": old.get("approved_word", "УТВЕРЖДЕН")}
-        if old.get("table"):
-            try:
-                rows = parse_table(new.get("rows_text", ""), old["table"]["headers"])
-            except ValidationFailed as exc:
-                errors.append(f"Приложение № {i}: {exc.message}")
-                rows = []
-            annex["table"] = {**old["table"], "rows": rows}
-        new_annexes.append(annex)
-    if errors:
-        raise ValidationFailed(" ".join(errors))
-    before_title, before_signatory = order.title, order.designated_signatory_id
-    order.title = title.strip()
-    order.preamble = preamble.strip()
-    order.items = parsed_items
-    order.control_clause = control.strip()
-    assert signatory is not None  # signatory_problem refused None
-    order.designated_signatory = signatory
-    order.annexes = new_annexes
-    payload: dict = {"before_title": before_title}
-    if before_signatory != signatory.id:
-        payload["signatory"] = [before_signatory, signatory.id]
-    audit.record("order.updated", actor=actor, obj=order, payload=payload)
-    db.session.flush()
-    return order
-

@@ -16,10 +16,12 @@ from ...models import Organization, User
 from ...models.competition import Campaign, CampaignStatus, Decision, Entry
 from ...models.orders import Order, OrderKind, OrderStatus
 from ...models.status_award import AwardStatus, StatusAward, StatusType
+from ..documents.grid import Grid, GridError, grid_from_json
 from ..platform import settings
 from .drafting import prefill
 from .signing import effect
 
+ROADMAP_COLUMNS = ("№", "Мероприятие", "Сроки", "Целевая аудитория", "Ответственный")
 AWARD_TABLE = ["№", "Образовательная организация", "Муниципальное образование", "Тема проекта",
                "Срок реализации"]
 # Millimetres of the 180 mm text width: wide enough that «Муниципальное» and «реализации» never break.
@@ -185,16 +187,14 @@ def _apply_assign(order: Order, actor: User) -> list[str]:
 # --- approve a roadmap ------------------------------------------------------------------------------
 
 @prefill(OrderKind.approve_roadmap)
-def _roadmap(inst: dict, organization: Organization, title: str, rows: list[list[str]] | None = None,
-             **_) -> dict:
+def _roadmap(inst: dict, organization: Organization, title: str, grid: Grid | None = None, **_) -> dict:
+    """The roadmap annex is the author's table as typed (№ verbatim, group and continuation rows)."""
+    grid = grid or Grid(columns=list(ROADMAP_COLUMNS))
     return {
         "title": f"Об утверждении дорожной карты {title}",
         "preamble": f"В целях организации деятельности {organization.short_name}",
         "items": [{"text": f"Утвердить дорожную карту {title} (приложение № 1).", "subitems": []}],
-        "annexes": [{"title": f"Дорожная карта {title}", "approved_word": "УТВЕРЖДЕНА",
-                     "table": {"headers": ["№", "Мероприятие", "Сроки", "Целевая аудитория",
-                                           "Ответственный"],
-                               "rows": [[str(n)] + list(r) for n, r in enumerate(rows or [], start=1)]}}],
+        "annexes": [{"title": f"Дорожная карта {title}", "approved_word": "УТВЕРЖДЕНА", **grid.to_json()}],
         "effects": {"organization_id": organization.id},
     }
 
@@ -361,16 +361,13 @@ def sources_from_form(kind: OrderKind, v: dict) -> dict:
         org = db.session.get(Organization, v.get("organization_id") or 0)
         if org is None:
             raise ValidationFailed("Выберите организацию.")
-        rows = []
-        for n, line in enumerate((v.get("roadmap_rows") or "").splitlines(), start=1):
-            if not line.strip():
-                continue
-            cells = [c.strip() for c in line.split("|")]
-            if len(cells) != 4:
-                raise ValidationFailed(f"Строка {n} дорожной карты: нужно 4 ячейки через «|».")
-            rows.append(cells)
-        return {"organization": org, "title": (v.get("roadmap_title") or org.short_name).strip(),
-                "rows": rows}
+        try:
+            grid = grid_from_json(v.get("roadmap_rows") or None)
+        except GridError as exc:
+            raise ValidationFailed(f"Дорожная карта: {exc}") from None
+        if not grid.columns:
+            grid = Grid(columns=list(ROADMAP_COLUMNS))
+        return {"organization": org, "title": (v.get("roadmap_title") or org.short_name).strip(), "grid": grid}
     if kind in (OrderKind.extend_status, OrderKind.complete_status, OrderKind.terminate_status):
         out = {"award_ids": list(v.get("award_ids") or []), "grounds": v.get("grounds") or ""}
         if kind == OrderKind.extend_status:

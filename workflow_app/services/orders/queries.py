@@ -13,7 +13,8 @@ from ...models.competition import Campaign
 from ...models.orders import Order, OrderApproval, OrderKind, OrderStatus, VisaStatus
 from ...models.status_award import AwardStatus, StatusAward, StatusType
 
-ORDER_SORTS = {"date": Order.order_date, "number": Order.seq, "title": Order.title, "created": Order.created_at}
+ORDER_SORTS = {"date": Order.order_date, "number": Order.seq, "title": Order.title, "created": Order.created_at,
+               "issuer": Order.issuer}
 AWARD_SORTS = {"org": Organization.short_name, "type": StatusAward.status_type, "term": StatusAward.term_to}
 
 
@@ -28,9 +29,14 @@ def order_list(args: ListArgs) -> Select:
         stmt = stmt.where(Order.kind == OrderKind[f["kind"]])
     if f.get("status") in OrderStatus.__members__:
         stmt = stmt.where(Order.status == OrderStatus[f["status"]])
+    if f.get("source") == "external":
+        stmt = stmt.where(Order.issuer != "")
+    elif f.get("source") == "internal":
+        stmt = stmt.where(Order.issuer == "")
     if args.q:
         pat = like_pattern(args.q)
-        stmt = stmt.where(or_(Order.title.ilike(pat, escape="\\"), Order.number.ilike(pat, escape="\\")))
+        stmt = stmt.where(or_(Order.title.ilike(pat, escape="\\"), Order.number.ilike(pat, escape="\\"),
+                              Order.issuer.ilike(pat, escape="\\")))
     return apply_sort(stmt, args, ORDER_SORTS, Order.id.desc())
 
 
@@ -62,6 +68,19 @@ def campaigns_newest_first():
 def signed_orders(limit: int = 500):
     return db.session.execute(select(Order).where(Order.status == OrderStatus.signed)
                               .order_by(Order.order_date.desc(), Order.seq.desc()).limit(limit)).scalars()
+
+
+def external_or_signed_orders(limit: int = 500) -> list[Order]:
+    """Orders that can ground a status: signed here or registered from outside, newest first."""
+    return list(db.session.execute(
+        select(Order).where(Order.status.in_([OrderStatus.signed, OrderStatus.registered]))
+        .order_by(Order.order_date.desc(), Order.id.desc()).limit(limit)).scalars())
+
+
+def known_issuers(limit: int = 50) -> list[str]:
+    """Issuers of orders registered so far (suggestions for the registration form), by name."""
+    return list(db.session.execute(select(Order.issuer).where(Order.issuer != "").distinct()
+                                   .order_by(Order.issuer).limit(limit)).scalars())
 
 
 def live_awards():

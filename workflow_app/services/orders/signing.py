@@ -2,6 +2,7 @@
 never changes afterwards (only its scan is attached)."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from sqlalchemy import event, func, inspect, select, update
@@ -20,6 +21,8 @@ from ...policy import require
 from ...timeutil import today_local
 from ..platform import files, settings
 from .drafting import DOCX, FINAL, PDF, file_name, render, signatory_problem, signature_of
+
+log = logging.getLogger(__name__)
 
 # --- signing -------------------------------------------------------------------------------------
 
@@ -65,8 +68,7 @@ def number_and_freeze(order: Order, ctx: FireContext) -> None:
     # The signature block prints who signs (the guard made sure he is the designated signatory).
     order.signatory_id = ctx.actor.id
     order.signatory_position, order.signatory_name = signature_of(ctx.actor)
-    pdf = render(order, "pdf")
-    docx = render(order, "docx")
+    pdf, docx = _documents(order)
     order.pdf_file = files.store_bytes(pdf, original_name=file_name(order, "pdf"), content_type=PDF,
                                        user=ctx.actor)
     order.docx_file = files.store_bytes(docx, original_name=file_name(order, "docx"), content_type=DOCX,
@@ -75,6 +77,19 @@ def number_and_freeze(order: Order, ctx: FireContext) -> None:
     ctx.payload.update(number=order.number, date=order.order_date.isoformat(),
                        pdf_sha256=order.pdf_file.sha256, docx_sha256=order.docx_file.sha256,
                        effects=changes)
+
+
+def _documents(order: Order) -> tuple[bytes, bytes]:
+    """The PDF and DOCX to freeze. A failure refuses the signing in Russian; the request's rollback then
+    undoes the number, the files and the state together, so the order stays approved and can be signed
+    again once the cause is fixed."""
+    try:
+        return render(order, "pdf"), render(order, "docx")
+    except Exception as exc:  # any builder failure: the signing must not half-happen
+        log.exception("order %s: documents could not be generated at signing", order.id)
+        raise DomainError("Не удалось сформировать PDF и DOCX приказа, поэтому он не подписан и номер не "
+                          "израсходован; приказ остался согласованным. Повторите подписание позже или "
+                          f"сообщите администратору (ошибка: {type(exc).__name__}).") from exc
 
 
 def _not_designated(order: Order) -> str:
