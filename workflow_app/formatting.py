@@ -11,6 +11,8 @@ Pure functions; web.py registers them as Jinja filters (`num`, `points`, `pct`, 
 """
 from __future__ import annotations
 
+import json
+
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 KB = 1024
@@ -97,12 +99,18 @@ def filesize(n: int | None, empty: str = "") -> str:
     return f"{max(int(kb), 1 if n else 0)} КБ"
 
 
+def json_text(value) -> str:
+    """JSON a person may read and edit (the grid editor's textarea): Cyrillic as is, not as \\uXXXX."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 def register(app) -> None:
     """The Jinja filters: `|num`, `|num(2)`, `|points`, `|pct`, `|pct(2)`, `|signed`, `|filesize`,
-    `|plural('заявка', 'заявки', 'заявок')`."""
+    `|plural('заявка', 'заявки', 'заявок')`, `|json_text`."""
     app.add_template_filter(number, "num")
     app.add_template_filter(points, "points")
     app.add_template_filter(percent, "pct")
     app.add_template_filter(signed, "signed")
     app.add_template_filter(filesize, "filesize")
     app.add_template_filter(plural, "plural")
+    app.add_template_filter(json_text, "json_text")
