@@ -18,7 +18,7 @@ from ...models import AuditEvent, Municipality, Organization, User
 from ...models.base import utcnow
 from ...models.competition import Entry, EntryStatus, Track
 from ...timeutil import end_of_day
-from . import dossier
+from . import dossier, search
 
 
 def _due_after_today(due: date | None, what: str) -> None:
@@ -198,7 +198,7 @@ def entry_query(campaign_id: int | None, args: ListArgs, municipality_ids: set[i
     if args.q:
         pat = like_pattern(args.q)
         stmt = stmt.where(or_(*(col.ilike(pat, escape="\\") for col in (
-            Entry.code, Entry.title, Organization.short_name, Organization.full_name))))
+            Entry.code, Entry.title, Organization.short_name, Organization.full_name)), search.matches(args.q)))
     return stmt
 
 
