@@ -10,7 +10,10 @@ only then). The text is every string of the team and of the dossier: prose secti
 and entities the text-search parser skips; table sections are lists of rows or grids
 ({"columns", "rows", "row_kinds", "widths"}), of which the column headings and every cell count, the row
 kinds and widths do not. «ё» and «ѐ» are indexed as «е». Russian stemming ('russian' configuration), GIN
-index. The function uses built-ins only, so a dump restored with an empty search_path recomputes it.
+index without the pending list (fastupdate = off): a save updates the index at once, so the planner never
+sees an index made costly by unmerged entries and falls back to reading every vector (measured: 86 ms
+instead of 0.4 ms for one word over 10,000 dossiers after a bulk load). The function uses built-ins only,
+so a dump restored with an empty search_path recomputes it.
 
 SQLite: the FTS5 table `entry_search` (rowid = entry id), filled here and kept in step by triggers that
 call `entry_search_text()`, a Python function the application registers on every SQLite connection (the
@@ -71,7 +74,7 @@ def upgrade():
         op.execute(PG_FUNCTION)
         op.execute("ALTER TABLE entry ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
                    "(entry_search_document(code, title, lead_name, team::jsonb, dossier::jsonb)) STORED")
-        op.execute("CREATE INDEX ix_entry_search_vector ON entry USING gin (search_vector)")
+        op.execute("CREATE INDEX ix_entry_search_vector ON entry USING gin (search_vector) WITH (fastupdate = off)")
     else:
         op.execute("CREATE VIRTUAL TABLE entry_search USING fts5(body, tokenize = 'unicode61 remove_diacritics 2')")
         for sql in SQLITE_TRIGGERS.values():
