@@ -177,3 +177,14 @@ def test_the_migration_indexes_the_entries_that_exist_before_it(app):
         assert _found("мастерской") == {entry_id}
         assert db.session.get(Entry, entry_id).on_paper is False
         db.session.remove()
+
+
+def test_the_bench_dossiers_are_indexed_and_found_by_their_topic(ctx):
+    from bench.generate import TOPICS, generate
+
+    info = generate(90, experts_per_entry=0, dossiers=True)
+    topic = TOPICS.index("робототехники и технического творчества")
+    expected = set(db.session.execute(select(Entry.id).where(Entry.campaign_id == info["campaign_id"])
+                                      .order_by(Entry.id)).scalars().all()[topic::len(TOPICS)])
+    assert len(expected) == 3 and _found("робототехника", info["campaign_id"]) == expected
+    assert len(_found("педагогов", info["campaign_id"])) == 90
