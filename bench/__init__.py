@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import os
+import re
+import statistics
+import time
 import uuid
 from collections.abc import Callable
 
 PG_ADMIN = os.environ.get("BENCH_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{db}"
+PASSWORD = "bench-pass-2026"
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 def migrated_app(url: str, **overrides):
@@ -57,3 +62,32 @@ def with_targets(figures: dict, targets: dict) -> dict:
             out[f"{name}_target"] = target
             out[f"{name}_vs_target"] = float(value) / target if target else float("inf")
     return out
+
+
+def add_staff(email: str = "bench-staff@example.org") -> None:
+    """A staff member who signs in with PASSWORD (in the current session; the caller commits)."""
+    from workflow_app.extensions import db
+    from workflow_app.models import Role, RoleGrant, User
+    from workflow_app.services.platform.passwords import hash_password
+
+    staff = User(email=email, full_name="Сотрудник Бенчмарк", password_hash=hash_password(PASSWORD))
+    staff.grants.append(RoleGrant(role=Role.staff))
+    db.session.add(staff)
+
+
+def login(client, email: str) -> None:
+    """Sign in through the login form (CSRF token from the page), with PASSWORD."""
+    page = client.get("/login").get_data(as_text=True)
+    token = CSRF.search(page).group(1)
+    resp = client.post("/login", data={"csrf_token": token, "email": email, "password": PASSWORD})
+    assert resp.status_code in (302, 303), f"login failed for {email}"
+
+
+def median_time(fn, n: int = 5) -> float:
+    """Median wall time of n calls of fn, in seconds."""
+    out = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return statistics.median(out)

@@ -28,11 +28,9 @@ import statistics
 import time
 from contextlib import contextmanager
 
-from . import migrated_app, on_scratch_database
+from . import CSRF, PASSWORD, add_staff, login, median_time, migrated_app, on_scratch_database
 
 N_ENTRIES = int(os.environ.get("BENCH_ENTRIES", "10000"))
-PASSWORD = "bench-pass-2026"
-_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 _VERSION = re.compile(r'id="version" name="version" type="hidden" value="(\d+)"')
 _POINTS = re.compile(r'name="points_(\d+)"')
 
@@ -47,15 +45,6 @@ TARGETS = {
     "rating_sheet_10k_seconds": 10.0,
 }
 SMALL_PAGE, BIG_PAGE = 10, 200
-
-
-def _median_time(fn, n: int = 5) -> float:
-    out = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return statistics.median(out)
 
 
 def _alternating_medians(a, b, n: int = 9) -> tuple[float, float]:
@@ -84,13 +73,6 @@ def _statements(engine):
         event.remove(engine, "before_cursor_execute", listener)
 
 
-def _login(client, email: str) -> None:
-    page = client.get("/login").get_data(as_text=True)
-    token = _CSRF.search(page).group(1)
-    resp = client.post("/login", data={"csrf_token": token, "email": email, "password": PASSWORD})
-    assert resp.status_code in (302, 303), f"login failed for {email}"
-
-
 def _count(engine, client, url: str) -> int:
     client.get(url)  # warm: templates compiled, statement cache filled
     with _statements(engine) as seen:
@@ -107,7 +89,7 @@ def _measure(url: str) -> dict[str, float]:
     from sqlalchemy import text
 
     from workflow_app.extensions import db
-    from workflow_app.models import Role, RoleGrant, User
+    from workflow_app.models import User
     from workflow_app.models.competition import Campaign
     from workflow_app.services.competition.ranking import ranking_core_query
     from workflow_app.services.platform.passwords import hash_password
@@ -119,9 +101,7 @@ def _measure(url: str) -> dict[str, float]:
     try:
         with app.app_context():
             pw = hash_password(PASSWORD)
-            staff = User(email="bench-staff@example.org", full_name="Сотрудник Бенчмарк", password_hash=pw)
-            staff.grants.append(RoleGrant(role=Role.staff))
-            db.session.add(staff)
+            add_staff()
             db.session.commit()
 
             t = time.perf_counter()
@@ -155,7 +135,7 @@ def _measure(url: str) -> dict[str, float]:
             db.session.remove()
 
         scorer = app.test_client()
-        _login(scorer, scorer_email)
+        login(scorer, scorer_email)
         out["score_submit_ms_median"] = _score_submit(scorer, sheets)
         with app.app_context():  # a redirect alone does not prove it: every sheet must be submitted
             from sqlalchemy import func, select
@@ -169,10 +149,10 @@ def _measure(url: str) -> dict[str, float]:
             db.session.remove()
 
         staff_client = app.test_client()
-        _login(staff_client, "bench-staff@example.org")
+        login(staff_client, "bench-staff@example.org")
         page_url = f"/results/campaigns/{cid}?track={first_track}"
         staff_client.get(page_url)
-        out["ranking_page_ms"] = 1000 * _median_time(lambda: staff_client.get(page_url))
+        out["ranking_page_ms"] = 1000 * median_time(lambda: staff_client.get(page_url))
         out["ranking_page_queries"] = _count(engine, staff_client, page_url)
 
         with _statements(engine) as seen:
@@ -190,7 +170,7 @@ def _measure(url: str) -> dict[str, float]:
         out[f"entry_list_queries_{BIG_PAGE}_rows"] = big
 
         expert_client = app.test_client()
-        _login(expert_client, expert_email)
+        login(expert_client, expert_email)
         small = _count(engine, expert_client, f"/expert/?per_page={SMALL_PAGE}")
         big = _count(engine, expert_client, f"/expert/?per_page={BIG_PAGE}")
         page = expert_client.get(f"/expert/?per_page={BIG_PAGE}").get_data(as_text=True)
@@ -245,7 +225,7 @@ def _score_submit(client, sheets: list[int]) -> float:
     for i, aid in enumerate(sheets):
         url = f"/expert/assignments/{aid}/sheet"
         page = client.get(url).get_data(as_text=True)
-        data = {"csrf_token": _CSRF.search(page).group(1), "version": _VERSION.search(page).group(1),
+        data = {"csrf_token": CSRF.search(page).group(1), "version": _VERSION.search(page).group(1),
                 "overall_comment": "Проект соответствует требованиям.", "send": "Отправить"}
         criteria = _POINTS.findall(page)
         assert len(criteria) == 10, f"expected a 10-criterion sheet, got {len(criteria)}"

@@ -1,6 +1,8 @@
 """Data generator: a campaign of N entries × E experts × the expert stage's criteria, every sheet submitted.
 
-At N=10,000, E=3 and the preset's 10 criteria that is 30,000 sheets and 300,000 score rows. Rows are
+At N=10,000, E=3 and the preset's 10 criteria that is 30,000 sheets and 300,000 score rows. With
+`dossiers=True` every entry also gets a dossier of Russian prose and tables (`make_dossier`, 6–10 thousand
+characters, one of TOPICS per entry) for the full-text search. Rows are
 written with bulk Core `insert()` executemany (SQLite) or PostgreSQL COPY (psycopg `cursor.copy`), with
 ids assigned here so no row has to be read back. Usable from tests with small sizes:
 
@@ -8,6 +10,7 @@ ids assigned here so no row has to be read back. Usable from tests with small si
 """
 from __future__ import annotations
 
+import json
 import random
 from datetime import date, timedelta
 from decimal import Decimal
@@ -86,9 +89,10 @@ def _fix_sequences(*models) -> None:
 
 def generate(n_entries: int = 10_000, experts_per_entry: int = 3, n_criteria: int = 10, *,
              n_experts: int | None = None, n_orgs: int | None = None, seed: int = 2026,
-             year: int = 2026, password_hash: str = "!generated") -> dict:
+             year: int = 2026, password_hash: str = "!generated", dossiers: bool = False) -> dict:
     """Create the campaign and its data in the current session (flushed, not committed)."""
     rng = random.Random(seed)
+    text_rng = random.Random(seed + 1)  # the scores stay the same with or without dossiers
     campaign = make_campaign(year, n_criteria)
     review = next(s for s in campaign.stages if s.kind == StageKind.expert_review)
     criteria = [c for c in campaign.criteria if c.stage_id == review.id]
@@ -138,7 +142,8 @@ def generate(n_entries: int = 10_000, experts_per_entry: int = 3, n_criteria: in
         eid = e0 + i
         entry_rows.append((eid, campaign.id, t.id, orgs[(i // len(tracks)) % len(orgs)],
                            f"ГЕН-{year}-{i + 1:05d}", f"Инновационный проект № {i + 1}",
-                           EntryStatus.scored.name, None, f"Руководитель {i + 1}", "[]", "{}",
+                           EntryStatus.scored.name, None, f"Руководитель {i + 1}", "[]",
+                           json.dumps(make_dossier(text_rng, i), ensure_ascii=False) if dossiers else "{}",
                            submitted + timedelta(seconds=i), None, None, "", 1, False, None, None, None, "",
                            naive_now, naive_now, 1))
         quality = rng.uniform(3.0, 9.5)
@@ -174,8 +179,6 @@ def _json_fix(rows: list[tuple], idx: tuple[int, ...]) -> list[tuple]:
     """COPY takes JSON as text; executemany through Core wants Python objects for JSON columns."""
     if db.engine.dialect.name == "postgresql":
         return rows
-    import json
-
     out = []
     for r in rows:
         r = list(r)
@@ -188,3 +191,58 @@ def _json_fix(rows: list[tuple], idx: tuple[int, ...]) -> list[tuple]:
 def run() -> dict[str, float]:
     """`python -m bench` runs every module; the generator's timing is reported by bench.competition."""
     return {}
+
+
+# --- dossiers: Russian prose and tables, one topic per entry --------------------------------------------
+
+TOPICS = [
+    "робототехники и технического творчества", "финансовой грамотности", "экологического воспитания",
+    "ранней профориентации", "инклюзивного образования", "патриотического воспитания", "шахматного образования",
+    "медиаграмотности", "естественнонаучной грамотности", "читательской грамотности", "здоровьесбережения",
+    "краеведения Кубани", "казачьего образования", "STEM-образования", "проектной деятельности",
+    "наставничества молодых педагогов", "цифровой образовательной среды", "театральной педагогики",
+    "музейной педагогики", "сетевого взаимодействия сельских школ", "одарённых детей", "семейного воспитания",
+    "социальной адаптации мигрантов", "дистанционного обучения", "игровых технологий в дошкольном образовании",
+    "агробизнес-образования", "морского образования", "инженерного мышления", "волонтёрского движения",
+    "школьного спортивного клуба", "психолого-педагогического сопровождения", "логопедической помощи",
+    "музыкального воспитания", "художественного творчества", "предпрофильной подготовки",
+    "тьюторского сопровождения", "функциональной грамотности", "языковой подготовки", "информационной безопасности",
+    "детского технопарка",
+]
+_SUBJECTS = ["Инновационный проект", "Предлагаемая модель", "Программа инновационной деятельности",
+             "Педагогический коллектив", "Авторская методическая сеть", "Система мероприятий",
+             "Муниципальная методическая служба", "Образовательная организация", "Комплекс занятий"]
+_VERBS = ["обеспечивает развитие", "направлен на формирование", "создаёт условия для",
+          "способствует повышению качества", "предусматривает внедрение", "позволяет распространить опыт",
+          "опирается на результаты", "включает диагностику"]
+_OBJECTS = ["функциональной грамотности обучающихся", "профессиональных компетенций педагогов",
+            "образовательных результатов", "мотивации школьников", "партнёрства с родителями",
+            "индивидуальных образовательных маршрутов", "методических продуктов", "сетевых форм обучения"]
+_PLACES = ["в условиях сельской школы", "на основе сетевого взаимодействия", "с использованием цифровых ресурсов",
+           "в соответствии с ФГОС", "в муниципальной системе образования", "при поддержке социальных партнёров",
+           "в течение трёх лет реализации", "с учётом региональной специфики Краснодарского края"]
+_PROSE_KEYS = ["1.1", "1.3", "2.1", "2.2", "2.3", "4.1", "7"]
+
+
+def _sentence(rng: random.Random, topic: str) -> str:
+    tail = f" в области {topic}" if rng.random() < 0.3 else ""
+    return f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)} {rng.choice(_PLACES)}{tail}."
+
+
+def make_dossier(rng: random.Random, i: int) -> dict:
+    """A dossier as the editor stores it: prose sections in HTML (a few paragraphs each) and a plan table
+    (grid), about one topic of TOPICS (entry i has topic i mod len(TOPICS)); 6–10 thousand characters."""
+    topic = TOPICS[i % len(TOPICS)]
+    dossier: dict = {}
+    for key in _PROSE_KEYS:
+        paragraphs = []
+        for _ in range(rng.randint(2, 3)):
+            paragraphs.append(" ".join(_sentence(rng, topic) for _ in range(rng.randint(2, 4))))
+        dossier[key] = "".join(f"<p>{p}</p>" for p in paragraphs)
+    rows = [["", f"НАПРАВЛЕНИЕ ДЕЯТЕЛЬНОСТИ: развитие {topic}", ""]]
+    for n in range(rng.randint(6, 12)):
+        rows.append([f"{n + 1}.", f"Семинар для педагогов по вопросам {topic}: {rng.choice(_OBJECTS)}",
+                     f"{rng.choice(['сентябрь', 'октябрь', 'декабрь', 'март', 'май'])} {2026 + n % 3}"])
+    dossier["6"] = {"columns": ["№", "Мероприятие", "Сроки"], "rows": rows,
+                    "row_kinds": ["group"] + ["data"] * (len(rows) - 1)}
+    return dossier

@@ -6,6 +6,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from workflow_app.extensions import db
+from workflow_app.models.search import include_object
 from workflow_app.services.platform.reference import load_municipalities
 
 pytestmark = pytest.mark.commits  # migrates its own connection up and down
@@ -13,7 +14,8 @@ pytestmark = pytest.mark.commits  # migrates its own connection up and down
 
 def _diff():
     with db.engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        # The full-text index lives outside the models (models/search.py): the same hook as autogenerate's.
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_object})
         return compare_metadata(ctx, db.metadata)
 
 

@@ -40,6 +40,7 @@ MATRIX = {
     "/entries/{other_entry}":      (D, D, D, A, None, A),
     "/entries/{other_entry}/edit": (D, D, D, D, D, D),
     "/campaigns":                  (D, D, D, A, None, A),
+    "/campaigns/{campaign}/paper-entries/new": (D, D, D, A, D, A),
     "/expert/pool":                (D, D, D, A, None, A),
     "/orders":                     (D, D, D, A, A, A),
     "/orders/{order}":             (D, D, D, A, A, A),
@@ -67,7 +68,7 @@ def _world():
     order = orders.create_draft(OrderKind.other, author)
     order.title = "Об утверждении внутреннего плана"
     return {"own_org": own.id, "other_org": other.id, "own_entry": own_entry.id,
-            "other_entry": other_entry.id, "order": order.id}, own, other
+            "other_entry": other_entry.id, "order": order.id, "campaign": c.id}, own, other
 
 
 @pytest.mark.parametrize("role", ROLE_ORDER)

@@ -44,8 +44,10 @@ def create_app(config: type | dict | None = None, instance_path: str | None = No
     from .extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
+    from .models.search import include_object
+
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
-                     render_as_batch=True, compare_type=True)
+                     render_as_batch=True, compare_type=True, include_object=include_object)
     csrf.init_app(app)
     login_manager.init_app(app)
 

@@ -40,13 +40,18 @@ def _sqlite_functions(dbapi_connection, connection_record):
     """Make SQLite answer like PostgreSQL where the app relies on it.
 
     Its lower()/upper() fold ASCII only, so ILIKE (lower(a) LIKE lower(b)) missed Cyrillic: they are
-    replaced with Python's Unicode-aware versions."""
+    replaced with Python's Unicode-aware versions. entry_search_text() is the full-text index's extraction
+    (models/search.py), which PostgreSQL does in SQL."""
     import math
     import sqlite3
 
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
         dbapi_connection.create_function("upper", 1, _unicode_upper, deterministic=True)
+        # The full-text index's triggers (migration 0016_dossier_search) extract the text with it.
+        from .services.competition.search import sqlite_document_text
+
+        dbapi_connection.create_function("entry_search_text", 5, sqlite_document_text, deterministic=True)
         # sqrt() exists only when SQLite was built with its math functions (the ranking's z-scores).
         try:
             dbapi_connection.execute("SELECT sqrt(4)")

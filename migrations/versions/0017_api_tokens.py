@@ -1,7 +1,7 @@
 """api tokens: bearer credentials of the JSON API (only their SHA-256 is stored)
 
 Revision ID: 0017_api_tokens
-Revises: 0014_order_documents
+Revises: 0016_dossier_search
 Create Date: 2026-11-30 09:20:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017_api_tokens'
-down_revision = '0014_order_documents'
+down_revision = '0016_dossier_search'
 branch_labels = None
 depends_on = None
 

@@ -190,6 +190,8 @@ class Entry(TimestampMixin, VersionedMixin, db.Model):
     status: Mapped[EntryStatus] = mapped_column(
         checked_enum(EntryStatus, "status", 16), default=EntryStatus.draft)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), nullable=True)
+    # Registered by staff from a dossier received on paper: staff may fill it in and submit it.
+    on_paper: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     lead_name: Mapped[str] = mapped_column(sa.String(200), default="")
     team: Mapped[list] = mapped_column(sa.JSON, default=list)  # [{"name", "position", "role"}]
     dossier: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # section key -> html or table rows

@@ -1,12 +1,13 @@
 """Who may do what with entries (dossier part): applicants their organisation's entries, coordinators
 read their municipality's, staff everything. Experts read dossiers only through the review part's
-own actions (blind review), never through these."""
+own actions (blind review), never through these. An entry received on paper is filled in, submitted
+and withdrawn by staff for its organisation (and still by the organisation's applicants)."""
 from __future__ import annotations
 
 from typing import Any
 
 from ..models import Organization, OrgStatus, Role, User
-from ..models.competition import Entry, EntryStatus
+from ..models.competition import Campaign, Entry, EntryStatus
 from ..policy import is_staff, rule
 
 EDITABLE = (EntryStatus.draft, EntryStatus.returned)
@@ -31,6 +32,16 @@ def _create(user: User, org: Any) -> bool:
     return isinstance(org, Organization) and org.id in user.applicant_org_ids() and org.status == OrgStatus.active
 
 
+def _acts_for_org(user: User, entry: Any) -> bool:
+    """The organisation's applicant, or staff for an entry received on paper."""
+    return _own(user, entry) or (isinstance(entry, Entry) and entry.on_paper and is_staff(user))
+
+
+@rule("entry.register_paper")
+def _register_paper(user: User, campaign: Any) -> bool:
+    return isinstance(campaign, Campaign) and is_staff(user)
+
+
 @rule("entry.view", "entry.versions")
 def _view(user: User, entry: Any) -> bool:
     return isinstance(entry, Entry) and (is_staff(user) or _own(user, entry) or _municipal(user, entry))
@@ -38,12 +49,12 @@ def _view(user: User, entry: Any) -> bool:
 
 @rule("entry.edit")
 def _edit(user: User, entry: Any) -> bool:
-    return _own(user, entry) and entry.status in EDITABLE
+    return _acts_for_org(user, entry) and entry.status in EDITABLE
 
 
 @rule("entry.submit", "entry.resubmit", "entry.withdraw")
 def _applicant_transition(user: User, entry: Any) -> bool:
-    return _own(user, entry)
+    return _acts_for_org(user, entry)
 
 
 @rule("entry.admit", "entry.return_for_correction", "entry.reject", "entry.extend", "entry.diff",

@@ -7,6 +7,7 @@ from sqlalchemy import Select, func, or_, select
 
 from ...extensions import db
 from ...listing import ListArgs, apply_sort, like_pattern
+from ...models import Municipality, Organization, OrgStatus, OrgType
 from ...models.commission import CommissionMeeting
 from ...models.competition import (
     AssignmentStatus,
@@ -97,6 +98,24 @@ def entry_check_counts() -> tuple[int, int, list]:
         .join(Entry, Entry.campaign_id == Campaign.id).where(Entry.status == EntryStatus.submitted)
         .group_by(Campaign.id, Campaign.name).order_by(Campaign.name)).all()
     return waiting, overdue, per_campaign
+
+
+def paper_entry_orgs(campaign: Campaign, q: str, limit: int = 50) -> tuple[list[Organization], bool]:
+    """Active organisations of the types the campaign's tracks admit, matching q (short or full name, INN,
+    municipality), by name: at most `limit`, and whether there were more."""
+    types = sorted({t for track in campaign.tracks for t in (track.org_types or [])} & set(OrgType.__members__))
+    if not types:
+        return [], False
+    stmt = (select(Organization).join(Organization.municipality)
+            .where(Organization.status == OrgStatus.active,
+                   Organization.org_type.in_([OrgType[t] for t in types])))
+    if q.strip():
+        pat = like_pattern(q.strip())
+        stmt = stmt.where(or_(*(col.ilike(pat, escape="\\") for col in (
+            Organization.short_name, Organization.full_name, Organization.inn, Municipality.name))))
+    rows = list(db.session.execute(
+        stmt.order_by(Organization.short_name, Organization.id).limit(limit + 1)).unique().scalars())
+    return rows[:limit], len(rows) > limit
 
 
 def decided_entries(org_ids, limit: int = 10) -> list:

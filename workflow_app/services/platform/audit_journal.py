@@ -52,6 +52,7 @@ EVENT_LABELS: dict[str, str] = {
     "campaign.stage_removed": "Удалён этап",
     "campaign.criteria_changed": "Изменены критерии оценки",
     "entry.create": "Создана заявка",
+    "entry.register_paper": "Заявка зарегистрирована по бумажной заявке",
     "entry.attachment_added": "Приложен файл",
     "entry.attachment_removed": "Удалён файл",
     "entry.extension": "Продлён срок подачи заявки",

@@ -363,6 +363,8 @@ DETAILS: dict[str, Callable[[Payload], list[str]]] = {
                                                                     if p.get("size") is not None else "")],
     "entry.attachment_removed": lambda p: [f"«{p.get('file', '')}»"],
     "entry.create": lambda p: [f"Код заявки: {p.get('code', '')}", f"направление {p.get('track', '')}"],
+    "entry.register_paper": lambda p: [f"Код заявки: {p.get('code', '')}", f"направление {p.get('track', '')}",
+                                       f"организация: {org_name(p.get('organization_id'))}"],
     "user.updated": lambda p: _changes(p, _user_labels()),
     "user.roles_changed": _roles,
     "organization.updated": lambda p: _changes(p, _org_labels()),
