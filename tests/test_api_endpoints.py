@@ -2,8 +2,6 @@
 search, read, submit, version PDF/DOCX), each answering only what policy lets the token's user see."""
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 from sqlalchemy import select
 
@@ -15,8 +13,6 @@ from workflow_app.services.competition import dossier as svc
 from .api_client import bearer, issue_token
 from .factories import make_campaign, make_entry, make_org, make_world
 from .helpers import pdf_text
-
-PAPER_ENTRY = importlib.util.find_spec("workflow_app.services.competition.paper_entry") is not None
 
 
 @pytest.fixture
@@ -163,12 +159,10 @@ def test_create_entry_refusals(app, client, world):
 def test_staff_register_a_paper_entry(app, client, world):
     resp = post(client, world, "staff", f"/api/v1/campaigns/{world.campaign_id}/entries",
                 json={"organization_id": world.org_b, "track": "ОО"})
-    if PAPER_ENTRY:
-        assert resp.status_code == 201
-        with app.app_context():
-            assert db.session.get(Entry, resp.get_json()["id"]).organization_id == world.org_b
-    else:
-        assert resp.status_code == 403 and "на бумаге" in resp.get_json()["error"]
+    assert resp.status_code == 201, resp.get_json()
+    with app.app_context():
+        entry = db.session.get(Entry, resp.get_json()["id"])
+        assert entry.organization_id == world.org_b and entry.on_paper
 
 
 def test_malformed_json_is_400_and_a_non_object_is_422(app, client, world):

@@ -16,7 +16,7 @@ from ..errors import PermissionDenied, TransitionNotAllowed
 from ..extensions import db
 from ..models import Organization
 from ..models.competition import Campaign, Entry, EntryStatus
-from ..services.competition import catalogue, dossier_versions
+from ..services.competition import catalogue, dossier_versions, intake
 from ..services.competition import dossier as svc
 from ..timeutil import format_datetime
 from .core import (
@@ -83,16 +83,6 @@ class SubmitBody(ma.Schema):
 
 # --- create --------------------------------------------------------------------------------------
 
-def _register_paper(user, campaign: Campaign, org: Organization, track) -> Entry:
-    """Staff register an entry received on paper (its service lands with the paper-entry feature)."""
-    try:
-        from ..services.competition.paper_entry import register_paper_entry  # type: ignore[import-not-found]
-    except ImportError:
-        raise PermissionDenied("Регистрировать заявки, поступившие на бумаге, в этой версии "
-                               "можно только заявителю организации.") from None
-    return register_paper_entry(user, campaign, org, track)
-
-
 @bp.route("/campaigns/<int:campaign_id>/entries", methods=["POST"])
 @bp.arguments(EntryCreate)
 @bp.response(201, Created)
@@ -111,12 +101,9 @@ def create_entry(data, campaign_id: int):
         codes = ", ".join(t.code for t in campaign.tracks)
         raise FieldsError("Направление не найдено.",
                           {"track": f"В конкурсе нет направления с кодом «{data['track']}». Коды: {codes}."})
-    if org.id in user.applicant_org_ids():
-        entry = svc.create_entry(user, org, campaign, track)
-    elif policy.is_staff(user):
-        entry = _register_paper(user, campaign, org, track)
-    else:
+    if org.id not in user.applicant_org_ids() and not policy.is_staff(user):
         raise PermissionDenied("Создавать заявки может заявитель организации или сотрудник ИРО.")
+    entry = intake.open_entry(user, campaign, org, track)
     return {"id": entry.id}
 
 
