@@ -50,6 +50,7 @@ EVENT_LABELS: dict[str, str] = {
     "entry.create": "Создана заявка",
     "entry.attachment_added": "Приложен файл",
     "entry.attachment_removed": "Удалён файл",
+    "entry.dossier_imported": "Разделы заявки загружены из JSON",
     "entry.extension": "Продлён срок подачи заявки",
     "entry.divergent": "Оценки экспертов разошлись",
     "assignment.create": "Эксперт назначен автоматически",
