@@ -24,6 +24,7 @@ from ...models.competition import (
 )
 from ...models.files import StoredFile
 from ..platform import doc_metadata, files
+from . import dossier_content
 
 READABLE = (AssignmentStatus.offered, AssignmentStatus.accepted, AssignmentStatus.submitted,
             AssignmentStatus.reopened)
@@ -239,16 +240,9 @@ def build_reader(a: ReviewAssignment) -> Reader:
                              "columns": sec.get("columns") or [], "html": sec.get("html", ""),
                              "rows": _rows(sec.get("rows"), sec.get("columns") or [])})
     else:
-        dossier = entry.dossier or {}
-        for sec in campaign.dossier_schema or []:
-            value = dossier.get(sec.get("key"))
-            if sec.get("kind") == "table":
-                sections.append({"title": sec.get("title", ""), "kind": "table",
-                                 "columns": sec.get("columns") or [],
-                                 "rows": _rows(value, sec.get("columns") or [])})
-            else:
-                sections.append({"title": sec.get("title", ""), "kind": "text",
-                                 "html": value if isinstance(value, str) else ""})
+        for sec in dossier_content.view_sections(campaign.dossier_schema or [], entry.dossier):
+            sections.append({"title": sec["title"], "kind": sec["kind"], "columns": sec.get("columns") or [],
+                             "html": sec.get("html", ""), "rows": sec.get("rows") or []})
     for sec in sections:
         if sec["kind"] == "table":
             sec["rows"] = [[redact(c) for c in row] for row in sec["rows"]]
