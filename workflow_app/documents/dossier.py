@@ -8,6 +8,7 @@ applicant's tables with their own columns, group rows and multi-line cells (`Tab
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from typing import Any
 
 from . import pdf, word
 from .layout import P, Run, Spec, TableBlock, clean, para
@@ -31,7 +32,7 @@ class _Blocks(HTMLParser):
         self.runs: list[Run] | None = None
         self.kind = "p"
         self.bold = self.italic = 0
-        self.lists: list[list] = []      # [tag, counter]
+        self.lists: list[list[Any]] = []      # [tag, counter]
 
     def _open(self, kind: str, marker: str = ""):
         self._close()
@@ -51,7 +52,7 @@ class _Blocks(HTMLParser):
             self._close()
             self.lists.append([tag, 0])
         elif tag == "li":
-            lst = self.lists[-1] if self.lists else ["ul", 0]
+            lst: list[Any] = self.lists[-1] if self.lists else ["ul", 0]
             lst[1] += 1
             self._open("li", "• " if lst[0] == "ul" else f"{lst[1]}. ")
         elif tag == "br":
