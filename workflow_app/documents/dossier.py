@@ -107,8 +107,10 @@ def text_blocks(html: str) -> list[P]:
     return out
 
 
-def _heading(text: str, size: float = BODY, before: float = 12) -> P:
-    return para(text, bold=True, align="left", size=size, before=before, after=6, keep_next=True)
+def _heading(text: str, size: float = BODY, before: float = 12, keep_next: bool = False) -> P:
+    # Only short blocks are kept with the next one: ReportLab moves a heading and a long first
+    # paragraph together to the next page, leaving most of a page empty.
+    return para(text, bold=True, align="left", size=size, before=before, after=6, keep_next=keep_next)
 
 
 def _empty() -> P:
@@ -152,7 +154,7 @@ def spec(content: dict, *, number: int, created: str, sha256: str) -> Spec:
     chapter = ""
     for sec in content.get("sections", []):
         if sec.get("chapter") and sec["chapter"] != chapter:
-            s.add(_heading(sec["chapter"], size=13, before=18))
+            s.add(_heading(sec["chapter"], size=13, before=18, keep_next=True))
         chapter = sec.get("chapter") or ""
         s.add(_heading(sec.get("title", "")))
         if sec.get("kind") == "table":
