@@ -235,14 +235,15 @@ def build_reader(a: ReviewAssignment) -> Reader:
             return text or ""
     sections = []
     if isinstance(snapshot.get("sections"), list):
-        for sec in snapshot["sections"]:
-            sections.append({"title": sec.get("title", ""), "kind": sec.get("kind", "text"),
-                             "columns": sec.get("columns") or [], "html": sec.get("html", ""),
-                             "rows": _rows(sec.get("rows"), sec.get("columns") or [])})
+        source = [s for s in snapshot["sections"] if isinstance(s, dict)]
     else:
-        for sec in dossier_content.view_sections(campaign.dossier_schema or [], entry.dossier):
-            sections.append({"title": sec["title"], "kind": sec["kind"], "columns": sec.get("columns") or [],
-                             "html": sec.get("html", ""), "rows": sec.get("rows") or []})
+        source = dossier_content.view_sections(campaign.dossier_schema or [], entry.dossier)
+    for sec in source:
+        sections.append({"key": sec.get("key", ""), "code": sec.get("code", ""), "title": sec.get("title", ""),
+                         "chapter": sec.get("chapter", ""), "kind": sec.get("kind", "text"),
+                         "columns": sec.get("columns") or [], "html": sec.get("html", ""),
+                         "rows": _rows(sec.get("rows"), sec.get("columns") or []),
+                         "row_kinds": list(sec.get("row_kinds") or [])})
     for sec in sections:
         if sec["kind"] == "table":
             sec["rows"] = [[redact(c) for c in row] for row in sec["rows"]]
