@@ -134,3 +134,12 @@ def test_tables_stored_as_lists_of_rows_still_work(ctx):
     svc.submit(db.session.execute(select(User).where(User.email == "appa@x.ru")).scalar_one(), e)
     frozen = next(s for s in dossier_versions.version(e, 1).content["sections"] if s["key"] == "6")
     assert frozen["kind"] == "table" and frozen["rows"][1] == ["2026", "Конференция", "июнь"]
+
+
+def test_plain_text_of_a_dossier_has_every_word_in_either_table_shape():
+    dossier = {"1.1": "<p>Первый  абзац</p><p>второй</p>", "6": [["2025", "Семинар"]],
+               "3.2": {"columns": ["№", "Мероприятие"], "rows": [["ЭТАП", ""], ["1.", "Вебинар\nдля педагогов"]],
+                       "row_kinds": ["group", "data"]}}
+    text = dossier_content.plain_text(dossier)
+    assert text == ("Первый  абзац\n\nвторой\n\n2025\tСеминар\n\n"
+                    "№\tМероприятие\nЭТАП\t\n1.\tВебинар\nдля педагогов")

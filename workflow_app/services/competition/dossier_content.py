@@ -233,3 +233,17 @@ def view_sections(schema: list[dict], dossier: dict | None) -> list[dict]:
             item.update(kind="text", html=text_of(value))
         out.append(item)
     return out
+
+
+def plain_text(dossier: dict | None) -> str:
+    """Every word of a stored dossier as plain text (text sections, then table headers and cells), in
+    the stored order; for indexing and search, which need no form to read it."""
+    parts: list[str] = []
+    for value in (dossier or {}).values():
+        if isinstance(value, str):
+            parts.append(richtext.to_text(value))
+        elif isinstance(value, dict | list):
+            grid = grid_of({}, value)
+            header = ["\t".join(grid.columns)] if isinstance(value, dict) else []  # a list has no headers
+            parts.append("\n".join(header + ["\t".join(r) for r in grid.rows]))
+    return "\n\n".join(p for p in parts if p.strip())
