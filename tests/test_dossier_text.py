@@ -38,6 +38,9 @@ def test_sanitize_changes_markup_only_never_the_text():
     # a paragraph break is a blank line, a list one line per item
     assert richtext.to_text("<p>а</p><ul><li>один</li><li>два</li></ul><p>б</p>") == "а\n\nодин\nдва\n\nб"
     assert richtext.to_text("<p></p>") == "" and richtext.sanitize("<p>  </p>") == ""
+    # a list the browser put inside a paragraph: no blank lines appear around it
+    assert richtext.to_text(richtext.sanitize("<p>а</p><p><ul><li>x</li></ul></p><p>б</p>")) == "а\n\nx\n\nб"
+    assert richtext.to_text("<p>а</p><ul><li>x</li></ul><p></p><p></p><p>б</p>") == "а\n\nx\n\n\n\nб"
 
 
 def test_old_collapsing_is_gone():

@@ -170,6 +170,18 @@ def test_plain_text_paste_is_stored_exactly_and_drops_old_formatting(page, live_
     page.get_by_role("button", name="Сохранить", exact=True).click()
     expect(page.locator(".alert-success")).to_contain_text("Черновик сохранён")
     assert _stored_text(live_server.app, entry_id, "2.1") == "начало  вставка\n\nновый абзац  конец"
+    # pasting into a list item: the pasted paragraphs become lines of that item, the list stays one list
+    editor = page.locator("#rt-sec-2\\.3")
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.locator("#sec-block-2\\.3 [data-cmd=insertUnorderedList]").click()
+    page.keyboard.type("пункт: ")
+    _paste(page, "#rt-sec-2\\.3", "один\n\nдва")
+    expect(editor.locator("li")).to_have_count(1)
+    page.get_by_role("button", name="Сохранить", exact=True).click()
+    expect(page.locator(".alert-success")).to_contain_text("Черновик сохранён")
+    assert _stored_text(live_server.app, entry_id, "2.3") == "пункт: один\nдва"
     # reloading shows the text as stored (white-space kept on screen)
     page.reload()
     assert page.locator("#rt-sec-1\\.1").evaluate("e => getComputedStyle(e).whiteSpace") == "pre-wrap"

@@ -106,9 +106,21 @@
     return p;
   }
 
+  const isBlock = (n) => ["P", "UL", "OL", "DIV"].includes(n.nodeName);
+
+  // The block the caret is in: its paragraph, its list item, or loose text wrapped into a paragraph.
   function blockOf(ed, node) {
-    while (node && node.parentNode !== ed) node = node.parentNode;
-    return node && node.nodeName === "P" ? node : null;
+    for (let li = node; li && li !== ed; li = li.parentNode) if (li.nodeName === "LI") return li;
+    let child = node;
+    while (child && child.parentNode !== ed) child = child.parentNode;
+    if (!child) return null;
+    if (child.nodeName === "P") return child;
+    let first = child;
+    while (first.previousSibling && !isBlock(first.previousSibling)) first = first.previousSibling;
+    const p = document.createElement("p");
+    ed.insertBefore(p, first);
+    for (let n = first; n && !isBlock(n);) { const next = n.nextSibling; p.appendChild(n); n = next; }
+    return p;
   }
 
   function pastePlain(ed, raw) {
@@ -128,20 +140,26 @@
     }
     const range = sel.getRangeAt(0);
     range.deleteContents();
-    let block = blockOf(ed, range.startContainer);
-    if (!block) {   // text outside a paragraph: wrap the editor's loose content first
-      block = document.createElement("p");
-      while (ed.firstChild) block.appendChild(ed.firstChild);
-      ed.appendChild(block);
+    // The caret as a node and offset: they stay valid while nodes around it move.
+    let node = range.startContainer;
+    let offset = range.startOffset;
+    if (node === ed) {
+      const p = document.createElement("p");
+      ed.insertBefore(p, ed.childNodes[offset] || null);
+      node = p;
+      offset = 0;
     }
-    // Split the paragraph at the caret: the tail keeps its own formatting, the pasted text has none.
+    const block = blockOf(ed, node);
+    // Inside a list item the pasted paragraphs become lines of the item.
+    const pieces = block.nodeName === "LI" ? [parts.join("\n")] : parts;
+    // Split the block at the caret: the tail keeps its own formatting, the pasted text has none.
     const tailRange = document.createRange();
-    tailRange.setStart(range.startContainer, range.startOffset);
+    tailRange.setStart(node, offset);
     tailRange.setEnd(block, block.childNodes.length);
     const tail = tailRange.extractContents();
-    linesInto(block, parts[0]);
+    linesInto(block, pieces[0]);
     let last = block;
-    parts.slice(1).forEach((part) => {
+    pieces.slice(1).forEach((part) => {
       const p = paragraph(part);
       last.after(p);
       last = p;

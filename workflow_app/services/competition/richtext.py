@@ -57,7 +57,10 @@ def from_text(text: str | None) -> str:
 
 class _Plain(HTMLParser):
     """Stored HTML → paragraphs of plain text. A list is one paragraph with an item per line; text
-    outside any block joins an implicit paragraph (dropped when it is only whitespace between blocks)."""
+    outside any block joins an implicit paragraph (dropped when it is only whitespace between blocks).
+
+    Browsers make a list inside a paragraph (<p><ul>…</ul></p>), which HTML parsing turns into an empty
+    <p></p> on each side of the list: an empty paragraph next to a list is not the author's blank line."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -65,12 +68,19 @@ class _Plain(HTMLParser):
         self.cur: list[str] | None = None
         self.explicit = False
         self.items: list[str] | None = None
+        self.empty_before_list = False     # the last paragraph is an empty <p></p>
+        self.after_list = False            # the last block is a list
 
     def _close(self):
         if self.cur is not None:
             text = "".join(self.cur)
+            if text == "" and self.explicit and self.after_list:
+                self.cur, self.explicit, self.after_list = None, False, False
+                return
             if self.explicit or text.strip():
                 self.paras.append(text)
+                self.empty_before_list = text == ""
+                self.after_list = False
         self.cur, self.explicit = None, False
 
     def handle_starttag(self, tag, attrs):
@@ -79,6 +89,8 @@ class _Plain(HTMLParser):
             self.cur, self.explicit = [], True
         elif tag in ("ul", "ol"):
             self._close()
+            if self.empty_before_list and self.paras and self.paras[-1] == "":
+                self.paras.pop()
             self.items = []
         elif tag == "li" and self.items is not None:
             self.cur, self.explicit = [], True
@@ -101,6 +113,7 @@ class _Plain(HTMLParser):
             if self.items:
                 self.paras.append("\n".join(self.items))
             self.items = None
+            self.after_list, self.empty_before_list = True, False
 
     def handle_data(self, data):
         if self.items is not None and self.cur is None:
