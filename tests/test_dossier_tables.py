@@ -1,7 +1,9 @@
 """Table sections hold the applicant's own table: the form's columns fixed, own columns added, group and
 continuation rows, multi-line cells; nothing is cut — a value over a limit is a Russian error and nothing
 is saved; tables stored as lists of rows before keep working."""
+import html
 import json
+import re
 
 from sqlalchemy import select
 
@@ -54,8 +56,13 @@ def test_a_value_over_the_limit_is_refused_by_name_and_nothing_is_saved(app, cli
         before = db.session.get(Entry, w.entry_id).dossier
     login(client, "appa@x.ru")
     too_long = "я" * (MAX_CELL + 1)
-    page = _post(client, w.entry_id, title="Новая тема",
-                 **{"mode-6": "table", "grid-6": _grid(PLAN, [["2025", too_long, "май"]])}).get_data(as_text=True)
+    resp = _post(client, w.entry_id, title="Новая тема",
+                 **{"mode-6": "table", "grid-6": _grid(PLAN, [["2025", too_long, "май"]])})
+    page = resp.get_data(as_text=True)
+    # refused with the editor shown again, holding what was typed: nothing typed is lost
+    assert resp.status_code == 422 and 'value="Новая тема"' in page
+    field = re.search(r'<textarea name="grid-6"[^>]*>([^<]*)</textarea>', page).group(1)
+    assert json.loads(html.unescape(field))["rows"] == [["2025", too_long, "май"]]
     assert "Раздел «6. План-график выполнения работ.»: Строка 1, столбец «Мероприятие»" in page
     assert f"{MAX_CELL + 1} символов, допускается не более {MAX_CELL}" in page
     title = "Т" * (dossier_content.MAX_TITLE + 1)

@@ -117,11 +117,12 @@ def show(entry_id: int):
     return render_template("dossier/entry.html", **ctx)
 
 
-def _editor_context(entry: Entry) -> dict:
-    return dict(entry=entry, schema=entry.campaign.dossier_schema or [], missing=svc.missing(entry),
+def _editor_context(entry: Entry, posted=None) -> dict:
+    schema = entry.campaign.dossier_schema or []
+    return dict(entry=entry, schema=schema, missing=svc.missing(entry),
                 filled=svc.filled_sections(entry), deadline=svc.effective_deadline(entry),
                 attachment_form=AttachmentForm(), max_attachments=svc.MAX_ATTACHMENTS,
-                mode_of=dossier_content.mode_of, grid_of=dossier_content.grid_of)
+                fields=dossier_content.editor_fields(schema, entry, posted))
 
 
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
@@ -138,6 +139,9 @@ def edit(entry_id: int):
     if refused:
         if is_fetch:
             return jsonify(ok=False, error=refused.message), refused.status
+        if isinstance(refused.error, dossier_content.DossierInvalid):
+            # Bad input: the editor again with what was typed (the message is flashed above it).
+            return render_template("dossier/editor.html", **_editor_context(entry, request.form)), refused.status
         return redirect(url_for(".edit", entry_id=entry_id))
     saved_at = utcnow()
     if is_fetch:

@@ -20,6 +20,7 @@ Nothing is ever cut: a value over a limit is an error (`DossierInvalid`) naming 
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..documents.grid import Grid, GridError, grid_from_json
@@ -210,6 +211,39 @@ def parse_form(schema: list[dict], form) -> dict:
     if errors:
         raise DossierInvalid(errors)
     return data
+
+
+def editor_fields(schema: list[dict], entry, form=None) -> dict:
+    """What the editor shows: the stored draft, or — after a refused save — what was posted, so nothing
+    the applicant typed is lost (`form`: the refused POST). {"title", "lead_name", "team",
+    "sections": {key: {"mode", "text", "grid"}}}."""
+    if form is None:
+        dossier = entry.dossier or {}
+        sections = {}
+        for sec in schema or []:
+            value = dossier.get(sec["key"])
+            sections[sec["key"]] = {"mode": mode_of(sec, value), "text": text_of(value),
+                                    "grid": grid_of(sec, value if _is_table_value(value) else None).to_json()}
+        return {"title": entry.title or "", "lead_name": entry.lead_name or "", "team": list(entry.team or []),
+                "sections": sections}
+    sections = {}
+    for sec in schema or []:
+        key = sec["key"]
+        mode = mode_of(sec, None)
+        if sec.get("kind") == "table_or_text" and form.get(f"mode-{key}") in ("table", "text"):
+            mode = form[f"mode-{key}"]
+        try:
+            grid = json.loads(form.get(f"grid-{key}") or "null")
+        except ValueError:
+            grid = None
+        if not (isinstance(grid, dict) and isinstance(grid.get("columns"), list)):
+            grid = grid_of(sec, None).to_json()
+        sections[key] = {"mode": mode, "text": richtext.sanitize(form.get(f"sec-{key}", "")), "grid": grid}
+    columns = [form.getlist(f"team-{c}") for c in TEAM_COLUMNS]
+    team = [{k: (col[i] if i < len(col) else "") for k, col in zip(TEAM_COLUMNS, columns, strict=True)}
+            for i in range(max(map(len, columns), default=0))]
+    return {"title": form.get("title", ""), "lead_name": form.get("lead_name", ""),
+            "team": [m for m in team if any(v.strip() for v in m.values())], "sections": sections}
 
 
 # --- the read side: sections as a reader sees them -----------------------------------------------
