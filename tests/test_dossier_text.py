@@ -21,6 +21,7 @@ PASTED = ("Первый абзац:  два пробела, «ѐлочка», C�
     PASTED,
     "  отступ в начале",
     "строка\n",
+    "a\n\n\nb\n\n\n\n\nc\n\n\n",
     "a\n\n\n\nb",
     "неразрывный\u00a0пробел  и  двойные",
 ])
@@ -41,6 +42,15 @@ def test_sanitize_changes_markup_only_never_the_text():
     # a list the browser put inside a paragraph: no blank lines appear around it
     assert richtext.to_text(richtext.sanitize("<p>а</p><p><ul><li>x</li></ul></p><p>б</p>")) == "а\n\nx\n\nб"
     assert richtext.to_text("<p>а</p><ul><li>x</li></ul><p></p><p></p><p>б</p>") == "а\n\nx\n\n\n\nб"
+
+
+def test_plain_text_is_what_the_browser_shows():
+    """Chrome writes an empty paragraph as <p><br></p> and ends a line typed with Shift+Enter with a
+    placeholder <br>: neither shows a line of its own, so neither is a line break of the text."""
+    assert richtext.to_text("<p>а</p><p><br></p><p>б</p>") == "а\n\n\n\nб"
+    assert richtext.to_text("<p>а<br>б<br></p>") == "а\nб"
+    assert richtext.to_text("<p>а<br><br></p>") == "а\n"
+    assert richtext.to_text("<ul><li>один<br></li><li>два</li></ul>") == "один\nдва"
 
 
 def test_old_collapsing_is_gone():

@@ -182,6 +182,13 @@ def test_plain_text_paste_is_stored_exactly_and_drops_old_formatting(page, live_
     page.get_by_role("button", name="Сохранить", exact=True).click()
     expect(page.locator(".alert-success")).to_contain_text("Черновик сохранён")
     assert _stored_text(live_server.app, entry_id, "2.3") == "пункт: один\nдва"
+    # a final line break and blank lines at the ends are kept too
+    page.locator("#rt-sec-2\\.4").click()
+    page.keyboard.press("Control+A")
+    _paste(page, "#rt-sec-2\\.4", "\n\nстрока\nпоследняя\n\n\nхвост\n")
+    page.get_by_role("button", name="Сохранить", exact=True).click()
+    expect(page.locator(".alert-success")).to_contain_text("Черновик сохранён")
+    assert _stored_text(live_server.app, entry_id, "2.4") == "\n\nстрока\nпоследняя\n\n\nхвост\n"
     # reloading shows the text as stored (white-space kept on screen)
     page.reload()
     assert page.locator("#rt-sec-1\\.1").evaluate("e => getComputedStyle(e).whiteSpace") == "pre-wrap"

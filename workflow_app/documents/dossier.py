@@ -39,6 +39,8 @@ class _Blocks(HTMLParser):
         self.runs, self.kind = ([Run(marker)] if marker else []), kind
 
     def _close(self, keep_empty: bool = False):
+        if self.runs and self.runs[-1].text == "\n":
+            self.runs.pop()      # a closing <br> is the browser's placeholder, not a line (richtext)
         if self.runs is not None:
             text = "".join(r.text for r in self.runs)
             if keep_empty or text.strip():

@@ -100,9 +100,16 @@
     });
   }
 
-  function paragraph(text) {
+  // A line break that ends a block shows no line of its own: the browser needs a second <br> there
+  // (as richtext.from_text writes it), so the saved text keeps the author's final line break.
+  function endLine(block, text) {
+    if (text.endsWith("\n")) block.appendChild(document.createElement("br"));
+  }
+
+  function paragraph(text, closed = true) {
     const p = document.createElement("p");
     linesInto(p, text);
+    if (closed) endLine(p, text);
     return p;
   }
 
@@ -158,16 +165,18 @@
     tailRange.setEnd(block, block.childNodes.length);
     const tail = tailRange.extractContents();
     linesInto(block, pieces[0]);
+    if (pieces.length > 1) endLine(block, pieces[0]);
     let last = block;
-    pieces.slice(1).forEach((part) => {
-      const p = paragraph(part);
+    pieces.slice(1).forEach((part, i) => {
+      const p = paragraph(part, i < pieces.length - 2);
       last.after(p);
       last = p;
     });
     const caret = document.createRange();
     caret.selectNodeContents(last);
     caret.collapse(false);
-    last.appendChild(tail);
+    if (tail.textContent) last.appendChild(tail);
+    else endLine(last, pieces[pieces.length - 1]);
     sel.removeAllRanges();
     sel.addRange(caret);
   }

@@ -51,7 +51,8 @@ def from_text(text: str | None) -> str:
     text = _normalise(text)
     if not text.strip():
         return ""
-    return "".join("<p>" + html.escape(part, quote=False).replace("\n", "<br>") + "</p>"
+    return "".join("<p>" + html.escape(part, quote=False).replace("\n", "<br>")
+                   + ("<br>" if part.endswith("\n") else "") + "</p>"
                    for part in text.split(PARAGRAPH_BREAK))
 
 
@@ -66,14 +67,24 @@ class _Plain(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.paras: list[str] = []
         self.cur: list[str] | None = None
+        self.last_br = False               # the block so far ends with a <br>
         self.explicit = False
         self.items: list[str] | None = None
         self.empty_before_list = False     # the last paragraph is an empty <p></p>
         self.after_list = False            # the last block is a list
 
+    def _block_text(self) -> str:
+        """The text of the current block; a <br> that ends it is the browser's placeholder (it shows no
+        line of its own), so it is not a line break of the text."""
+        parts = list(self.cur or [])
+        if self.last_br and parts:
+            parts.pop()
+        self.last_br = False
+        return "".join(parts)
+
     def _close(self):
         if self.cur is not None:
-            text = "".join(self.cur)
+            text = self._block_text()
             if text == "" and self.explicit and self.after_list:
                 self.cur, self.explicit, self.after_list = None, False, False
                 return
@@ -96,6 +107,7 @@ class _Plain(HTMLParser):
             self.cur, self.explicit = [], True
         elif tag == "br":
             self._text("\n")
+            self.last_br = True
 
     def handle_endtag(self, tag):
         if tag == "p" and self.items is None:
@@ -104,12 +116,12 @@ class _Plain(HTMLParser):
             self.explicit = True
             self._close()
         elif tag == "li" and self.items is not None:
-            self.items.append("".join(self.cur or []))
+            self.items.append(self._block_text())
             self.cur, self.explicit = None, False
         elif tag in ("ul", "ol") and self.items is not None:
             if self.cur is not None and "".join(self.cur).strip():
-                self.items.append("".join(self.cur))
-            self.cur = None
+                self.items.append(self._block_text())
+            self.cur, self.last_br = None, False
             if self.items:
                 self.paras.append("\n".join(self.items))
             self.items = None
@@ -126,6 +138,7 @@ class _Plain(HTMLParser):
         if self.cur is None:
             self.cur = []
         self.cur.append(data)
+        self.last_br = False
 
     def close(self):
         super().close()
