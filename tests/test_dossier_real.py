@@ -88,6 +88,14 @@ def test_real_dossier_through_the_editor_form_comes_back_identical(app, client):
     shown = json.loads(html.unescape(field))
     assert (shown["columns"], shown["rows"], shown["row_kinds"]) == (plan["columns"], plan["rows"], plan["row_kinds"])
     assert 'name="mode-6" value="table" data-mode-for="6" checked' in page
+    # every official heading in full, on the editor and on the entry page; chapters once each
+    shown = client.get(f"/entries/{w.entry_id}").get_data(as_text=True)
+    with app.app_context():
+        schema = db.session.get(Entry, w.entry_id).campaign.dossier_schema
+    for sec in schema:
+        assert f">{sec['title']}<" in page and f">{sec['title']}<" in shown, sec["title"]
+    for chapter in {s["chapter"] for s in schema if s.get("chapter")}:
+        assert shown.count(f">{chapter}<") == 1 and page.count(f">{chapter}<") == 1, chapter
 
 
 def test_real_dossier_through_json_comes_back_identical_and_prints_whole(ctx):
