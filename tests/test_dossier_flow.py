@@ -1,6 +1,7 @@
 """The applicant's dossier: creation rules, sanitising, completeness, deadlines and extensions,
 frozen versions with PDF and diff, attachments, withdrawal."""
 import io
+import json
 import re
 from datetime import date, timedelta
 
@@ -14,7 +15,7 @@ from workflow_app.models import AuditEvent, Organization, User
 from workflow_app.models.base import utcnow
 from workflow_app.models.competition import Campaign, CampaignStatus, Entry, EntryStatus, EntryVersion, StageKind
 from workflow_app.services.competition import dossier as svc
-from workflow_app.services.competition import dossier_versions, entry_check, richtext
+from workflow_app.services.competition import dossier_content, dossier_versions, entry_check, richtext
 from workflow_app.services.platform import files
 from workflow_app.timeutil import end_of_day
 
@@ -31,9 +32,11 @@ def _editor_data(entry: Entry, **override) -> dict:
     data = {"title": entry.title, "lead_name": entry.lead_name, "expected_version": str(entry.version)}
     for sec in entry.campaign.dossier_schema:
         value = (entry.dossier or {}).get(sec["key"])
-        if sec["kind"] == "table":
-            for i in range(len(sec["columns"])):
-                data[f"tbl-{sec['key']}-{i}"] = [row[i] for row in value or []] + [""]
+        mode = dossier_content.mode_of(sec, value)
+        if sec["kind"] == "table_or_text":
+            data[f"mode-{sec['key']}"] = mode
+        if mode == "table":
+            data[f"grid-{sec['key']}"] = json.dumps(dossier_content.grid_of(sec, value).to_json(), ensure_ascii=False)
         else:
             data[f"sec-{sec['key']}"] = value or ""
     for col in ("name", "position", "role"):
@@ -66,16 +69,18 @@ def test_saving_through_the_editor_sanitises_and_drops_empty_rows(app, client):
         data = _editor_data(e)
     data["sec-2.2"] = ('<p>Идея <strong>проекта</strong><script>alert("x")</script></p>'
                        '<a href="javascript:evil()">ссылка</a>')
-    data["tbl-3.2-0"] = ["Семинар", "", "  "]
-    data["tbl-3.2-1"] = ["Педагоги", "", ""]
-    data["tbl-3.2-2"] = ["Обучение", "", ""]
+    data["mode-3.2"] = "table"
+    data["grid-3.2"] = json.dumps({"columns": ["Мероприятие", "Целевая аудитория", "Задачи"],
+                                   "rows": [["Семинар", "Педагоги", "Обучение"], ["", "", "  "], ["", "", ""]],
+                                   "row_kinds": ["data", "data", "data"]})
     login(client, "appa@x.ru")
     resp = post_form(client, f"/entries/{w.entry_id}/edit", data)
     assert resp.status_code == 302
     with app.app_context():
         e = db.session.get(Entry, w.entry_id)
         assert e.dossier["2.2"] == '<p>Идея <strong>проекта</strong></p><a rel="noopener">ссылка</a>'
-        assert e.dossier["3.2"] == [["Семинар", "Педагоги", "Обучение"]]
+        assert e.dossier["3.2"]["rows"] == [["Семинар", "Педагоги", "Обучение"]]
+        assert e.dossier["3.2"]["row_kinds"] == ["data"]
     page = client.get(f"/entries/{w.entry_id}").get_data(as_text=True)
     assert "<strong>проекта</strong>" in page and 'alert("x")' not in page and "javascript:" not in page
 
@@ -242,7 +247,7 @@ def test_submission_freezes_versions_that_never_change(app, client):
         v1_content, v1_sha = dict(v1.content), v1.sha256
         v1_pdf = files.read_stored(v1.pdf_file)
         text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(v1_pdf)).pages)
-        assert TITLE in text and "3.2. Мероприятия" in text and e.code in text
+        assert TITLE in text and "3.2. Мероприятия, направленные на реализацию проекта." in text and e.code in text
         assert v1.pdf_file.sha256 and v1.pdf_file.content_type == "application/pdf"
         audit_submit = db.session.execute(select(AuditEvent).where(AuditEvent.event == "entry.submit")).scalar_one()
         assert audit_submit.payload["version"] == 1 and audit_submit.payload["sha256"] == v1_sha
@@ -274,12 +279,15 @@ def test_submission_freezes_versions_that_never_change(app, client):
         assert v2.sha256 != v1_sha
         parts = {p["title"]: p for p in dossier_versions.diff_contents(v1.content, v2.content)}
         changed = [t for t, p in parts.items() if p["changed"]]
-        assert changed == ["2.2. Основная идея"]
-        assert ("+", "Новая основная идея проекта.") in parts["2.2. Основная идея"]["lines"]
-        assert ("-", "Текст раздела 2.2: обоснование и содержание.") in parts["2.2. Основная идея"]["lines"]
+        title = "2.2. Основная идея инновационного проекта."
+        assert changed == [title]
+        (op, words), = parts[title]["lines"]
+        assert op == "~" and ("+", "Новая основная идея проекта") in words
+        assert any(o == "-" and t.startswith("Текст раздела") for o, t in words)
 
     page = staff_client.get(f"/entries/{w.entry_id}/diff?a=1&b=2").get_data(as_text=True)
-    assert "Изменено частей: <strong>1</strong>" in page and "Новая основная идея проекта." in page
+    assert "Изменено частей: <strong>1</strong>" in page
+    assert "<ins>Новая основная идея проекта</ins>" in page and "<del>Текст раздела 2</del>" in page
     pdf = staff_client.get(f"/entries/{w.entry_id}/versions/2.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
     assert client.get(f"/entries/{w.entry_id}/versions/1.pdf").data == v1_pdf  # the applicant too
@@ -291,8 +299,8 @@ def test_diff_compares_tables_row_by_row():
     new = {"title": "A", "sections": [{"key": "6", "title": "6. План", "kind": "table", "columns": ["Год", "Что"],
                                        "rows": [["2026", "Старт"], ["2027", "Апробация модели"], ["2028", "Итоги"]]}]}
     part = next(p for p in dossier_versions.diff_contents(old, new) if p["title"] == "6. План")
-    assert part["lines"] == [(" ", "2026 | Старт"), ("-", "2027 | Апробация"), ("+", "2027 | Апробация модели"),
-                             ("+", "2028 | Итоги")]
+    assert part["lines"] == [(" ", "Год | Что"), (" ", "2026 | Старт"),
+                             ("~", [(" ", "2027 | Апробация"), ("+", " модели")]), ("+", "2028 | Итоги")]
 
 
 # --- attachments ---------------------------------------------------------------------------------

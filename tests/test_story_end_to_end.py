@@ -13,6 +13,7 @@ happened: after every step the audit log must hold exactly one row per state cha
 """
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from datetime import timedelta
@@ -349,8 +350,10 @@ def test_innovation_search_from_announcement_to_signed_order(app):
         for name in form:
             if name.startswith("sec-"):
                 data[name] = f"<p>Раздел {name[4:]}: <b>содержание</b> проекта «{title}».{extra}</p>"
-            elif name.startswith("tbl-"):
-                data[name] = [f"Строка {name[4:]}"]
+            elif name.startswith("grid-"):   # the grid field: the form's columns, one row typed
+                grid = json.loads(form[name])
+                grid["rows"] = [[f"Строка {name[5:]}"] + [""] * (len(grid["columns"]) - 1)]
+                data[name] = json.dumps(grid, ensure_ascii=False)
         return data
 
     for key, client in (("A", app_a), ("B", app_b)):

@@ -1,201 +1,185 @@
-"""The dossier of one frozen entry version as PDF: a pure builder, snapshot in, bytes out.
+"""The dossier of one frozen entry version as PDF and DOCX: a pure builder, snapshot in, bytes out.
 
-Sections come in the snapshot's order; rich text becomes paragraphs and lists, table sections become
-tables. All user text is escaped before it reaches ReportLab's paragraph markup.
+Laid out once as a `layout.Spec`, so the PDF and the (editable) DOCX carry the same content: the title
+page, the team, every section under the form's heading in full (chapter headings once before their
+first section), text as paragraphs with their line breaks, bold and italics, lists as items, and the
+applicant's tables with their own columns, group rows and multi-line cells (`Table.row_kinds`).
 """
 from __future__ import annotations
 
-import io
-from html import escape
 from html.parser import HTMLParser
 from typing import Any
 
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from . import pdf, word
+from .layout import P, Run, Spec, TableBlock, clean, para
+from .model import Table
 
-from .fonts import register_fonts
-
-
-def register_font() -> str:
-    """The bundled Cyrillic serif family (documents/fonts), registered once; returns its name."""
-    return register_fonts()
+BODY = 12.0
+TABLE = 10.5
+META_TITLE_MAX = 250     # document properties only (DOCX refuses a title over 255 characters)
 
 
-def _styles(font: str) -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=14, spaceAfter=4)
-    return {
-        "body": base,
-        "title": ParagraphStyle("title", parent=base, fontSize=15, leading=19, alignment=TA_CENTER,
-                                spaceAfter=8, fontName=font + "-Bold"),
-        "meta": ParagraphStyle("meta", parent=base, fontSize=9.5, leading=12, textColor=colors.HexColor("#333")),
-        "h": ParagraphStyle("h", parent=base, fontSize=12, leading=15, spaceBefore=10, spaceAfter=5,
-                            fontName=font + "-Bold"),
-        "li": ParagraphStyle("li", parent=base, leftIndent=14, bulletIndent=4, spaceAfter=2),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=11, spaceAfter=0),
-        "th": ParagraphStyle("th", parent=base, fontSize=9, leading=11, spaceAfter=0, fontName=font + "-Bold"),
-        "empty": ParagraphStyle("empty", parent=base, textColor=colors.grey, fontName=font + "-Italic"),
-    }
+class _Blocks(HTMLParser):
+    """The stored subset of HTML (services/competition/richtext) → paragraphs of runs.
 
-
-class _HtmlToBlocks(HTMLParser):
-    """Our sanitised subset of HTML → [(kind, markup, bullet)], markup in ReportLab's paragraph dialect."""
-
-    INLINE = {"b": "b", "strong": "b", "i": "i", "em": "i"}
+    Every <p> is a paragraph (an empty one too: the author's blank lines stay), <br> a line break,
+    <b>/<strong> and <i>/<em> bold and italic runs, list items paragraphs with their marker; links
+    print their text."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.blocks: list[tuple[str, str, str]] = []
-        self.buf: list[str] = []
-        self.lists: list[list[Any]] = []  # stack of [kind, counter]
-        self.open_inline: list[str] = []
+        self.paras: list[tuple[str, list[Run]]] = []
+        self.runs: list[Run] | None = None
+        self.kind = "p"
+        self.bold = self.italic = 0
+        self.lists: list[list[Any]] = []      # [tag, counter]
 
-    def _flush(self, kind: str = "p", bullet: str = ""):
-        text = "".join(self.buf).strip()
-        if text and text.replace("<br/>", "").strip():
-            closing = "".join(f"</{t}>" for t in reversed(self.open_inline))
-            self.blocks.append((kind, text + closing, bullet))
-        self.buf = []
-        if self.open_inline:  # carry open inline tags into the next block
-            self.buf = [f"<{t}>" for t in self.open_inline]
+    def _open(self, kind: str, marker: str = ""):
+        self._close()
+        self.runs, self.kind = ([Run(marker)] if marker else []), kind
+
+    def _close(self, keep_empty: bool = False):
+        if self.runs and self.runs[-1].text == "\n":
+            self.runs.pop()      # a closing <br> is the browser's placeholder, not a line (richtext)
+        if self.runs is not None:
+            text = "".join(r.text for r in self.runs)
+            if keep_empty or text.strip():
+                self.paras.append((self.kind, self.runs))
+        self.runs, self.kind = None, "p"
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("p", "ul", "ol", "li"):
-            self._flush()
-            if tag in ("ul", "ol"):
-                self.lists.append([tag, 0])
-        elif tag == "br":
-            self.buf.append("<br/>")
-        elif tag in self.INLINE:
-            t = self.INLINE[tag]
-            self.open_inline.append(t)
-            self.buf.append(f"<{t}>")
-        elif tag == "a":
-            href = dict(attrs).get("href") or ""
-            if href.startswith(("http://", "https://", "mailto:")):
-                self.open_inline.append("link")
-                self.buf.append(f'<link href="{escape(href, quote=True)}" color="blue">')
-
-    def handle_endtag(self, tag):
-        if tag == "li":
+        if tag == "p":
+            self._open("p")
+        elif tag in ("ul", "ol"):
+            self._close()
+            self.lists.append([tag, 0])
+        elif tag == "li":
             lst: list[Any] = self.lists[-1] if self.lists else ["ul", 0]
             lst[1] += 1
-            self._flush("li", "•" if lst[0] == "ul" else f"{lst[1]}.")
-        elif tag == "p":
-            self._flush()
-        elif tag in ("ul", "ol"):
-            self._flush()
-            if self.lists:
-                self.lists.pop()
-        elif tag in self.INLINE or tag == "a":
-            t = "link" if tag == "a" else self.INLINE[tag]
-            if t in self.open_inline:
-                idx = len(self.open_inline) - 1 - self.open_inline[::-1].index(t)
-                self.open_inline.pop(idx)
-                self.buf.append(f"</{t}>")
+            self._open("li", "• " if lst[0] == "ul" else f"{lst[1]}. ")
+        elif tag == "br":
+            self._text("\n")
+        elif tag in ("b", "strong"):
+            self.bold += 1
+        elif tag in ("i", "em"):
+            self.italic += 1
+
+    def handle_endtag(self, tag):
+        if tag == "p":
+            if self.runs is None:
+                self.runs = []
+            self._close(keep_empty=True)
+        elif tag == "li":
+            self._close()
+        elif tag in ("ul", "ol") and self.lists:
+            self._close()
+            self.lists.pop()
+        elif tag in ("b", "strong"):
+            self.bold = max(0, self.bold - 1)
+        elif tag in ("i", "em"):
+            self.italic = max(0, self.italic - 1)
 
     def handle_data(self, data):
-        self.buf.append(escape(data, quote=False))
+        self._text(data)
+
+    def _text(self, text: str):
+        if self.runs is None:
+            if not text.strip():
+                return           # whitespace between blocks
+            self.runs, self.kind = [], "p"
+        self.runs.append(Run(clean(text), bool(self.bold), bool(self.italic)))
 
     def close(self):
         super().close()
-        self.open_inline = []
-        self._flush()
+        self._close()
 
 
-def html_blocks(html: str) -> list[tuple[str, str, str]]:
-    parser = _HtmlToBlocks()
+def text_blocks(html: str) -> list[P]:
+    """Stored section HTML → body paragraphs (justified, first-line indent, space after each)."""
+    parser = _Blocks()
     parser.feed(html or "")
     parser.close()
-    return parser.blocks
+    out = []
+    for kind, runs in parser.paras:
+        runs = runs or [Run("")]
+        if kind == "li":
+            out.append(P(tuple(runs), align="left", size=BODY, left_mm=6, after=2))
+        else:
+            out.append(P(tuple(runs), align="justify", size=BODY, indent=True, after=6))
+    return out
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text or "", quote=False), style)
+def _heading(text: str, size: float = BODY, before: float = 12, keep_next: bool = False) -> P:
+    # Only short blocks are kept with the next one: ReportLab moves a heading and a long first
+    # paragraph together to the next page, leaving most of a page empty.
+    return para(text, bold=True, align="left", size=size, before=before, after=6, keep_next=keep_next)
 
 
-def _table(columns: list[str], rows: list[list[str]], st: dict, width: float) -> Table:
-    data = [[_p(c, st["th"]) for c in columns]]
-    for row in rows:
-        data.append([_p(row[i] if i < len(row) else "", st["cell"]) for i in range(len(columns))])
-    t = Table(data, colWidths=[width / max(1, len(columns))] * len(columns), repeatRows=1)
-    t.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#888888")),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8ecf2")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-    ]))
-    return t
+def _empty() -> P:
+    return para("Раздел не заполнен.", italic=True, align="left", size=BODY, after=6)
 
 
-def build_dossier_pdf(content: dict, *, number: int, created: str, sha256: str) -> bytes:
-    """content: an EntryVersion snapshot; number/created/sha256 describe the version in the footer."""
-    font = register_font()
-    st = _styles(font)
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=20 * mm, rightMargin=15 * mm, topMargin=18 * mm,
-                            bottomMargin=18 * mm, title=content.get("title") or content.get("code", ""),
-                            author=content.get("organization", ""))
-    width = doc.width
-    story: list = [
-        _p(content.get("campaign", ""), st["meta"]),
-        _p(content.get("title") or "Без темы", st["title"]),
-    ]
-    meta = [
-        ("Регистрационный номер", content.get("code", "")),
-        ("Организация", content.get("organization", "")),
-        ("Муниципальное образование", content.get("municipality", "")),
-        ("Направление", content.get("track", "")),
-        ("Руководитель проекта", content.get("lead_name", "")),
-        ("Версия", f"№ {number} от {created}"),
-    ]
-    mt = Table([[_p(k, st["th"]), _p(v, st["cell"])] for k, v in meta], colWidths=[width * 0.35, width * 0.65])
-    mt.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                            ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#cccccc"))]))
-    story += [mt, Spacer(1, 6)]
+def section_table(sec: dict) -> Table:
+    columns = [clean(c) for c in sec.get("columns") or []] or ["Содержание"]
+    rows = [tuple(clean(c) for c in (list(r) + [""] * (len(columns) - len(r)))[:len(columns)])
+            for r in sec.get("rows") or []]
+    kinds = list(sec.get("row_kinds") or [])
+    kinds = (kinds + ["data"] * len(rows))[:len(rows)]
+    return Table(headers=tuple(columns), rows=tuple(rows), row_kinds=tuple(kinds))
 
-    story.append(_p("Команда проекта", st["h"]))
+
+def spec(content: dict, *, number: int, created: str, sha256: str) -> Spec:
+    """content: an EntryVersion snapshot; number/created/sha256 describe the version."""
+    title = clean(content.get("title")) or "Без темы"
+    meta_title = title if len(title) <= META_TITLE_MAX else title[:META_TITLE_MAX - 1] + "…"
+    s = Spec(title=meta_title, author=clean(content.get("organization", "")),
+             subject=clean(content.get("campaign", "")))
+    s.add(para(content.get("campaign", ""), align="center", size=BODY, after=6))
+    s.add(para(title, bold=True, align="center", size=14, after=12))
+    for label, value in (("Регистрационный номер", content.get("code", "")),
+                         ("Организация", content.get("organization", "")),
+                         ("Муниципальное образование", content.get("municipality", "")),
+                         ("Направление", content.get("track", "")),
+                         ("Руководитель проекта", content.get("lead_name", "")),
+                         ("Версия", f"№ {number} от {created}, SHA-256 {sha256}")):
+        s.add(P((Run(f"{label}: ", bold=True), Run(clean(value))), align="left", size=BODY, after=2))
+
+    s.add(_heading("Команда проекта"))
     team = content.get("team") or []
     if team:
-        story.append(_table(["ФИО", "Должность", "Роль в проекте"],
-                            [[m.get("name", ""), m.get("position", ""), m.get("role", "")] for m in team], st, width))
+        s.add(TableBlock(Table(headers=("ФИО", "Должность", "Роль в проекте"),
+                               rows=tuple((clean(m.get("name")), clean(m.get("position")), clean(m.get("role")))
+                                          for m in team)), size=TABLE))
     else:
-        story.append(_p("Не указана.", st["empty"]))
+        s.add(para("Не указана.", italic=True, align="left", size=BODY))
 
+    chapter = ""
     for sec in content.get("sections", []):
-        story.append(_p(sec.get("title", ""), st["h"]))
+        if sec.get("chapter") and sec["chapter"] != chapter:
+            s.add(_heading(sec["chapter"], size=13, before=18, keep_next=True))
+        chapter = sec.get("chapter") or ""
+        s.add(_heading(sec.get("title", "")))
         if sec.get("kind") == "table":
-            rows = sec.get("rows") or []
-            story.append(_table(sec.get("columns") or [], rows, st, width) if rows
-                         else _p("Раздел не заполнен.", st["empty"]))
+            s.add(TableBlock(section_table(sec), size=TABLE) if sec.get("rows") else _empty())
             continue
-        blocks = html_blocks(sec.get("html", ""))
-        if not blocks:
-            story.append(_p("Раздел не заполнен.", st["empty"]))
-        for kind, markup, bullet in blocks:
-            if kind == "li":
-                story.append(Paragraph(markup, st["li"], bulletText=bullet))
-            else:
-                story.append(Paragraph(markup, st["body"]))
+        blocks = text_blocks(sec.get("html", ""))
+        s.add(*(blocks or [_empty()]))
 
     attachments = content.get("attachments") or []
     if attachments:
-        story.append(_p("Приложения", st["h"]))
-        story.append(_table(["Название", "Файл", "SHA-256"],
-                            [[a.get("title", ""), a.get("name", ""), a.get("sha256", "")[:16] + "…"]
-                             for a in attachments], st, width))
+        s.add(_heading("Приложения"))
+        s.add(TableBlock(Table(headers=("Название", "Файл", "SHA-256"),
+                               rows=tuple((clean(a.get("title")), clean(a.get("name")), a.get("sha256", "")[:16] + "…")
+                                          for a in attachments)), size=TABLE))
+    return s
 
-    footer = f"{content.get('code', '')} · версия {number} · SHA-256 {sha256[:16]}…"
 
-    def on_page(canvas, doc_):
-        canvas.saveState()
-        canvas.setFont(font, 8)
-        canvas.drawString(20 * mm, 10 * mm, footer)
-        canvas.drawRightString(A4[0] - 15 * mm, 10 * mm, f"стр. {doc_.page}")
-        canvas.restoreState()
+def build_dossier_pdf(content: dict, *, number: int, created: str, sha256: str) -> bytes:
+    return pdf.render(spec(content, number=number, created=created, sha256=sha256))
 
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return buf.getvalue()
+
+def build_dossier_docx(content: dict, *, number: int, created: str, sha256: str) -> bytes:
+    return word.render(spec(content, number=number, created=created, sha256=sha256))
+
+
+__all__ = ["build_dossier_docx", "build_dossier_pdf", "spec", "text_blocks"]

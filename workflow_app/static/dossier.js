@@ -1,4 +1,5 @@
-// Dossier editor: rich text over plain textareas, editable table rows, autosave.
+// Dossier editor: rich text over plain textareas (text kept exactly as typed or pasted), the choice
+// between a table and text where the form allows both, editable team rows, autosave.
 // Progressive enhancement: without this file the form posts textareas and a few empty rows.
 (() => {
   "use strict";
@@ -65,6 +66,13 @@
       bar.appendChild(b);
     });
     ed.addEventListener("input", () => sync(ed, ta));
+    ed.addEventListener("paste", (ev) => {
+      const data = ev.clipboardData;
+      if (!data) return;
+      ev.preventDefault();
+      pastePlain(ed, data.getData("text/plain"));
+      sync(ed, ta);
+    });
     ed.addEventListener("keydown", (ev) => {
       if ((ev.ctrlKey || ev.metaKey) && (ev.key === "b" || ev.key === "i")) {
         ev.preventDefault();
@@ -80,6 +88,98 @@
     wrap.appendChild(ed);
     editors.push([ed, ta]);
   });
+
+  // --- plain-text paste ------------------------------------------------------------------------
+  // Only the text is pasted: paragraphs (parts separated by a blank line) become <p>, single line
+  // breaks <br>, and nothing of the source's or the replaced text's formatting is kept. Spaces stay as
+  // they are (the editor is white-space: pre-wrap), so the saved text equals the pasted one.
+  function linesInto(parent, text) {
+    text.split("\n").forEach((line, i) => {
+      if (i) parent.appendChild(document.createElement("br"));
+      if (line) parent.appendChild(document.createTextNode(line));
+    });
+  }
+
+  // A line break that ends a block shows no line of its own: the browser needs a second <br> there
+  // (as richtext.from_text writes it), so the saved text keeps the author's final line break.
+  function endLine(block, text) {
+    if (text.endsWith("\n")) block.appendChild(document.createElement("br"));
+  }
+
+  function paragraph(text, closed = true) {
+    const p = document.createElement("p");
+    linesInto(p, text);
+    if (closed) endLine(p, text);
+    return p;
+  }
+
+  const isBlock = (n) => ["P", "UL", "OL", "DIV"].includes(n.nodeName);
+
+  // The block the caret is in: its paragraph, its list item, or loose text wrapped into a paragraph.
+  function blockOf(ed, node) {
+    for (let li = node; li && li !== ed; li = li.parentNode) if (li.nodeName === "LI") return li;
+    let child = node;
+    while (child && child.parentNode !== ed) child = child.parentNode;
+    if (!child) return null;
+    if (child.nodeName === "P") return child;
+    let first = child;
+    while (first.previousSibling && !isBlock(first.previousSibling)) first = first.previousSibling;
+    const p = document.createElement("p");
+    ed.insertBefore(p, first);
+    for (let n = first; n && !isBlock(n);) { const next = n.nextSibling; p.appendChild(n); n = next; }
+    return p;
+  }
+
+  function pastePlain(ed, raw) {
+    const parts = raw.replace(/\r\n?/g, "\n").split("\n\n");
+    const sel = window.getSelection();
+    const bare = (t) => t.replace(/\s/g, "");
+    const whole = !sel.rangeCount || !ed.contains(sel.getRangeAt(0).commonAncestorContainer)
+      || !bare(ed.textContent) || bare(sel.toString()) === bare(ed.textContent);
+    if (whole) {
+      ed.replaceChildren(...parts.map(paragraph));
+      const range = document.createRange();
+      range.selectNodeContents(ed.lastChild);
+      range.collapse(false);
+      sel.removeAllRanges();
+      sel.addRange(range);
+      return;
+    }
+    const range = sel.getRangeAt(0);
+    range.deleteContents();
+    // The caret as a node and offset: they stay valid while nodes around it move.
+    let node = range.startContainer;
+    let offset = range.startOffset;
+    if (node === ed) {
+      const p = document.createElement("p");
+      ed.insertBefore(p, ed.childNodes[offset] || null);
+      node = p;
+      offset = 0;
+    }
+    const block = blockOf(ed, node);
+    // Inside a list item the pasted paragraphs become lines of the item.
+    const pieces = block.nodeName === "LI" ? [parts.join("\n")] : parts;
+    // Split the block at the caret: the tail keeps its own formatting, the pasted text has none.
+    const tailRange = document.createRange();
+    tailRange.setStart(node, offset);
+    tailRange.setEnd(block, block.childNodes.length);
+    const tail = tailRange.extractContents();
+    linesInto(block, pieces[0]);
+    if (pieces.length > 1) endLine(block, pieces[0]);
+    let last = block;
+    pieces.slice(1).forEach((part, i) => {
+      const p = paragraph(part, i < pieces.length - 2);
+      last.after(p);
+      last = p;
+    });
+    const caret = document.createRange();
+    caret.selectNodeContents(last);
+    caret.collapse(false);
+    if (tail.textContent) last.appendChild(tail);
+    else endLine(last, pieces[pieces.length - 1]);
+    sel.removeAllRanges();
+    sel.addRange(caret);
+  }
 
   function sync(ed, ta) {
     const html = ed.innerHTML;
@@ -117,6 +217,20 @@
   });
   form.addEventListener("input", (ev) => { if (!ev.target.classList.contains("rt-editor")) markDirty(); });
 
+  // --- sections written as a table or as text (the applicant chooses) ---------------------------
+  function showMode(key) {
+    const block = document.getElementById("sec-block-" + key);
+    const checked = form.querySelector(`input[data-mode-for="${CSS.escape(key)}"]:checked`);
+    if (!block || !checked) return;
+    block.dataset.mode = checked.value;
+    block.querySelectorAll(".mode-table").forEach((el) => { el.hidden = checked.value !== "table"; });
+    block.querySelectorAll(".mode-text").forEach((el) => { el.hidden = checked.value !== "text"; });
+  }
+  form.querySelectorAll("input[data-mode-for]").forEach((r) => {
+    showMode(r.dataset.modeFor);
+    r.addEventListener("change", () => { showMode(r.dataset.modeFor); markDirty(); });
+  });
+
   // --- completeness panel ----------------------------------------------------------------------
   function showMissing(missing, filled) {
     const list = document.getElementById("missing-list");
@@ -133,7 +247,6 @@
 
   // --- autosave -------------------------------------------------------------------------------
   const every = parseInt(form.dataset.autosave || "0", 10);
-  const version = document.getElementById("expected_version");
   const token = form.querySelector('input[name="csrf_token"]').value;
 
   async function autosave() {
@@ -150,7 +263,7 @@
       });
       const body = await resp.json().catch(() => ({}));
       if (resp.ok && body.ok) {
-        if (version) version.value = body.version;
+        form.ownerDocument.querySelectorAll('input[name="expected_version"]').forEach((el) => { el.value = body.version; });
         if (status) status.textContent = "Сохранено в " + body.saved_at;
         showMissing(body.missing || [], body.filled);
       } else {

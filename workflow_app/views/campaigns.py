@@ -395,7 +395,7 @@ def schema_to_text(schema: list[dict]) -> str:
     for s in schema or []:
         cols = "; ".join(s.get("columns") or [])
         lines.append(f"{s.get('key', '')} | {s.get('title', '')} | {s.get('kind', 'text')} | {cols} | "
-                     f"{'да' if s.get('required') else 'нет'}")
+                     f"{'да' if s.get('required') else 'нет'}" + (f" | {s['chapter']}" if s.get("chapter") else ""))
     return "\n".join(lines)
 
 
@@ -404,10 +404,10 @@ def text_to_schema(text: str) -> list[dict]:
     for line in (text or "").splitlines():
         if not line.strip():
             continue
-        parts = [p.strip() for p in line.split("|")] + [""] * 5
+        parts = [p.strip() for p in line.split("|")] + [""] * 6
         out.append({"key": parts[0], "title": parts[1], "kind": parts[2] or "text",
                     "columns": [c.strip() for c in parts[3].split(";") if c.strip()],
-                    "required": parts[4].lower() in ("да", "yes", "1", "true", "+")})
+                    "required": parts[4].lower() in ("да", "yes", "1", "true", "+"), "chapter": parts[5]})
     return out
 
 

@@ -2,11 +2,10 @@
 check; the coordinator's read-only list. Handlers stay thin: services do the work."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import policy
-from ..downloads import send_stored
 from ..export import build_xlsx, xlsx_response
 from ..extensions import db
 from ..forms.dossier import (
@@ -28,7 +27,7 @@ from ..models.base import utcnow
 from ..models.competition import Campaign, Entry, EntryStatus, Track
 from ..services import reminders
 from ..services.competition import dossier as svc
-from ..services.competition import dossier_versions, entry_check, queries, richtext
+from ..services.competition import dossier_content, dossier_versions, entry_check, queries, richtext
 from ..services.platform import audit_journal as audit
 from ..services.platform import queries as platform_queries
 from ..timeutil import format_datetime
@@ -99,7 +98,8 @@ def show(entry_id: int):
     if shown is None and vs and not can_edit:
         shown = vs[0]
     ctx = dict(entry=entry, versions=vs, shown=shown, staff=staff, missing=svc.missing(entry),
-               schema=entry.campaign.dossier_schema or [], deadline=svc.effective_deadline(entry),
+               sections=dossier_content.view_sections(entry.campaign.dossier_schema or [], entry.dossier),
+               deadline=svc.effective_deadline(entry),
                can_edit=can_edit,
                withdraw_form=WithdrawForm(expected_version=entry.version),
                can_withdraw=policy.can(current_user, "entry.withdraw", entry) and entry.status in svc.WITHDRAWABLE)
@@ -117,10 +117,12 @@ def show(entry_id: int):
     return render_template("dossier/entry.html", **ctx)
 
 
-def _editor_context(entry: Entry) -> dict:
-    return dict(entry=entry, schema=entry.campaign.dossier_schema or [], missing=svc.missing(entry),
+def _editor_context(entry: Entry, posted=None) -> dict:
+    schema = entry.campaign.dossier_schema or []
+    return dict(entry=entry, schema=schema, missing=svc.missing(entry),
                 filled=svc.filled_sections(entry), deadline=svc.effective_deadline(entry),
-                attachment_form=AttachmentForm(), max_attachments=svc.MAX_ATTACHMENTS)
+                attachment_form=AttachmentForm(), max_attachments=svc.MAX_ATTACHMENTS,
+                fields=dossier_content.editor_fields(schema, entry, posted))
 
 
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
@@ -137,6 +139,9 @@ def edit(entry_id: int):
     if refused:
         if is_fetch:
             return jsonify(ok=False, error=refused.message), refused.status
+        if isinstance(refused.error, dossier_content.DossierInvalid):
+            # Bad input: the editor again with what was typed (the message is flashed above it).
+            return render_template("dossier/editor.html", **_editor_context(entry, request.form)), refused.status
         return redirect(url_for(".edit", entry_id=entry_id))
     saved_at = utcnow()
     if is_fetch:
@@ -218,41 +223,6 @@ def detach(entry_id: int, attachment_id: int):
         return redirect(target)
     flash("Приложение удалено.", "success")
     return redirect(target)
-
-
-@bp.route("/<int:entry_id>/files/<int:file_id>")
-@login_required
-def download(entry_id: int, file_id: int):
-    entry = get_or_404(Entry, entry_id, "entry.versions")
-    stored = svc.file_of_entry(entry, file_id)
-    if stored is None:
-        abort(404)
-    return send_stored(stored)
-
-
-@bp.route("/<int:entry_id>/versions/<int:number>.pdf")
-@login_required
-def version_pdf(entry_id: int, number: int):
-    entry = get_or_404(Entry, entry_id, "entry.versions")
-    v = dossier_versions.version(entry, number)
-    if v is None or v.pdf_file is None:
-        abort(404)
-    return send_stored(v.pdf_file)
-
-
-@bp.route("/<int:entry_id>/diff")
-@login_required
-def diff(entry_id: int):
-    entry = get_or_404(Entry, entry_id, "entry.view")
-    authorize("entry.diff", entry)
-    vs = dossier_versions.versions(entry)
-    numbers = [v.number for v in vs]
-    a = query_int("a") or (numbers[1] if len(numbers) > 1 else None)
-    b = query_int("b") or (numbers[0] if numbers else None)
-    va, vb = (dossier_versions.version(entry, a) if a else None), (dossier_versions.version(entry, b) if b else None)
-    parts = dossier_versions.diff_contents(va.content, vb.content) if va and vb else []
-    return render_template("dossier/diff.html", entry=entry, numbers=numbers, a=a, b=b, parts=parts,
-                           va=va, vb=vb)
 
 
 # --- staff: technical check ------------------------------------------------------------------------

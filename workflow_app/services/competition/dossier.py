@@ -8,7 +8,6 @@ freezes a version.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from itertools import zip_longest
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -32,8 +31,7 @@ from ...models.competition import (
 )
 from ...timeutil import format_datetime
 from ..platform import files, outbox
-from . import dossier_versions, richtext
-from .dossier_versions import TEAM_COLUMNS
+from . import dossier_content, dossier_versions
 
 EDITABLE = (EntryStatus.draft, EntryStatus.returned)
 WITHDRAWABLE = (EntryStatus.draft, EntryStatus.submitted, EntryStatus.returned, EntryStatus.admitted,
@@ -42,7 +40,6 @@ MAX_ATTACHMENTS = 20
 ATTACHMENT_KINDS = files.DOCUMENTS | (files.IMAGES - {"gif"})  # PDF, DOCX, PNG, JPEG
 ATTACHMENT_MAX_BYTES = 20 * files.MB
 IMAGE_MAX_BYTES = 10 * files.MB  # scans as images are kept smaller than documents
-MAX_ROWS = 200
 
 
 # --- campaigns an applicant may enter -----------------------------------------------------------
@@ -129,34 +126,9 @@ def create_entry(actor: User, org: Organization, campaign: Campaign, track: Trac
 
 # --- the draft ---------------------------------------------------------------------------------
 
-def _rows(lists: list[list[str]], width: int) -> list[list[str]]:
-    rows = []
-    for cells in zip_longest(*lists, fillvalue=""):
-        row = [(c or "").strip()[:2000] for c in cells][:width]
-        row += [""] * (width - len(row))
-        if any(row):  # empty rows are dropped on save
-            rows.append(row)
-    return rows[:MAX_ROWS]
-
-
 def parse_form(campaign: Campaign, form) -> dict:
-    """The editor's POST (werkzeug MultiDict) → clean values; rich text sanitised, empty rows dropped."""
-    dossier: dict = {}
-    for sec in campaign.dossier_schema or []:
-        key = sec["key"]
-        if sec.get("kind") == "table":
-            cols = sec.get("columns") or []
-            dossier[key] = _rows([form.getlist(f"tbl-{key}-{i}") for i in range(len(cols))], len(cols))
-        else:
-            dossier[key] = richtext.sanitize(form.get(f"sec-{key}", ""))
-    team = [dict(zip(TEAM_COLUMNS, r, strict=False)) for r in
-            _rows([form.getlist(f"team-{c}") for c in TEAM_COLUMNS], len(TEAM_COLUMNS))]
-    return {
-        "title": " ".join((form.get("title") or "").split())[:500],
-        "lead_name": " ".join((form.get("lead_name") or "").split())[:200],
-        "team": team,
-        "dossier": dossier,
-    }
+    """The editor's POST (werkzeug MultiDict) → clean values (dossier_content.parse_form)."""
+    return dossier_content.parse_form(campaign.dossier_schema or [], form)
 
 
 def save_draft(actor: User, entry: Entry, data: dict, expected_version: int | None = None) -> Entry:
@@ -180,12 +152,6 @@ def save_draft(actor: User, entry: Entry, data: dict, expected_version: int | No
     return entry
 
 
-def _section_filled(sec: dict, value) -> bool:
-    if sec.get("kind") == "table":
-        return bool(value) and any(any(c for c in row) for row in value)
-    return bool(richtext.to_text(value or ""))
-
-
 def missing(entry: Entry) -> list[str]:
     """What still stops submission, in the order of the form."""
     out = []
@@ -197,14 +163,14 @@ def missing(entry: Entry) -> list[str]:
         out.append("Не указан состав команды проекта.")
     dossier = entry.dossier or {}
     for sec in entry.campaign.dossier_schema or []:
-        if sec.get("required", True) and not _section_filled(sec, dossier.get(sec["key"])):
+        if sec.get("required", True) and not dossier_content.filled(sec, dossier.get(sec["key"])):
             out.append(f"Не заполнен раздел «{sec['title']}».")
     return out
 
 
 def filled_sections(entry: Entry) -> set[str]:
     dossier = entry.dossier or {}
-    return {s["key"] for s in entry.campaign.dossier_schema or [] if _section_filled(s, dossier.get(s["key"]))}
+    return {s["key"] for s in entry.campaign.dossier_schema or [] if dossier_content.filled(s, dossier.get(s["key"]))}
 
 
 # --- deadlines ---------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 
 from sqlalchemy import func, select
 
@@ -13,25 +14,15 @@ from ...models.base import utcnow
 from ...models.competition import Entry, EntryVersion
 from ...timeutil import format_datetime
 from ..platform import files
-from . import richtext
-
-TEAM_COLUMNS = ("name", "position", "role")
+from . import dossier_content, richtext
+from .dossier_content import TEAM_COLUMNS
 
 
 def snapshot(entry: Entry) -> dict:
     """Everything a reader of the submitted dossier sees, with the form's section titles at that moment."""
-    dossier = entry.dossier or {}
-    sections = []
-    for sec in entry.campaign.dossier_schema or []:
-        item = {"key": sec["key"], "title": sec["title"], "kind": sec.get("kind", "text")}
-        if item["kind"] == "table":
-            item["columns"] = list(sec.get("columns") or [])
-            item["rows"] = [list(r) for r in dossier.get(sec["key"]) or []]
-        else:
-            item["html"] = dossier.get(sec["key"]) or ""
-        sections.append(item)
+    sections = dossier_content.view_sections(entry.campaign.dossier_schema or [], entry.dossier)
     return {
-        "format": 1,
+        "format": 2,
         "code": entry.code,
         "campaign": entry.campaign.name,
         "track": entry.track.name,
@@ -90,15 +81,46 @@ def version(entry: Entry, number: int) -> EntryVersion | None:
 
 # --- diff between two versions -------------------------------------------------------------------
 
-def _line_diff(a: list[str], b: list[str]) -> list[tuple[str, str]]:
-    """[(op, text)], op in ' ', '-', '+'."""
-    out = []
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+def word_diff(a: str, b: str) -> list[tuple[str, str]]:
+    """[(op, text)] inside one paragraph, op in ' ', '-', '+': words, spaces and punctuation compared
+    as tokens, so a changed word shows as that word removed and added, the rest of the line as is.
+    A lone space between two changes joins them (one «removed / added» pair reads better than many)."""
+    ta, tb = _TOKEN.findall(a), _TOKEN.findall(b)
+    chunks = [(tag == "equal", "".join(ta[i1:i2]), "".join(tb[j1:j2]))
+              for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=ta, b=tb, autojunk=False).get_opcodes()]
+    for i in range(1, len(chunks) - 1):
+        same, text, _ = chunks[i]
+        if same and not text.strip() and not chunks[i - 1][0] and not chunks[i + 1][0]:
+            chunks[i] = (False, text, text)
+    out: list[tuple[str, str]] = []
+    pending = ["", ""]
+    for same, old, new in chunks + [(True, "", "")]:
+        if not same:
+            pending[0] += old
+            pending[1] += new
+            continue
+        out += [(op, t) for op, t in (("-", pending[0]), ("+", pending[1])) if t]
+        pending = ["", ""]
+        if old:
+            out.append((" ", old))
+    return out
+
+
+def _line_diff(a: list[str], b: list[str]) -> list[tuple[str, object]]:
+    """[(op, text)], op in ' ', '-', '+'; a paragraph changed in place is ('~', word_diff(old, new))."""
+    out: list[tuple[str, object]] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if tag == "equal":
             out += [(" ", x) for x in a[i1:i2]]
-        else:
-            out += [("-", x) for x in a[i1:i2]]
-            out += [("+", x) for x in b[j1:j2]]
+            continue
+        old, new = a[i1:i2], b[j1:j2]
+        paired = min(len(old), len(new)) if tag == "replace" else 0
+        out += [("~", word_diff(x, y)) for x, y in zip(old[:paired], new[:paired], strict=True)]
+        out += [("-", x) for x in old[paired:]]
+        out += [("+", x) for x in new[paired:]]
     return out
 
 
@@ -106,9 +128,23 @@ def _row_text(row) -> str:
     return " | ".join(str(c) for c in row)
 
 
+def _table_lines(sec: dict) -> list[str]:
+    kinds = sec.get("row_kinds") or []
+    return [("▸ " if i < len(kinds) and kinds[i] == "group" else "") + _row_text(r)
+            for i, r in enumerate(sec.get("rows") or [])]
+
+
+def _section_lines(sec: dict) -> list[str]:
+    if not sec:
+        return []
+    if sec.get("kind") == "table":
+        return ([_row_text(sec.get("columns") or [])] if sec.get("rows") else []) + _table_lines(sec)
+    return [p for p in richtext.paragraphs(sec.get("html", ""))]
+
+
 def diff_contents(old: dict, new: dict) -> list[dict]:
     """Per part of the dossier: {"title", "changed", "lines": [(op, text)]}; text sections compared
-    line by line with the HTML stripped, tables row by row."""
+    paragraph by paragraph and, inside a changed paragraph, word by word; tables row by row."""
     parts = []
 
     def add(title, a_lines, b_lines):
@@ -124,14 +160,8 @@ def diff_contents(old: dict, new: dict) -> list[dict]:
     keys = [s["key"] for s in new.get("sections", [])] + [k for k in old_secs if k not in new_secs]
     for key in keys:
         a, b = old_secs.get(key, {}), new_secs.get(key, {})
-        title = (b or a).get("title", key)
-        if (b or a).get("kind") == "table":
-            add(title, [_row_text(r) for r in a.get("rows") or []], [_row_text(r) for r in b.get("rows") or []])
-        else:
-            add(title, richtext.to_text(a.get("html", "")).split("\n") if a.get("html") else [],
-                richtext.to_text(b.get("html", "")).split("\n") if b.get("html") else [])
+        add((b or a).get("title", key), _section_lines(a), _section_lines(b))
     att = lambda c: [f"{x.get('title') or x.get('name')} ({x.get('name')}, {x.get('sha256', '')[:12]})"  # noqa: E731
                      for x in c.get("attachments") or []]
     add("Приложения", att(old), att(new))
     return parts
-

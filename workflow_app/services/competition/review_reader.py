@@ -24,6 +24,7 @@ from ...models.competition import (
 )
 from ...models.files import StoredFile
 from ..platform import doc_metadata, files
+from . import dossier_content
 
 READABLE = (AssignmentStatus.offered, AssignmentStatus.accepted, AssignmentStatus.submitted,
             AssignmentStatus.reopened)
@@ -234,21 +235,15 @@ def build_reader(a: ReviewAssignment) -> Reader:
             return text or ""
     sections = []
     if isinstance(snapshot.get("sections"), list):
-        for sec in snapshot["sections"]:
-            sections.append({"title": sec.get("title", ""), "kind": sec.get("kind", "text"),
-                             "columns": sec.get("columns") or [], "html": sec.get("html", ""),
-                             "rows": _rows(sec.get("rows"), sec.get("columns") or [])})
+        source = [s for s in snapshot["sections"] if isinstance(s, dict)]
     else:
-        dossier = entry.dossier or {}
-        for sec in campaign.dossier_schema or []:
-            value = dossier.get(sec.get("key"))
-            if sec.get("kind") == "table":
-                sections.append({"title": sec.get("title", ""), "kind": "table",
-                                 "columns": sec.get("columns") or [],
-                                 "rows": _rows(value, sec.get("columns") or [])})
-            else:
-                sections.append({"title": sec.get("title", ""), "kind": "text",
-                                 "html": value if isinstance(value, str) else ""})
+        source = dossier_content.view_sections(campaign.dossier_schema or [], entry.dossier)
+    for sec in source:
+        sections.append({"key": sec.get("key", ""), "code": sec.get("code", ""), "title": sec.get("title", ""),
+                         "chapter": sec.get("chapter", ""), "kind": sec.get("kind", "text"),
+                         "columns": sec.get("columns") or [], "html": sec.get("html", ""),
+                         "rows": _rows(sec.get("rows"), sec.get("columns") or []),
+                         "row_kinds": list(sec.get("row_kinds") or [])})
     for sec in sections:
         if sec["kind"] == "table":
             sec["rows"] = [[redact(c) for c in row] for row in sec["rows"]]

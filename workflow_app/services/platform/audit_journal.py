@@ -55,6 +55,7 @@ EVENT_LABELS: dict[str, str] = {
     "entry.register_paper": "Заявка зарегистрирована по бумажной заявке",
     "entry.attachment_added": "Приложен файл",
     "entry.attachment_removed": "Удалён файл",
+    "entry.dossier_imported": "Разделы заявки загружены из JSON",
     "entry.extension": "Продлён срок подачи заявки",
     "entry.divergent": "Оценки экспертов разошлись",
     "assignment.create": "Эксперт назначен автоматически",

@@ -362,6 +362,8 @@ DETAILS: dict[str, Callable[[Payload], list[str]]] = {
     "entry.attachment_added": lambda p: [f"«{p.get('file', '')}»" + (f" ({size_text(p['size'])})"
                                                                     if p.get("size") is not None else "")],
     "entry.attachment_removed": lambda p: [f"«{p.get('file', '')}»"],
+    "entry.dossier_imported": lambda p: (["разделы " + ", ".join(p["sections"])] if p.get("sections") else [])
+    + (["титульный лист"] if p.get("title_page") else []),
     "entry.create": lambda p: [f"Код заявки: {p.get('code', '')}", f"направление {p.get('track', '')}"],
     "entry.register_paper": lambda p: [f"Код заявки: {p.get('code', '')}", f"направление {p.get('track', '')}",
                                        f"организация: {org_name(p.get('organization_id'))}"],

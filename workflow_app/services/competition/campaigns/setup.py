@@ -167,10 +167,15 @@ def update_dossier_schema(campaign: Campaign, sections: list[dict], *, actor,
         if key in keys:
             errors.append(f"Раздел {i}: ключ «{key}» повторяется.")
         keys.add(key)
-        if kind not in ("text", "table", "list"):
-            errors.append(f"Раздел {i}: неизвестный вид раздела.")
-        item = {"key": key, "title": title, "kind": kind, "required": bool(s.get("required"))}
-        if kind == "table":
+        if kind not in ("text", "table", "table_or_text"):
+            errors.append(f"Раздел {i}: неизвестный вид раздела (text, table или table_or_text).")
+        # `code`: the section's number in the official form, used by the JSON form of dossiers.
+        item = {"key": key, "code": (s.get("code") or key).strip(), "title": title, "kind": kind,
+                "required": bool(s.get("required"))}
+        for extra in ("chapter", "default"):
+            if (s.get(extra) or "").strip():
+                item[extra] = s[extra].strip()
+        if kind in ("table", "table_or_text"):
             cols = [c.strip() for c in (s.get("columns") or []) if c and c.strip()]
             if not cols:
                 errors.append(f"Раздел «{title}»: у таблицы должна быть хотя бы одна колонка.")
