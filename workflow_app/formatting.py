@@ -12,7 +12,6 @@ Pure functions; web.py registers them as Jinja filters (`num`, `points`, `pct`, 
 from __future__ import annotations
 
 import json
-
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 KB = 1024

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask import abort
-from flask_smorest import abort as api_abort
 
 from .. import policy
 from ..downloads import send_bytes, send_stored
@@ -18,7 +17,6 @@ from ..models import Organization
 from ..models.competition import Campaign, Entry, EntryStatus
 from ..services.competition import catalogue, dossier_versions, intake
 from ..services.competition import dossier as svc
-from ..timeutil import format_datetime
 from .core import (
     DOCX,
     PDF,
@@ -172,10 +170,4 @@ def version_pdf(entry_id: int, number: int):
 def version_docx(entry_id: int, number: int):
     """Поданная версия заявки в DOCX (то же содержание, для правки)."""
     e, v = _version(entry_id, number)
-    try:
-        from ..documents.dossier import build_dossier_docx  # type: ignore[attr-defined]
-    except ImportError:
-        api_abort(404, message="DOCX поданных версий заявок пока не формируется; скачайте PDF.")
-    data = build_dossier_docx(v.content, number=v.number, created=format_datetime(v.created_at),
-                              sha256=v.sha256)
-    return send_bytes(data, f"{e.code}-v{v.number}.docx", DOCX)
+    return send_bytes(dossier_versions.version_docx(v), f"{e.code}-v{v.number}.docx", DOCX)

@@ -8,13 +8,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from .. import policy
-from ..documents.dossier import build_dossier_docx
 from ..downloads import send_bytes, send_stored
 from ..ints import db_int, query_int
 from ..models.competition import Entry
 from ..services.competition import dossier as svc
 from ..services.competition import dossier_json, dossier_versions
-from ..timeutil import format_datetime
 from . import authorize, get_or_404, refusal
 
 bp = Blueprint("dossier_files", __name__, url_prefix="/entries")
@@ -47,8 +45,7 @@ def version_docx(entry_id: int, number: int):
     v = dossier_versions.version(entry, number)
     if v is None:
         abort(404)
-    data = build_dossier_docx(v.content, number=v.number, created=format_datetime(v.created_at), sha256=v.sha256)
-    return send_bytes(data, f"{entry.code}-v{v.number}.docx",
+    return send_bytes(dossier_versions.version_docx(v), f"{entry.code}-v{v.number}.docx",
                       "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 

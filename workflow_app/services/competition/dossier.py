@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ... import audit, policy
@@ -17,7 +17,7 @@ from ...errors import ConcurrentChange, PermissionDenied, TransitionNotAllowed, 
 from ...extensions import db
 from ...machines.base import fire, lock
 from ...machines.entry import entry_lifecycle
-from ...models import Organization, OrgStatus, Role, RoleGrant, User, UserStatus
+from ...models import Organization, Role, RoleGrant, User, UserStatus
 from ...models.base import utcnow
 from ...models.competition import (
     Campaign,
@@ -31,7 +31,7 @@ from ...models.competition import (
 )
 from ...timeutil import format_datetime
 from ..platform import files, outbox
-from . import dossier_content, dossier_versions
+from . import dossier_content, dossier_versions, intake
 
 EDITABLE = (EntryStatus.draft, EntryStatus.returned)
 WITHDRAWABLE = (EntryStatus.draft, EntryStatus.submitted, EntryStatus.returned, EntryStatus.admitted,
@@ -93,29 +93,12 @@ def create_entry(actor: User, org: Organization, campaign: Campaign, track: Trac
     if not policy.can(actor, "entry.create", org):
         raise PermissionDenied()
     campaign = lock(campaign)  # serialises entry numbering and the per-organisation limit
-    if campaign.status != CampaignStatus.open:
-        raise ValidationFailed(f"Приём заявок на конкурс «{campaign.name}» не ведётся.")
     deadline = submission_deadline(campaign)
-    if deadline is not None and deadline < utcnow():
+    if campaign.status == CampaignStatus.open and deadline is not None and deadline < utcnow():
         raise ValidationFailed(f"Срок подачи заявок на конкурс «{campaign.name}» истёк.")
-    if track.campaign_id != campaign.id:
-        raise ValidationFailed("Выбранное направление не относится к этому конкурсу.")
-    if org.status != OrgStatus.active:
-        raise ValidationFailed("Организация деактивирована и не может подавать заявки.")
-    if org.org_type.name not in (track.org_types or []):
-        raise ValidationFailed(
-            f"Организации типа «{org.org_type.value}» не могут участвовать в направлении «{track.name}».")
-    taken = db.session.execute(
-        select(func.count(Entry.id)).where(Entry.campaign_id == campaign.id, Entry.organization_id == org.id,
-                                           Entry.status != EntryStatus.withdrawn)
-    ).scalar_one()
-    if taken >= (campaign.entries_per_org or 1):
-        raise ValidationFailed(
-            f"Организация уже подала допустимое число заявок на этот конкурс ({campaign.entries_per_org}).")
-    # Entries are never deleted, so the count is a safe sequence under the campaign lock.
-    n = db.session.execute(select(func.count(Entry.id)).where(Entry.campaign_id == campaign.id)).scalar_one()
+    intake.check_intake(campaign, org, track)
     entry = Entry(campaign=campaign, track=track, organization=org, status=EntryStatus.draft,
-                  code=f"{campaign.code_prefix or 'ИП'}-{campaign.year}-{n + 1:04d}", title="",
+                  code=intake.next_code(campaign), title="",
                   created_by_id=actor.id, dossier={}, team=[], lead_name="")
     db.session.add(entry)
     db.session.flush()

@@ -84,6 +84,13 @@ def version(entry: Entry, number: int) -> EntryVersion | None:
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
 
+def version_docx(v: EntryVersion) -> bytes:
+    """A frozen version as an editable DOCX (built on demand from the frozen content; the PDF is stored)."""
+    from ...documents.dossier import build_dossier_docx
+
+    return build_dossier_docx(v.content, number=v.number, created=format_datetime(v.created_at), sha256=v.sha256)
+
+
 def word_diff(a: str, b: str) -> list[tuple[str, str]]:
     """[(op, text)] inside one paragraph, op in ' ', '-', '+': words, spaces and punctuation compared
     as tokens, so a changed word shows as that word removed and added, the rest of the line as is.

@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, Select, false, func, literal_column, selec
 from ...extensions import db
 from ...models.competition import Entry
 from ...models.search import entry_fts, entry_vector
-from . import richtext
+from . import dossier_content
 
 MAX_QUERY = 200
 _FOLD = str.maketrans("ёЁѐЀ", "еЕеЕ")
@@ -48,13 +48,7 @@ def _strings(value: Any) -> Iterator[str]:
 
 def dossier_text(dossier: Any) -> str:
     """The words of a dossier: prose sections (HTML) as their visible text, tables as all their cells."""
-    parts = []
-    for section in (dossier or {}).values() if isinstance(dossier, dict) else ():
-        if isinstance(section, str):
-            parts.append(richtext.to_text(section))
-        else:
-            parts.extend(_strings(section))
-    return " ".join(p for p in parts if p)
+    return dossier_content.plain_text(dossier) if isinstance(dossier, dict) else ""
 
 
 def document_text(code: str | None, title: str | None, lead_name: str | None, team: Any, dossier: Any) -> str:
