@@ -49,6 +49,18 @@ def sweep_reminders(app: Flask):
         return done
 
 
+@job("refresh_awards", 3600)
+def refresh_awards(app: Flask):
+    """Start the status terms that began and complete those that ended (idempotent: hourly runs change
+    an award once, on the first run of its day)."""
+    from ..services.statuses.awards import refresh_awards as refresh
+
+    with app.app_context():
+        done = refresh()
+        db.session.commit()
+        return done
+
+
 class LeaderLock:
     """Only one scheduler acts. PostgreSQL: a session advisory lock on a connection of its own,
     never returned to the pool (a pooled connection would carry the lock to its next borrower).

@@ -31,7 +31,7 @@ MAX_FLAT = 6
 SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("Конкурсы", "trophy", ("campaigns.index", "dossier.staff_index", "review.assign_index", "review.pool",
                             "results.index", "results.defence_list")),
-    ("Документы", "file-earmark-text", ("orders.register", "orders.awards")),
+    ("Документы", "file-earmark-text", ("orders.register", "statuses.awards")),
     ("Справочники", "building", ("orgs.index", "users.index")),
     ("Администрирование", "gear", ("audit.index", "outbox.index", "orders.institution_settings")),
 ]
