@@ -81,21 +81,27 @@ class StatusAward(TimestampMixin, VersionedMixin, db.Model):
 
     def is_current_on(self, day: date) -> bool:
         """The same rule as current_on(), for one loaded award."""
-        if self.status not in IN_FORCE_STATES:
-            return False
-        ended = self.ended_on()
-        return self.term_from <= day <= self.term_to and (ended is None or ended > day)
+        return held_on(self.status, self.term_from, self.term_to, self.ended_on(), day)
 
     def state_on(self, day: date) -> str:
-        """What the award is on `day`, as users read it: «Действует», «с 01.01.2027», «истёк 31.12.2025»,
-        «Завершён 15.01.2026», «Прекращён досрочно 01.03.2026», «Приостановлен», «Предложен»."""
-        if self.is_current_on(day):
-            return AwardStatus.active.value
-        if self.status in (AwardStatus.proposed, AwardStatus.suspended):
-            return self.status.value
-        if day < self.term_from:
-            return f"с {self.term_from:%d.%m.%Y}"
-        ended = self.ended_on()
-        if self.status in (AwardStatus.completed, AwardStatus.terminated):
-            return f"{self.status.value} {ended:%d.%m.%Y}" if ended else self.status.value
-        return f"истёк {self.term_to:%d.%m.%Y}"
+        """What the award is on `day`, as users read it (see `state_label`)."""
+        return state_label(self.status, self.term_from, self.term_to, self.ended_on(), day)
+
+
+def held_on(status: AwardStatus, term_from: date, term_to: date, ended: date | None, day: date) -> bool:
+    """`StatusAward.current_on` for plain values (a loaded award or a registry row)."""
+    return status in IN_FORCE_STATES and term_from <= day <= term_to and (ended is None or ended > day)
+
+
+def state_label(status: AwardStatus, term_from: date, term_to: date, ended: date | None, day: date) -> str:
+    """What an award is on `day`, as users read it: «Действует», «с 01.01.2027», «истёк 31.12.2025»,
+    «Завершён 15.01.2026», «Прекращён досрочно 01.03.2026», «Приостановлен», «Предложен»."""
+    if held_on(status, term_from, term_to, ended, day):
+        return AwardStatus.active.value
+    if status in (AwardStatus.proposed, AwardStatus.suspended):
+        return status.value
+    if day < term_from:
+        return f"с {term_from:%d.%m.%Y}"
+    if status in (AwardStatus.completed, AwardStatus.terminated):
+        return f"{status.value} {ended or term_to:%d.%m.%Y}"
+    return f"истёк {term_to:%d.%m.%Y}"

@@ -54,6 +54,14 @@ def parse_filter(args, *, strict: bool = False) -> registry.Filter:
                            q=(args.get("q") or "").strip()[:200], status=(args.get("status") or "").strip()[:16])
 
 
+def asked_date() -> date | None:
+    """The «на дату» argument of a registry view (?on=YYYY-MM-DD); None when absent or unreadable."""
+    try:
+        return date.fromisoformat(request.args.get("on", "").strip())
+    except ValueError:
+        return None
+
+
 def page_args() -> tuple[int, int]:
     page = max(1, db_int(request.args.get("page"), 1) or 1)
     per_page = current_app.config.get("PAGE_SIZE", 25)
@@ -83,7 +91,7 @@ def registry_page(template: str, *, everything: bool, **extra):
                               ("status", f.status), ("sort", sort), ("dir", "desc" if desc else "")) if v}
     return render_template(template, page=Page(rows, total, page_no, per_page), f=f, args=args, day=day,
                            types=status_types.all_types(), municipalities=platform_queries.municipalities(),
-                           sort=sort, desc=desc, **extra)
+                           sort=sort, desc=desc, state_of=registry.state_of, **extra)
 
 
 @bp.route("/registry")

@@ -18,7 +18,7 @@ from ...ints import db_int
 from ...listing import like_pattern
 from ...models import Municipality, Organization
 from ...models.orders import Order
-from ...models.status_award import AwardStatus, StatusAward
+from ...models.status_award import AwardStatus, StatusAward, state_label
 from ...models.status_type import StatusType
 
 SORTS = {"org": Organization.short_name, "type": StatusType.short_name, "term": StatusAward.term_to,
@@ -58,7 +58,9 @@ def rows_query(f: Filter, today: date, *, everything: bool = False) -> Select:
                    StatusAward.term_from, StatusAward.term_to, StatusAward.status,
                    select(Order.number).where(Order.id == StatusAward.granted_by_order_id)
                    .scalar_subquery().label("order_number"),
-                   o.scalar_subquery().label("order_date"))
+                   o.scalar_subquery().label("order_date"),
+                   select(Order.order_date).where(Order.id == StatusAward.ended_by_order_id)
+                   .scalar_subquery().label("ended_on"))
             .join(StatusType, StatusType.id == StatusAward.status_type_id)
             .join(Organization, Organization.id == StatusAward.organization_id)
             .join(Municipality, Municipality.id == Organization.municipality_id))
@@ -95,6 +97,11 @@ def page(f: Filter, today: date, page_no: int, per_page: int, *, sort: str = "",
     rows = db.session.execute(sorted_rows(stmt, sort, desc).limit(per_page)
                               .offset((page_no - 1) * per_page)).all()
     return list(rows), total
+
+
+def state_of(row, day: date) -> str:
+    """The row's state on `day` («Действует», «с 01.01.2027», «истёк 31.12.2025»…)."""
+    return state_label(row.status, row.term_from, row.term_to, row.ended_on, day)
 
 
 def as_json(row) -> dict[str, Any]:
