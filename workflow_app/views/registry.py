@@ -120,14 +120,17 @@ def json_error(message: str, fields: dict | None = None, status: int = 400):
 @bp.route("/api/v1/registry")
 def api_registry():
     """{"items": [...], "total": n, "page": p, "per_page": k}: the public registry with the page's filters."""
+    fields: dict[str, str] = {}
     try:
         f = parse_filter(request.args, strict=True)
     except BadQuery as exc:
-        return json_error("Неверные параметры запроса.", exc.fields)
+        fields.update(exc.fields)
     raw_page = request.args.get("page")
     page_no = db_int(raw_page, 1) if raw_page not in (None, "") else 1
     if not page_no or page_no < 1:
-        return json_error("Неверные параметры запроса.", {"page": "Номер страницы — целое число от 1."})
+        fields["page"] = "Номер страницы — целое число от 1."
+    if fields:
+        return json_error("Неверные параметры запроса.", fields)
     f = registry.Filter(**{**f.__dict__, "status": ""})
     rows, total = registry.page(f, today_local(), page_no, API_PER_PAGE)
     return jsonify({"items": [registry.as_json(r) for r in rows], "total": total, "page": page_no,

@@ -98,10 +98,10 @@ def statuses(org: Organization, viewer: Any) -> list[TimelineItem]:
 @provider
 def orders(org: Organization, viewer: Any) -> list[TimelineItem]:
     """Orders that granted, changed or ended the organisation's statuses."""
-    found = db.session.execute(
-        select(Order).join(StatusAward, or_(StatusAward.granted_by_order_id == Order.id,
-                                            StatusAward.ended_by_order_id == Order.id))
-        .where(StatusAward.organization_id == org.id, Order.order_date.is_not(None)).distinct()).scalars()
+    ids = (select(Order.id).join(StatusAward, or_(StatusAward.granted_by_order_id == Order.id,
+                                                  StatusAward.ended_by_order_id == Order.id))
+           .where(StatusAward.organization_id == org.id))
+    found = db.session.execute(select(Order).where(Order.id.in_(ids), Order.order_date.is_not(None))).scalars()
     staff = policy.can(viewer, "order.view")
     return [TimelineItem(day=o.order_date, kind="Приказ", title=f"№ {o.number} от {o.order_date:%d.%m.%Y}: {o.title}",
                          lines=[f"Издан: {grounding.issuer_of(o)}"],
