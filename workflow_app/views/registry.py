@@ -15,7 +15,6 @@ from ..extensions import db
 from ..ints import db_int
 from ..listing import Page
 from ..models import Organization
-from ..services.platform import queries as platform_queries
 from ..services.statuses import registry, stats
 from ..services.statuses import types as status_types
 from ..services.statuses.grounding import issuer_of
@@ -90,7 +89,8 @@ def registry_page(template: str, *, everything: bool, **extra):
                               ("year", f.year), ("on", f.on.isoformat() if f.on else ""),
                               ("status", f.status), ("sort", sort), ("dir", "desc" if desc else "")) if v}
     return render_template(template, page=Page(rows, total, page_no, per_page), f=f, args=args, day=day,
-                           types=status_types.all_types(), municipalities=platform_queries.municipalities(),
+                           types=status_types.all_types(), municipalities=registry.municipality_options(),
+                           selected_municipality=db_int(f.municipality),
                            sort=sort, desc=desc, state_of=registry.state_of, **extra)
 
 

@@ -86,6 +86,17 @@ def rows_query(f: Filter, today: date, *, everything: bool = False) -> Select:
     return stmt
 
 
+MAX_SELECT_OPTIONS = 100
+
+
+def municipality_options() -> list[tuple[int, str]] | None:
+    """(id, name) of every municipality by name for the filter's select box (the krai's 44), or None when
+    there are more than a select box can usefully hold: the filter is then a name typed in (one query)."""
+    rows = db.session.execute(select(Municipality.id, Municipality.name).order_by(Municipality.name)
+                              .limit(MAX_SELECT_OPTIONS + 1)).all()
+    return None if len(rows) > MAX_SELECT_OPTIONS else [(i, n) for i, n in rows]
+
+
 def sorted_rows(stmt: Select, sort: str = "", desc: bool = False) -> Select:
     col = SORTS.get(sort, Organization.short_name)
     return stmt.order_by(col.desc() if desc else col, StatusAward.id)
