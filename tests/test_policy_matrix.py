@@ -46,6 +46,11 @@ MATRIX = {
     "/orders/{order}/file.pdf":    (D, D, D, A, A, A),
     "/admin/settings":             (D, D, D, D, D, A),
     "/statuses":                   (D, D, D, A, A, A),
+    "/statuses/figures":           (D, D, D, A, A, A),
+    "/statuses/import":            (D, D, D, A, D, A),
+    "/statuses/types":             (D, D, D, D, D, A),
+    "/orgs/{own_org}/profile":     (A, A, D, A, A, A),
+    "/orgs/{other_org}/profile":   (D, D, D, A, A, A),
 }
 ROLE_ORDER = list(ROLES)
 

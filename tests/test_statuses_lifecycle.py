@@ -139,4 +139,5 @@ def test_staff_change_an_award_on_its_page(app, client):
                                    "version": version})
     assert resp.status_code == 302
     page = client.get(url).get_data(as_text=True)
-    assert "Приостановлен" in page and "проверка" in page
+    assert "Приостановлен" in page and "Причина: проверка" in page and "Основание: приказ" in page
+    assert "№ 88" in page

@@ -80,7 +80,8 @@ EVENT_LABELS: dict[str, str] = {
 OBJECT_LABELS: dict[str, str] = {"auth": "Вход в систему", "system": "Система", "outbox": "Письмо",
                                  "app_setting": "Настройки учреждения", "import": "Импорт из файла",
                                  "expert_conflict": "Конфликт интересов", "expert_profile": "Анкета эксперта",
-                                 "commission_meeting": "Заседание комиссии"}
+                                 "commission_meeting": "Заседание комиссии", "status_type": "Тип статуса",
+                                 "termination_ground": "Основания прекращения статуса"}
 
 
 def register_event_label(event: str, label: str) -> None:
