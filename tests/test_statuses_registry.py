@@ -61,6 +61,9 @@ def test_stats_json_and_figures_page(app, client):
     book = load_workbook(io.BytesIO(client.get("/statuses/figures?on=2021-06-01&export=xlsx").data))
     rows = list(book.worksheets[0].iter_rows(min_row=3, values_only=True))
     assert ("КИП", "ДОО", "город Краснодар", 2) in rows and sum(r[3] for r in rows) == 4
+    years = {r[0]: r for r in book["По годам"].iter_rows(min_row=2, values_only=True)}
+    header = [c.value for c in book["По годам"][1]]
+    assert years[2020][header.index("КИП")] == 3 and years[2020][header.index("МИП")] == 1
 
 
 def test_public_registry_filters_pages_and_downloads_without_login(app, client):

@@ -98,8 +98,8 @@ def by_year(first: int, last: int, type_short: str | None = None) -> dict[int, d
 
 
 def xlsx(on: date) -> bytes:
-    """The figures on `on` as a workbook: the full cube (type × organisation type × municipality) and the
-    totals by each grouping."""
+    """The figures on `on` as a workbook: the full cube (type × organisation type × municipality), the
+    types per year up to `on`'s year, and the totals by each grouping."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -112,6 +112,13 @@ def xlsx(on: date) -> bytes:
         cell.font = Font(bold=True)
     for row in cube(on):
         ws.append(list(row))
+    years = by_year(max(2000, on.year - MAX_YEARS + 1), on.year)
+    types = [t for t in db.session.execute(select(StatusType.short_name).order_by(
+        StatusType.position, StatusType.id)).scalars()]
+    sheet = wb.create_sheet("По годам")
+    sheet.append(["Год (действовали в течение года)", *types])
+    for year, counts in years.items():
+        sheet.append([year, *[counts.get(t, 0) for t in types]])
     for group, title in GROUP_TITLES.items():
         sheet = wb.create_sheet(f"По полю «{title}»"[:31])
         sheet.append([title, "Количество"])
