@@ -79,3 +79,25 @@ def test_grounds_are_edited_and_retired_not_deleted(app, client):
         assert "По заявлению организации" in retired
     empty = post_form(client, "/statuses/grounds", {"grounds": "  "}, form_url="/statuses/types")
     assert empty.status_code == 422 and "Укажите хотя бы одно основание" in empty.get_data(as_text=True)
+
+
+def test_admin_adds_a_type_that_the_import_and_registry_know_at_once(app, client):
+    from workflow_app.services.statuses import types
+
+    with app.app_context():
+        make_user("a@x.ru", Role.admin)
+        db.session.commit()
+    login(client, "a@x.ru")
+    form = {"name": "Опорная школа", "short_name": "ОШ", "default_term_years": 2, "holder_org_types": ["OO"],
+            "report_due_day": 1, "report_due_month": 12, "final_report": "y", "granting_body": "institute",
+            "requirements": "[]"}
+    bad = post_form(client, "/statuses/types/new", {**form, "code": "кип"})
+    assert bad.status_code == 422 and "латинских заглавных" in bad.get_data(as_text=True)
+    taken = post_form(client, "/statuses/types/new", {**form, "code": "KIP"})
+    assert taken.status_code == 422 and "Такой код уже есть" in taken.get_data(as_text=True)
+    assert post_form(client, "/statuses/types/new", {**form, "code": "SUPPORT"}).status_code == 302
+    with app.app_context():
+        st = types.by_short("ош")
+        assert st.code == "SUPPORT" and st.holder_org_types == ["OO"] and not st.suspension_allowed
+        assert types.all_types()[-1].code == "SUPPORT"
+    assert "Опорная школа (ОШ)" in client.get("/registry").get_data(as_text=True)

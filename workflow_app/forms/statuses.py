@@ -34,6 +34,11 @@ class StatusTypeForm(RuForm):
     suspension_allowed = BooleanField("Статус можно приостановить")
 
 
+class NewStatusTypeForm(StatusTypeForm):
+    code = StringField("Код (латиницей)", validators=[DataRequired(REQUIRED), Length(max=16)],
+                       description="Неизменный код для приказов и импорта, например NEW_SITE.")
+
+
 class GroundsForm(RuForm):
     grounds = TextAreaField("Основания досрочного прекращения", description="Одна строка — одно основание.",
                             validators=[DataRequired("Укажите хотя бы одно основание.")])

@@ -14,7 +14,13 @@ from ..export import xlsx_response
 from ..extensions import db
 from ..forms import version_of
 from ..forms.staff import ConfirmForm, ImportForm
-from ..forms.statuses import AwardChangeForm, ExternalOrderForm, GroundsForm, StatusTypeForm
+from ..forms.statuses import (
+    AwardChangeForm,
+    ExternalOrderForm,
+    GroundsForm,
+    NewStatusTypeForm,
+    StatusTypeForm,
+)
 from ..machines.status_award import award_lifecycle
 from ..models import Organization
 from ..models.orders import Order
@@ -112,6 +118,32 @@ def types():
     return render_template("statuses/types.html", types=status_types.all_types(), grounds_form=form)
 
 
+def _type_data(form: StatusTypeForm) -> status_types.TypeData:
+    return status_types.TypeData(
+        name=form.name.data or "", short_name=form.short_name.data or "",
+        default_term_years=form.default_term_years.data, holder_org_types=form.holder_org_types.data or [],
+        report_due_month=form.report_due_month.data, report_due_day=form.report_due_day.data,
+        final_report=form.final_report.data, requirements=form.requirements.data or "",
+        granting_body=form.granting_body.data, suspension_allowed=form.suspension_allowed.data)
+
+
+@bp.route("/statuses/types/new", methods=["GET", "POST"])
+@login_required
+def new_type():
+    authorize("status_type.edit")
+    form = NewStatusTypeForm(data=None if request.method == "POST" else {
+        "default_term_years": 3, "report_due_day": 1, "report_due_month": 12, "final_report": True,
+        "requirements": "[]", "suspension_allowed": True})
+    if form.validate_on_submit():
+        with refusal(form) as refused:
+            st = status_types.create_type(current_user, form.code.data, _type_data(form))
+        if not refused:
+            flash(f"Тип статуса «{st.short_name}» добавлен.", "success")
+            return redirect(url_for("statuses.types"))
+        return render_template("statuses/type_form.html", form=form, st=None), refused.status
+    return render_template("statuses/type_form.html", form=form, st=None), 422 if form.is_submitted() else 200
+
+
 @bp.route("/statuses/types/<int:type_id>", methods=["GET", "POST"])
 @login_required
 def edit_type(type_id: int):
@@ -128,12 +160,7 @@ def edit_type(type_id: int):
         with refusal(form) as refused:
             if version_of(form) != st.version:
                 raise ConcurrentChange()
-            status_types.update_type(current_user, st, status_types.TypeData(
-                name=form.name.data, short_name=form.short_name.data,
-                default_term_years=form.default_term_years.data, holder_org_types=form.holder_org_types.data,
-                report_due_month=form.report_due_month.data, report_due_day=form.report_due_day.data,
-                final_report=form.final_report.data, requirements=form.requirements.data or "",
-                granting_body=form.granting_body.data, suspension_allowed=form.suspension_allowed.data))
+            status_types.update_type(current_user, st, _type_data(form))
         if not refused:
             flash(f"Тип статуса «{st.short_name}» сохранён.", "success")
             return redirect(url_for("statuses.types"))

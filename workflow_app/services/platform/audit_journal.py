@@ -35,6 +35,7 @@ EVENT_LABELS: dict[str, str] = {
     "organization.updated": "Изменены данные организации",
     "organization.imported": "Импорт организаций из файла",
     "settings.updated": "Изменены настройки учреждения",
+    "status_type.created": "Добавлен тип статуса",
     "status_type.updated": "Изменён тип статуса",
     "termination_ground.updated": "Изменены основания досрочного прекращения статуса",
     "status_award.imported": "Импорт реестра статусов из файла",

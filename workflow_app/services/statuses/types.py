@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -84,8 +86,11 @@ def parse_requirements(text: str) -> list[dict]:
     return out
 
 
-def update_type(actor: User, st: StatusType, data: TypeData) -> StatusType:
-    policy.require(actor, "status_type.edit", st)
+CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]{1,15}$")
+
+
+def _checked(data: TypeData, own_id: int | None) -> list[dict]:
+    """Every rule of a type's fields at once (Russian errors by field); returns the parsed requirements."""
     errors: dict[str, str] = {}
     name, short = data.name.strip(), data.short_name.strip()
     if not name:
@@ -95,7 +100,7 @@ def update_type(actor: User, st: StatusType, data: TypeData) -> StatusType:
     for field, value in (("name", name), ("short_name", short)):
         col = getattr(StatusType, field)
         clash = db.session.execute(select(StatusType.id).where(
-            func.lower(col) == value.lower(), StatusType.id != st.id)).first()
+            func.lower(col) == value.lower(), StatusType.id != (own_id or 0))).first()
         if value and clash:
             errors[field] = "Такое наименование уже есть у другого типа статуса."
     bad_types = [t for t in data.holder_org_types if t not in OrgType.__members__]
@@ -106,26 +111,59 @@ def update_type(actor: User, st: StatusType, data: TypeData) -> StatusType:
     if not 1 <= data.default_term_years <= 10:
         errors["default_term_years"] = "Срок — от 1 до 10 лет."
     try:
-        from datetime import date
-
         date(2024, data.report_due_month, data.report_due_day)  # a leap year: 29 February is allowed
     except (ValueError, TypeError):
         errors["report_due_day"] = "Такой даты нет: проверьте день и месяц срока отчёта."
+    requirements: list[dict] = []
     try:
         requirements = parse_requirements(data.requirements)
     except FieldErrors as exc:
         errors.update(exc.errors)
     if errors:
         raise FieldErrors(errors)
-    before = {"name": st.name, "short_name": st.short_name, "default_term_years": st.default_term_years,
-              "holder_org_types": st.holder_org_types, "requirements": st.requirements,
-              "granting_body": st.granting_body.name, "suspension_allowed": st.suspension_allowed,
-              "report_due": f"{st.report_due_day:02d}.{st.report_due_month:02d}", "final_report": st.final_report}
-    st.name, st.short_name, st.default_term_years = name, short, data.default_term_years
+    return requirements
+
+
+def _assign(st: StatusType, data: TypeData, requirements: list[dict]) -> None:
+    st.name, st.short_name, st.default_term_years = data.name.strip(), data.short_name.strip(), data.default_term_years
     st.holder_org_types = list(data.holder_org_types)
     st.report_due_month, st.report_due_day = data.report_due_month, data.report_due_day
     st.final_report, st.requirements = data.final_report, requirements
     st.granting_body, st.suspension_allowed = GrantingBody[data.granting_body], data.suspension_allowed
+
+
+def create_type(actor: User, code: str, data: TypeData) -> StatusType:
+    """A new status type, listed after the others. `code`: Latin capitals, stable (orders and imports use it)."""
+    policy.require(actor, "status_type.edit")
+    code = (code or "").strip().upper()
+    errors: dict[str, str] = {}
+    if not CODE_RE.match(code):
+        errors["code"] = "Код — 2–16 латинских заглавных букв, цифр или «_», начиная с буквы (например, NEW_SITE)."
+    elif db.session.execute(select(StatusType.id).where(StatusType.code == code)).first():
+        errors["code"] = "Такой код уже есть."
+    try:
+        requirements = _checked(data, None)
+    except FieldErrors as exc:
+        raise FieldErrors({**errors, **exc.errors}) from exc
+    if errors:
+        raise FieldErrors(errors)
+    last = db.session.execute(select(func.max(StatusType.position))).scalar() or 0
+    st = StatusType(code=code, position=last + 1)
+    _assign(st, data, requirements)
+    db.session.add(st)
+    db.session.flush()
+    audit.record("status_type.created", actor=actor, obj=st, payload={"code": code, "name": st.name})
+    return st
+
+
+def update_type(actor: User, st: StatusType, data: TypeData) -> StatusType:
+    policy.require(actor, "status_type.edit", st)
+    requirements = _checked(data, st.id)
+    before = {"name": st.name, "short_name": st.short_name, "default_term_years": st.default_term_years,
+              "holder_org_types": st.holder_org_types, "requirements": st.requirements,
+              "granting_body": st.granting_body.name, "suspension_allowed": st.suspension_allowed,
+              "report_due": f"{st.report_due_day:02d}.{st.report_due_month:02d}", "final_report": st.final_report}
+    _assign(st, data, requirements)
     db.session.flush()
     audit.record("status_type.updated", actor=actor, obj=st, payload={"before": before})
     return st
