@@ -75,6 +75,9 @@ def test_public_registry_filters_pages_and_downloads_without_login(app, client):
     data = client.get("/api/v1/registry?year=2021&type=КИП&municipality=Краснодар").json
     assert data["total"] == 2 and {i["theme"] for i in data["items"]} == {"Тема 0", "Тема 1"}
     assert data["items"][0]["order"] == {"number": "101", "date": "2019-12-20"}
+    assert {i["state"] for i in data["items"]} == {"Действует"}  # as of 31.12.2021 (both ran to 2022–2023)
+    on_day = client.get("/api/v1/registry?on=2022-06-01&type=КИП").json
+    assert {(i["theme"], i["state"]) for i in on_day["items"]} == {("Тема 0", "Действует"), ("Тема 1", "Действует")}
     assert client.get("/api/v1/registry").json["total"] == 0  # nothing in force today in this history
     bad = client.get("/api/v1/registry?year=abc&on=1.2.2021&page=0")
     assert bad.status_code == 400 and set(bad.json["fields"]) == {"year", "on", "page"}

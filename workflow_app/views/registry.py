@@ -132,8 +132,10 @@ def api_registry():
     if fields:
         return json_error("Неверные параметры запроса.", fields)
     f = registry.Filter(**{**f.__dict__, "status": ""})
-    rows, total = registry.page(f, today_local(), page_no, API_PER_PAGE)
-    return jsonify({"items": [registry.as_json(r) for r in rows], "total": total, "page": page_no,
+    today = today_local()
+    rows, total = registry.page(f, today, page_no, API_PER_PAGE)
+    day = f.on or (date(f.year, 12, 31) if f.year and f.year < today.year else today)
+    return jsonify({"items": [registry.as_json(r, day) for r in rows], "total": total, "page": page_no,
                     "per_page": API_PER_PAGE})
 
 

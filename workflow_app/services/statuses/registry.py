@@ -117,12 +117,13 @@ def state_of(row, day: date) -> str:
     return state_label(row.status, row.term_from, row.term_to, row.ended_on, day)
 
 
-def as_json(row) -> dict[str, Any]:
+def as_json(row, day: date) -> dict[str, Any]:
+    """One registry row for the JSON list; `state` as of `day` (the asked date, else today)."""
     return {"id": row.id, "status_type": row.type_short, "status_type_name": row.type_name,
             "organization_id": row.org_id, "organization": row.full_name, "organization_short": row.short_name,
             "org_type": row.org_type.value, "municipality": row.municipality, "theme": row.theme,
             "term_from": row.term_from.isoformat(), "term_to": row.term_to.isoformat(),
-            "state": row.status.value,
+            "state": state_of(row, day),
             "order": {"number": row.order_number,
                       "date": row.order_date.isoformat() if row.order_date else None}}
 
