@@ -207,7 +207,9 @@ def _apps(tmp_path_factory):
         yield get
 
 
-KEEP_TABLES = {"municipality", "alembic_version"}
+# Reference data the migrations seed (municipalities are loaded by the suite; status types and
+# termination grounds by migration 0020_status_types).
+KEEP_TABLES = {"municipality", "alembic_version", "status_type", "termination_ground"}
 
 
 def _clean(app) -> None:

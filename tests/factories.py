@@ -261,3 +261,10 @@ class Make:
     accepted = staticmethod(accepted)
     sheet = staticmethod(sheet)
     score = staticmethod(score)
+
+
+def status_type(code: str):
+    """A seeded status type by its code (KIP, KRC, LSV, MIP, FIP…)."""
+    from workflow_app.services.statuses.types import by_code
+
+    return by_code(code)

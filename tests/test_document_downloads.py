@@ -21,9 +21,9 @@ from workflow_app.models.competition import (
     Score,
     StageKind,
 )
-from workflow_app.models.status_award import AwardStatus, StatusAward, StatusType
+from workflow_app.models.status_award import AwardStatus, StatusAward
 
-from .factories import make_campaign, make_entry, make_org, make_user, stage
+from .factories import make_campaign, make_entry, make_org, make_user, stage, status_type
 from .helpers import login, post_form
 
 
@@ -59,7 +59,7 @@ def _setup():
     crit = [cr for cr in c.criteria if cr.stage_id == st.id]
     for cr in crit:
         db.session.add(Score(assignment_id=a.id, criterion_id=cr.id, points=Decimal("7"), comment="ок"))
-    award = StatusAward(organization=org, status_type=StatusType.KIP, theme="Школа цифрового развития",
+    award = StatusAward(organization=org, status_type=status_type("KIP"), theme="Школа цифрового развития",
                         term_from=date(2027, 1, 1), term_to=date(2029, 12, 31), status=AwardStatus.active)
     db.session.add(award)
     db.session.commit()

@@ -50,6 +50,11 @@ MATRIX = {
     "/orders/external":            (D, D, D, A, D, A),
     "/admin/settings":             (D, D, D, D, D, A),
     "/statuses":                   (D, D, D, A, A, A),
+    "/statuses/figures":           (D, D, D, A, A, A),
+    "/statuses/import":            (D, D, D, A, D, A),
+    "/statuses/types":             (D, D, D, D, D, A),
+    "/orgs/{own_org}/profile":     (A, A, D, A, A, A),
+    "/orgs/{other_org}/profile":   (D, D, D, A, A, A),
     "/staff/group-mail/":          (D, D, D, A, D, A),
     "/staff/group-mail/new":       (D, D, D, A, D, A),
     "/staff/caught-mail/":         (D, D, D, D, D, D),  # no mail catcher runs in tests

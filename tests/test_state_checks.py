@@ -26,9 +26,9 @@ from workflow_app.models.notification import MailMode, NotificationSetting
 from workflow_app.models.orders import Order, OrderApproval, OrderKind, OrderStatus
 from workflow_app.models.reminder import Reminder
 from workflow_app.models.results import DecisionOverride
-from workflow_app.models.status_award import StatusAward, StatusType
+from workflow_app.models.status_award import StatusAward
 
-from .factories import make_campaign, make_entry, make_org, make_user, stage
+from .factories import make_campaign, make_entry, make_org, make_user, stage, status_type
 
 
 def _world() -> dict:
@@ -46,7 +46,7 @@ def _world() -> dict:
         sheet, order, visa,
         DecisionOverride(entry=entry, campaign_id=campaign.id, decision=Decision.winner,
                          reason="Решение комиссии"),
-        StatusAward(organization=org, status_type=StatusType.KIP, term_from=date(2027, 1, 1),
+        StatusAward(organization=org, status_type=status_type("KIP"), term_from=date(2027, 1, 1),
                     term_to=date(2029, 12, 31)),
         OutboxMessage(dedup_key="test:1", channel=Channel.email, recipient_email="a@x.ru",
                       subject="Тема", body="Текст"),

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from workflow_app.extensions import db
 from workflow_app.models import Role
-from workflow_app.models.status_award import AwardStatus, StatusAward, StatusType
+from workflow_app.models.status_award import AwardStatus, StatusAward
 from workflow_app.timeutil import today_local
 
-from .factories import make_org, make_user
+from .factories import make_org, make_user, status_type
 from .helpers import login
 
 
@@ -26,14 +26,14 @@ def _awards():
     old_org = make_org("МБОУ СОШ № 9", "anapa")
     lapsed_org = make_org("МБОУ СОШ № 4", "krasnodar")
     rows = [
-        StatusAward(organization=now_org, status_type=StatusType.KIP, theme="Тема текущая",
+        StatusAward(organization=now_org, status_type=status_type("KIP"), theme="Тема текущая",
                     term_from=date(year - 1, 1, 1), term_to=date(year + 1, 12, 31), status=AwardStatus.active),
-        StatusAward(organization=next_org, status_type=StatusType.KRC, theme="Тема будущая",
+        StatusAward(organization=next_org, status_type=status_type("KRC"), theme="Тема будущая",
                     term_from=date(year + 1, 1, 1), term_to=date(year + 3, 12, 31), status=AwardStatus.active),
-        StatusAward(organization=old_org, status_type=StatusType.LSV, theme="Тема прошлая",
+        StatusAward(organization=old_org, status_type=status_type("LSV"), theme="Тема прошлая",
                     term_from=date(year - 4, 1, 1), term_to=date(year - 2, 12, 31),
                     status=AwardStatus.completed),
-        StatusAward(organization=lapsed_org, status_type=StatusType.KIP, theme="Тема истёкшая",
+        StatusAward(organization=lapsed_org, status_type=status_type("KIP"), theme="Тема истёкшая",
                     term_from=date(year - 3, 1, 1), term_to=date(year - 1, 12, 31), status=AwardStatus.active),
     ]
     db.session.add_all(rows)

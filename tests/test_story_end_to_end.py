@@ -42,9 +42,9 @@ from workflow_app.models.competition import (
 )
 from workflow_app.models.notification import OutboxMessage
 from workflow_app.models.orders import Order, OrderStatus
-from workflow_app.models.status_award import AwardStatus, StatusAward, StatusType
+from workflow_app.models.status_award import AwardStatus, StatusAward
 
-from .factories import make_org, make_user
+from .factories import make_org, make_user, status_type
 from .helpers import login, post_form
 
 # --- a browser's view of a page's forms ---------------------------------------------------------
@@ -591,13 +591,13 @@ def test_innovation_search_from_announcement_to_signed_order(app):
     resp = submit(rector, f"/orders/{oid}", f"/orders/{oid}/fire/sign")
     page = flash_after(rector, resp)
     assert f"Приказ подписан: № 1 от {today:%d.%m.%Y}." in page
-    journal.step("order.sign", "award.activate", "campaign.close")
+    journal.step("order.sign", "award.schedule", "campaign.close")
     with app.app_context():
         order = db.session.get(Order, oid)
         assert order.status == OrderStatus.signed and order.number == "1" and order.seq == 1
         awards = db.session.execute(select(StatusAward)).scalars().all()
         assert [(a.organization_id, a.status_type, a.status, a.entry_id) for a in awards] == \
-            [(ids["school"], StatusType.KIP, AwardStatus.active, entries["A"])]
+            [(ids["school"], status_type("KIP"), AwardStatus.scheduled, entries["A"])]
         assert db.session.get(Campaign, cid).status == CampaignStatus.closed
 
     pdf = rector.get(f"/orders/{oid}/file.pdf")

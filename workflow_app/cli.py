@@ -49,6 +49,37 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Пользователь {user.email} создан.")
 
+    @app.cli.command("import-statuses")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--dry-run", is_flag=True, help="Only check the file and print the report.")
+    def import_statuses(file: Path, dry_run: bool):
+        """Import the registry of statuses from XLSX/CSV (as the staff page does): all rows or nothing."""
+        from .actors import SystemActor
+        from .services.platform.import_table import MalformedFile
+        from .services.statuses import importer
+
+        data = file.read_bytes()
+        actor = SystemActor(f"импорт реестра статусов командой из файла «{file.name}»")
+        try:
+            report = importer.check(data)
+            if report.ok and not dry_run:
+                report, created = importer.apply(data, file.name, actor)
+        except MalformedFile as exc:
+            raise click.ClickException(exc.message) from exc
+        if not report.ok:
+            for row in report.rows:
+                for error in row.errors:
+                    click.echo(f"Строка {row.line}: {error}", err=True)
+            db.session.rollback()
+            raise click.ClickException(
+                f"Строк с ошибками: {report.error_rows} из {len(report.rows)}. Ничего не импортировано.")
+        if dry_run:
+            click.echo(f"Ошибок нет. Будет добавлено статусов: {report.to_create}; "
+                       f"уже в реестре: {report.skipped}; новых организаций: {report.new_orgs}.")
+            return
+        db.session.commit()
+        click.echo(f"Импортировано статусов: {len(created)}; уже были в реестре: {report.skipped}.")
+
     @app.cli.command("dispatch-outbox")
     def dispatch_outbox():
         """Send pending e-mails once."""

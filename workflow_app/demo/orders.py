@@ -12,10 +12,10 @@ from ..machines.order import order_lifecycle
 from ..models import Organization, Role, RoleGrant, User
 from ..models.competition import Campaign
 from ..models.orders import Order, OrderKind
-from ..models.status_award import StatusType
 from ..services import orders
 from ..services.platform import settings
 from ..services.platform.passwords import hash_password
+from ..services.statuses import types as status_types
 from . import DEMO_PASSWORD, demo_seeder
 
 COMMISSION = [
@@ -60,7 +60,7 @@ def seed_orders() -> dict[str, int]:
     tms = db.session.execute(select(Organization).where(
         Organization.short_name.in_(["МКУ КНМЦ", "МКУ СЦРО"])).order_by(Organization.id)).scalars().all()
     if tms:
-        krc = orders.create_draft(OrderKind.assign_status, staff, status_type=StatusType.KRC, awards=[
+        krc = orders.create_draft(OrderKind.assign_status, staff, status_type=status_types.by_code("KRC"), awards=[
             {"organization_id": o.id, "theme": theme, "term_from": date(2025, 9, 1), "term_to": date(2027, 8, 31)}
             for o, theme in zip(tms, ["Коллективное наставничество как ресурс развития методических служб",
                                       "Сетевая модель сопровождения молодых педагогов"], strict=False)])

@@ -12,7 +12,6 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..models.orders import OrderKind
-from ..models.status_award import StatusType
 from . import BoundedDateField, BoundedIntegerField, RuForm, RuSubForm, coerce_db_int
 
 REQUIRED = "Заполните это поле."
@@ -24,7 +23,7 @@ class NewOrderForm(RuForm):
     campaign_id = SelectField("Конкурс", coerce=coerce_db_int, validate_choice=False, default=0)
     target_order_id = SelectField("Приказ, который изменяется или отменяется", coerce=coerce_db_int,
                                   validate_choice=False, default=0)
-    status_type = SelectField("Статус", choices=[(s.name, s.value) for s in StatusType], default="KRC")
+    status_type = SelectField("Статус", choices=[], default="KRC")  # the status types, set by the view
     organizations = TextAreaField(
         "Организации и темы", description="Одна строка — одна организация: «Наименование | Тема проекта».")
     organization_id = SelectField("Организация", coerce=coerce_db_int, validate_choice=False, default=0)

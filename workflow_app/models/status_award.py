@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,38 +11,34 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .base import TimestampMixin, VersionedMixin, checked_enum
 from .org import Organization
-
-
-class StatusType(enum.Enum):
-    KIP = "Краевая инновационная площадка (КИП)"
-    KRC = "Краевой ресурсный центр (КРЦ)"
-    RCOO = "Ресурсный центр общего образования (РЦОО)"
-    LSV = "Лидер сетевого взаимодействия (ЛСВ)"
-    MRC = "Межрегиональный ресурсный центр (МРЦ)"
-    INTERNSHIP = "Стажировочная площадка"
-    BEST_PRACTICE = "Площадка передового педагогического опыта"
-    FIP = "Федеральная инновационная площадка (ФИП)"
-    MIP = "Муниципальная инновационная площадка (МИП)"
-
-    @property
-    def short(self) -> str:
-        return {"INTERNSHIP": "СП", "BEST_PRACTICE": "ППО"}.get(self.name, self.value.split("(")[-1].rstrip(")"))
+from .status_type import StatusType
 
 
 class AwardStatus(enum.Enum):
     proposed = "Предложен"
+    scheduled = "Присвоен, срок не начался"
     active = "Действует"
     suspended = "Приостановлен"
     completed = "Завершён"
     terminated = "Прекращён досрочно"
 
 
+# States in which the term decides whether the award holds on a date (a scheduled award holds from its
+# start; a completed or terminated one held until its end).
+IN_FORCE_STATES = (AwardStatus.scheduled, AwardStatus.active, AwardStatus.completed, AwardStatus.terminated)
+
+
 class StatusAward(TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "status_award"
-    __table_args__ = (sa.Index("ix_status_award_type_status", "status_type", "status"),)
+    __table_args__ = (
+        sa.Index("ix_status_award_type_status", "status_type_id", "status"),
+        # The registry and the figures select by term: «in force on a date», «in force during a year».
+        sa.Index("ix_status_award_term", "term_from", "term_to"),
+        sa.CheckConstraint("term_from <= term_to", name="term_order"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
-    status_type: Mapped[StatusType] = mapped_column(checked_enum(StatusType, "status_type", 16))
+    status_type_id: Mapped[int] = mapped_column(sa.ForeignKey("status_type.id"))
     theme: Mapped[str] = mapped_column(sa.String(500), default="")
     term_from: Mapped[date] = mapped_column(sa.Date)
     term_to: Mapped[date] = mapped_column(sa.Date)
@@ -53,22 +50,30 @@ class StatusAward(TimestampMixin, VersionedMixin, db.Model):
     end_reason: Mapped[str] = mapped_column(sa.Text, default="")
 
     organization: Mapped[Organization] = relationship(lazy="joined")
+    status_type: Mapped[StatusType] = relationship(lazy="joined")
     granted_by = relationship("Order", foreign_keys=[granted_by_order_id])
     ended_by = relationship("Order", foreign_keys=[ended_by_order_id])
 
     # --- what holds on a given date (derived, never stored) -------------------------------------------
 
     @classmethod
-    def current_on(cls, day: date) -> sa.ColumnElement[bool]:
-        """SQL: the award is in force on `day` — granted (not merely proposed, not suspended), within its
-        term, and not yet ended by a later order (completion or early termination) on or before that day."""
+    def in_force_between(cls, start: Any, end: Any) -> sa.ColumnElement[bool]:
+        """SQL: the award held on some day of [start, end] — granted (not merely proposed), its term
+        meeting the period, and not ended by an order (completion, early termination) before `start`.
+        `start`/`end` are dates or SQL date expressions."""
         from .orders import Order
 
         ended_on = sa.select(Order.order_date).where(Order.id == cls.ended_by_order_id).scalar_subquery()
         return sa.and_(
-            cls.status.in_([AwardStatus.active, AwardStatus.completed, AwardStatus.terminated]),
-            cls.term_from <= day, cls.term_to >= day,
-            sa.or_(cls.ended_by_order_id.is_(None), ended_on.is_(None), ended_on > day))
+            cls.status.in_(IN_FORCE_STATES),
+            cls.term_from <= end, cls.term_to >= start,
+            sa.or_(cls.ended_by_order_id.is_(None), ended_on.is_(None), ended_on > start))
+
+    @classmethod
+    def current_on(cls, day: date) -> sa.ColumnElement[bool]:
+        """SQL: the award is in force on `day` — granted (not merely proposed, not suspended), within its
+        term, and not yet ended by a later order (completion or early termination) on or before that day."""
+        return cls.in_force_between(day, day)
 
     def ended_on(self) -> date | None:
         """The date of the order that completed or terminated the award, if any."""
@@ -76,21 +81,27 @@ class StatusAward(TimestampMixin, VersionedMixin, db.Model):
 
     def is_current_on(self, day: date) -> bool:
         """The same rule as current_on(), for one loaded award."""
-        if self.status not in (AwardStatus.active, AwardStatus.completed, AwardStatus.terminated):
-            return False
-        ended = self.ended_on()
-        return self.term_from <= day <= self.term_to and (ended is None or ended > day)
+        return held_on(self.status, self.term_from, self.term_to, self.ended_on(), day)
 
     def state_on(self, day: date) -> str:
-        """What the award is on `day`, as users read it: «Действует», «с 01.01.2027», «истёк 31.12.2025»,
-        «Завершён 15.01.2026», «Прекращён досрочно 01.03.2026», «Приостановлен», «Предложен»."""
-        if self.is_current_on(day):
-            return AwardStatus.active.value
-        if self.status in (AwardStatus.proposed, AwardStatus.suspended):
-            return self.status.value
-        if day < self.term_from:
-            return f"с {self.term_from:%d.%m.%Y}"
-        ended = self.ended_on()
-        if self.status in (AwardStatus.completed, AwardStatus.terminated):
-            return f"{self.status.value} {ended:%d.%m.%Y}" if ended else self.status.value
-        return f"истёк {self.term_to:%d.%m.%Y}"
+        """What the award is on `day`, as users read it (see `state_label`)."""
+        return state_label(self.status, self.term_from, self.term_to, self.ended_on(), day)
+
+
+def held_on(status: AwardStatus, term_from: date, term_to: date, ended: date | None, day: date) -> bool:
+    """`StatusAward.current_on` for plain values (a loaded award or a registry row)."""
+    return status in IN_FORCE_STATES and term_from <= day <= term_to and (ended is None or ended > day)
+
+
+def state_label(status: AwardStatus, term_from: date, term_to: date, ended: date | None, day: date) -> str:
+    """What an award is on `day`, as users read it: «Действует», «с 01.01.2027», «истёк 31.12.2025»,
+    «Завершён 15.01.2026», «Прекращён досрочно 01.03.2026», «Приостановлен», «Предложен»."""
+    if held_on(status, term_from, term_to, ended, day):
+        return AwardStatus.active.value
+    if status in (AwardStatus.proposed, AwardStatus.suspended):
+        return status.value
+    if day < term_from:
+        return f"с {term_from:%d.%m.%Y}"
+    if status in (AwardStatus.completed, AwardStatus.terminated):
+        return f"{status.value} {ended or term_to:%d.%m.%Y}"
+    return f"истёк {term_to:%d.%m.%Y}"

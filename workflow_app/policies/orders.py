@@ -9,7 +9,7 @@ from ..policy import is_staff, rule
 from .files import file_access
 
 
-@rule("order.list", "order.view", "order.download", "award.list")
+@rule("order.list", "order.view", "order.download")
 def _read(user: User, obj: Any) -> bool:
     return is_staff(user) or user.has_role(Role.signatory)
 

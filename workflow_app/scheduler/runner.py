@@ -49,6 +49,18 @@ def sweep_reminders(app: Flask):
         return done
 
 
+@job("refresh_awards", 3600)
+def refresh_awards(app: Flask):
+    """Start the status terms that began and complete those that ended (idempotent: hourly runs change
+    an award once, on the first run of its day)."""
+    from ..services.statuses.awards import refresh_awards as refresh
+
+    with app.app_context():
+        done = refresh()
+        db.session.commit()
+        return done
+
+
 @job("daily_digest", 600)
 def daily_digest(app: Flask):
     """Non-urgent mail of users who chose a digest, once a day after DIGEST_HOUR (Moscow)."""

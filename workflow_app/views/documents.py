@@ -39,7 +39,7 @@ def certificate(award_id: int, fmt: str):
 @login_required
 def extract(org_id: int, fmt: str):
     org = get_or_404(Organization, org_id, "org.view")
-    from .orders import asked_date
+    from .registry import asked_date
 
     return _send(document_data.registry_extract(org, asked_date() or today_local()),
                  f"Выписка из реестра — {org.short_name}", fmt)

@@ -31,10 +31,10 @@ MAX_FLAT = 6
 SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("Конкурсы", "trophy", ("campaigns.index", "dossier.staff_index", "review.assign_index", "review.pool",
                             "results.index", "results.defence_list")),
-    ("Документы", "file-earmark-text", ("orders.register", "orders.awards")),
+    ("Документы", "file-earmark-text", ("orders.register", "statuses.awards", "statuses.figures")),
     ("Справочники", "building", ("orgs.index", "users.index")),
     ("Администрирование", "gear", ("audit.index", "outbox.index", "group_mail.index", "mail_catcher.index",
-                                   "orders.institution_settings", "api_tokens.all_tokens")),
+                                   "orders.institution_settings", "api_tokens.all_tokens", "statuses.types")),
 ]
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -27,21 +26,19 @@ from ..machines.base import fire
 from ..machines.order import order_lifecycle
 from ..models import Role, User
 from ..models.orders import Order, OrderKind, OrderStatus
-from ..models.status_award import AwardStatus, StatusType
 from ..services import orders
 from ..services.orders import annexes as annex_rules
 from ..services.orders import kinds as order_kinds
 from ..services.orders import queries as order_queries
 from ..services.platform import files, settings
 from ..services.platform import queries as platform_queries
-from ..timeutil import today_local
+from ..services.statuses import types as status_types
 from . import authorize, get_or_404, refusal
 from .dashboard import Panel, panel
 from .nav import NavItem, register_nav
 
 bp = Blueprint("orders", __name__)
 register_nav(NavItem("Приказы", "orders.register", "order.list", "file-earmark-text"))
-register_nav(NavItem("Статусы", "orders.awards", "award.list", "award"))
 register_nav(NavItem("Настройки", "orders.institution_settings", "settings.edit", "gear"))
 
 @bp.route("/orders")
@@ -70,8 +67,9 @@ def _new_form() -> NewOrderForm:
     orgs = platform_queries.org_names()
     form.organization_id.choices = [(0, "— выберите —")] + [(i, n) for i, n in orgs]
     awards = order_queries.live_awards()
-    form.award_ids.choices = [(a.id, f"{a.status_type.short}: {a.organization.short_name} — {a.theme}")
+    form.award_ids.choices = [(a.id, f"{a.status_type.short_name}: {a.organization.short_name} — {a.theme}")
                               for a in awards]
+    form.status_type.choices = [(t.code, t.label) for t in status_types.all_types()]
     return form
 
 
@@ -293,50 +291,6 @@ def attach_scan(order_id: int):
     scan = orders.attach_scan(order, stored, current_user)
     flash(f"Скан подписанного приказа приложен (версия {scan.version}).", "success")
     return redirect(url_for("orders.view", order_id=order.id))
-
-
-# --- status awards ------------------------------------------------------------------------------
-
-def asked_date() -> date | None:
-    """The «на дату» field of a registry view (?on=YYYY-MM-DD); None when absent or unreadable."""
-    try:
-        return date.fromisoformat(request.args.get("on", "").strip())
-    except ValueError:
-        return None
-
-
-def _awards_page(template: str, public: bool):
-    args = parse_args(("type", "status", "municipality"), tuple(order_queries.AWARD_SORTS), "org")
-    asked = asked_date()
-    day = asked or today_local()
-    # The public registry is always «in force on a date» (today by default); staff see every award
-    # until they ask for a date.
-    stmt = order_queries.award_list(args, public, on=day if public or asked else None)
-    if request.args.get("export") == "xlsx":
-        rows = ((a.status_type.value, a.organization.full_name, a.organization.municipality.name, a.theme,
-                 a.term_from, a.term_to, a.state_on(day)) for a in db.session.execute(stmt).scalars())
-        data = build_xlsx("Статусы", ["Статус", "Организация", "Муниципалитет", "Тема", "С", "По",
-                                      f"Состояние на {day:%d.%m.%Y}"], rows)
-        return xlsx_response(f"Реестр статусов на {day:%d.%m.%Y}", data)
-    page = paginate(stmt, args)
-    munis = platform_queries.municipalities()
-    if asked:
-        args.filters["on"] = asked.isoformat()
-    return render_template(template, page=page, args=args, types=StatusType, statuses=AwardStatus,
-                           municipalities=munis, day=day, asked=asked)
-
-
-@bp.route("/statuses")
-@login_required
-def awards():
-    authorize("award.list")
-    return _awards_page("orders/awards.html", public=False)
-
-
-@bp.route("/registry")
-def public_registry():
-    """The public registry of active statuses: no login."""
-    return _awards_page("orders/registry.html", public=True)
 
 
 # --- institution settings -----------------------------------------------------------------------

@@ -47,10 +47,10 @@ def certificate(award: StatusAward):
     inst = settings.institution()
     return CertificateDoc(
         institution=institution_doc(inst), organization=award.organization.full_name,
-        status_type=award.status_type.value.split(" (")[0].lower(), theme=award.theme,
+        status_type=award.status_type.name.lower(), theme=award.theme,
         term_from=award.term_from.year, term_to=award.term_to.year,
         order_date=o.order_date if o else award.term_from, order_number=o.number if o else "",
-        signatory=signatory_doc(inst), number=f"{award.status_type.short}-{award.id:04d}",
+        signatory=signatory_doc(inst), number=f"{award.status_type.short_name}-{award.id:04d}",
         municipality=award.organization.municipality.name, issue_date=o.order_date if o else None)
 
 
@@ -76,7 +76,7 @@ def registry_extract(org: Organization, as_of: date):
         organization=OrganizationInfo(full_name=org.full_name, short_name=org.short_name,
                                       municipality=org.municipality.name, org_type=org.org_type.value,
                                       inn=org.inn or "", address=org.address, head=org.head_name),
-        awards=tuple(StatusAwardRow(status_type=a.status_type.value, theme=a.theme,
+        awards=tuple(StatusAwardRow(status_type=a.status_type.label, theme=a.theme,
                                     term=f"{a.term_from.year}–{a.term_to.year}", order=_order_ref(a),
                                     state=_lower_first(a.state_on(as_of))) for a in awards),
         as_of=as_of, signatory=signatory_doc(inst))

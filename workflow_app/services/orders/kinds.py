@@ -15,9 +15,12 @@ from ...machines.status_award import award_lifecycle
 from ...models import Organization, User
 from ...models.competition import Campaign, CampaignStatus, Decision, Entry
 from ...models.orders import Order, OrderKind, OrderStatus
-from ...models.status_award import AwardStatus, StatusAward, StatusType
+from ...models.status_award import AwardStatus, StatusAward
+from ...models.status_type import StatusType
 from ..documents.grid import Grid, GridError, grid_from_json
 from ..platform import settings
+from ..statuses import awards as status_awards
+from ..statuses import types as status_types
 from .drafting import prefill
 from .signing import effect
 
@@ -107,7 +110,7 @@ def _results(inst: dict, campaign: Campaign, **_) -> dict:
                               "инновационной площадки", "approved_word": "УТВЕРЖДЕН",
                      "table": {"headers": AWARD_TABLE, "rows": rows, "widths": AWARD_WIDTHS}}],
         "campaign_id": campaign.id,
-        "effects": {"campaign_id": campaign.id, "status_type": StatusType.KIP.name,
+        "effects": {"campaign_id": campaign.id, "status_type": "KIP",
                     "term_from": start.isoformat(), "term_to": end.isoformat(),
                     "entry_ids": [e.id for e in won]},
     }
@@ -120,14 +123,8 @@ def _signed(order: Order) -> SystemActor:
 
 def _grant(order: Order, actor: User, org_id: int, status_type: StatusType, theme: str,
            term_from: date, term_to: date, entry_id: int | None = None) -> StatusAward:
-    award = StatusAward(organization_id=org_id, status_type=status_type, theme=theme, term_from=term_from,
-                        term_to=term_to, status=AwardStatus.proposed, granted_by_order_id=order.id,
-                        entry_id=entry_id)
-    db.session.add(award)
-    db.session.flush()
-    fire(award_lifecycle, award, "activate", actor=_signed(order),
-         payload={"order_id": order.id, "order_number": order.number})
-    return award
+    return status_awards.grant(order, _signed(order), org_id, status_type, theme, term_from, term_to,
+                               entry_id, today=order.order_date)
 
 
 @effect(OrderKind.approve_results)
@@ -138,7 +135,7 @@ def _apply_results(order: Order, actor: User) -> list[str]:
     for e in entries:
         if e.decision != Decision.winner:
             continue
-        a = _grant(order, actor, e.organization_id, StatusType[eff["status_type"]], e.title,
+        a = _grant(order, actor, e.organization_id, status_types.by_code(eff["status_type"]), e.title,
                    date.fromisoformat(eff["term_from"]), date.fromisoformat(eff["term_to"]), e.id)
         changed.append(f"status_award:{a.id}")
     campaign = db.session.get(Campaign, eff["campaign_id"])
@@ -161,13 +158,13 @@ def _assign(inst: dict, status_type: StatusType, awards: list[dict], **_) -> dic
     rows = [[str(n), orgs[a["organization_id"]].full_name, orgs[a["organization_id"]].municipality.name,
              a["theme"], term_label(a["term_from"], a["term_to"])] for n, a in enumerate(awards, start=1)]
     return {
-        "title": f"О присвоении статуса «{status_type.value}»",
+        "title": f"О присвоении статуса «{status_type.label}»",
         "preamble": f"На основании решения методического совета {inst['short_name']}",
-        "items": [{"text": f"Присвоить статус «{status_type.value}» образовательным организациям "
+        "items": [{"text": f"Присвоить статус «{status_type.label}» образовательным организациям "
                            "(приложение № 1).", "subitems": []}],
-        "annexes": [{"title": f"Список организаций, которым присвоен статус «{status_type.value}»",
+        "annexes": [{"title": f"Список организаций, которым присвоен статус «{status_type.label}»",
                      "table": {"headers": AWARD_TABLE, "rows": rows, "widths": AWARD_WIDTHS}}],
-        "effects": {"status_type": status_type.name, "awards": [
+        "effects": {"status_type": status_type.code, "awards": [
             {**a, "term_from": a["term_from"].isoformat(), "term_to": a["term_to"].isoformat()}
             for a in awards]},
     }
@@ -175,7 +172,7 @@ def _assign(inst: dict, status_type: StatusType, awards: list[dict], **_) -> dic
 
 @effect(OrderKind.assign_status)
 def _apply_assign(order: Order, actor: User) -> list[str]:
-    st = StatusType[order.effects["status_type"]]
+    st = status_types.by_code(order.effects["status_type"])
     out = []
     for a in order.effects["awards"]:
         award = _grant(order, actor, a["organization_id"], st, a["theme"],
@@ -250,13 +247,12 @@ def _terminate(inst: dict, award_ids: list[int], grounds: str, **_) -> dict:
 def _fire_awards(order: Order, actor: User, trigger: str) -> list[str]:
     out = []
     for award in _awards(order.effects["award_ids"]):
+        payload = {"order_id": order.id, "order_number": order.number}
         if trigger == "extend":
-            award.term_to = date.fromisoformat(order.effects["new_term_to"])
+            payload["new_term_to"] = order.effects["new_term_to"]
+        # The lifecycle's effects move the term (extend) or record the ending order and reason.
         fire(award_lifecycle, award, trigger, actor=_signed(order),
-             reason=order.effects.get("grounds", ""), payload={"order_id": order.id})
-        if trigger in ("complete", "terminate"):
-            award.ended_by_order_id = order.id
-            award.end_reason = order.effects.get("grounds", "")
+             reason=order.effects.get("grounds", ""), payload=payload)
         out.append(f"status_award:{award.id}:{trigger}")
     return out
 
@@ -308,11 +304,11 @@ def _apply_cancel(order: Order, actor: User) -> list[str]:
     out = [f"order:{target.id}:cancelled"]
     granted = db.session.execute(select(StatusAward).where(
         StatusAward.granted_by_order_id == target.id,
-        StatusAward.status.in_([AwardStatus.active, AwardStatus.suspended]))).scalars().all()
+        StatusAward.status.in_([AwardStatus.scheduled, AwardStatus.active, AwardStatus.suspended]))).scalars().all()
     for award in granted:
         fire(award_lifecycle, award, "terminate", actor=_signed(order),
-             reason=f"Приказ № {target.number} отменён приказом № {order.number}")
-        award.ended_by_order_id = order.id
+             reason=f"Приказ № {target.number} отменён приказом № {order.number}",
+             payload={"order_id": order.id, "order_number": order.number})
         out.append(f"status_award:{award.id}:terminate")
     return out
 
@@ -356,7 +352,7 @@ def sources_from_form(kind: OrderKind, v: dict) -> dict:
                 raise ValidationFailed(f"Строка {n}: укажите тему проекта после «|».")
             awards.append({"organization_id": _find_org(name).id, "theme": theme.strip(),
                            "term_from": v["term_from"], "term_to": v["term_to"]})
-        return {"status_type": StatusType[v.get("status_type") or "KRC"], "awards": awards}
+        return {"status_type": status_types.by_code(v.get("status_type") or "KRC"), "awards": awards}
     if kind == OrderKind.approve_roadmap:
         org = db.session.get(Organization, v.get("organization_id") or 0)
         if org is None:

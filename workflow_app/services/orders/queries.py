@@ -2,20 +2,17 @@
 statements for the paginated lists (the view paginates them), options for select boxes, counts."""
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import Select, extract, func, or_, select
 
 from ...extensions import db
 from ...listing import ListArgs, apply_sort, like_pattern
-from ...models import Organization, Role, RoleGrant, User, UserStatus
+from ...models import Role, RoleGrant, User, UserStatus
 from ...models.competition import Campaign
 from ...models.orders import Order, OrderApproval, OrderKind, OrderStatus, VisaStatus
-from ...models.status_award import AwardStatus, StatusAward, StatusType
+from ...models.status_award import AwardStatus, StatusAward
 
 ORDER_SORTS = {"date": Order.order_date, "number": Order.seq, "title": Order.title, "created": Order.created_at,
                "issuer": Order.issuer}
-AWARD_SORTS = {"org": Organization.short_name, "type": StatusAward.status_type, "term": StatusAward.term_to}
 
 
 def order_list(args: ListArgs) -> Select:
@@ -38,27 +35,6 @@ def order_list(args: ListArgs) -> Select:
         stmt = stmt.where(or_(Order.title.ilike(pat, escape="\\"), Order.number.ilike(pat, escape="\\"),
                               Order.issuer.ilike(pat, escape="\\")))
     return apply_sort(stmt, args, ORDER_SORTS, Order.id.desc())
-
-
-def award_list(args: ListArgs, public: bool = False, on: date | None = None) -> Select:
-    """The status awards register. With a date `on` only the awards in force on that day are listed
-    (the public registry always passes one: today by default); without it staff see every award."""
-    stmt = select(StatusAward).join(Organization, StatusAward.organization_id == Organization.id)
-    f = args.filters
-    if on is not None:
-        stmt = stmt.where(StatusAward.current_on(on))
-    if not public and f.get("status") in AwardStatus.__members__:
-        stmt = stmt.where(StatusAward.status == AwardStatus[f["status"]])
-    if f.get("type") in StatusType.__members__:
-        stmt = stmt.where(StatusAward.status_type == StatusType[f["type"]])
-    if args.int_filter("municipality") is not None:
-        stmt = stmt.where(Organization.municipality_id == args.int_filter("municipality"))
-    if args.q:
-        pat = like_pattern(args.q)
-        stmt = stmt.where(or_(Organization.full_name.ilike(pat, escape="\\"),
-                              Organization.short_name.ilike(pat, escape="\\"),
-                              StatusAward.theme.ilike(pat, escape="\\")))
-    return apply_sort(stmt, args, AWARD_SORTS, StatusAward.id)
 
 
 def campaigns_newest_first():
@@ -84,9 +60,10 @@ def known_issuers(limit: int = 50) -> list[str]:
 
 
 def live_awards():
-    """Active and suspended awards: those an order may end or change."""
+    """Scheduled, active and suspended awards: those an order may end or change."""
     return db.session.execute(select(StatusAward).where(
-        StatusAward.status.in_([AwardStatus.active, AwardStatus.suspended])).order_by(StatusAward.id)).scalars()
+        StatusAward.status.in_([AwardStatus.scheduled, AwardStatus.active, AwardStatus.suspended]))
+        .order_by(StatusAward.id)).scalars()
 
 
 def awards_of_order(order: Order) -> list[StatusAward]:

@@ -39,6 +39,11 @@ EVENT_LABELS: dict[str, str] = {
     "organization.updated": "Изменены данные организации",
     "organization.imported": "Импорт организаций из файла",
     "settings.updated": "Изменены настройки учреждения",
+    "status_type.created": "Добавлен тип статуса",
+    "status_type.updated": "Изменён тип статуса",
+    "termination_ground.updated": "Изменены основания досрочного прекращения статуса",
+    "status_award.imported": "Импорт реестра статусов из файла",
+    "order.registered_external": "Зарегистрирован приказ, изданный вне системы",
     "campaign.created": "Создан конкурс",
     "campaign.copied": "Конкурс создан копированием",
     "campaign.settings_changed": "Изменены настройки конкурса",
@@ -82,7 +87,8 @@ EVENT_LABELS: dict[str, str] = {
 OBJECT_LABELS: dict[str, str] = {"auth": "Вход в систему", "system": "Система", "outbox": "Письмо",
                                  "app_setting": "Настройки учреждения", "import": "Импорт из файла",
                                  "expert_conflict": "Конфликт интересов", "expert_profile": "Анкета эксперта",
-                                 "commission_meeting": "Заседание комиссии"}
+                                 "commission_meeting": "Заседание комиссии", "status_type": "Тип статуса",
+                                 "termination_ground": "Основания прекращения статуса"}
 
 
 def register_event_label(event: str, label: str) -> None:

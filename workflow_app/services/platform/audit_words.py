@@ -209,6 +209,10 @@ KEYS: dict[str, Callable[[Any, Payload], str]] = {
                             f"(максимум {value_text(p.get('max_total'))}); баллы: {value_text(p.get('totals'))}"),
     "until": _fmt("Новый срок"),
     "before": lambda v, p: f"Прежний срок: {value_text(v)}" if isinstance(v, str) else "",
+    "new_term_to": _fmt("Новый срок окончания"),
+    "old_term_to": _fmt("Прежний срок окончания"),
+    "on": _fmt("Дата"),
+    "issuer": _fmt("Кем издан"),
 }
 
 
