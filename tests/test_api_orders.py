@@ -5,6 +5,7 @@ the visa → sign flow numbers the order; applicants and experts get nothing."""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from docx import Document
@@ -18,7 +19,7 @@ from workflow_app.timeutil import today_local
 
 from .api_client import bearer, issue_token
 from .factories import make_org, make_user
-from .helpers import docx_text, pdf_text
+from .helpers import docx_text, login, pdf_text
 from .order_data import roadmap_order, roadmap_signatory
 from .test_orders_json import assert_shows_every_line, squash
 
@@ -67,6 +68,9 @@ def test_the_roadmap_order_goes_in_and_comes_back_identical_with_every_line_in_p
     assert len(answer["title"]) == 236 and len(answer["annexes"][0]["rows"]) == 49
     assert contract(answer) == data  # field by field: «1.10», empty № of continuation rows, «ѐ», Latin «C»
     assert "«" in got.get_data(as_text=True)  # Cyrillic and quotes as is, not \u escapes
+    # The API's JSON is the web's «Скачать JSON», and the web's «Загрузить из JSON» takes it back.
+    login(client, "staff@x.ru")
+    assert json.loads(client.get(f"/orders/{created['id']}/order.json").data) == contract(answer)
 
     pdf = call(client, tokens, "staff", "GET", f"/orders/{created['id']}.pdf")
     docx = call(client, tokens, "staff", "GET", f"/orders/{created['id']}.docx")
