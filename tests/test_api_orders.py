@@ -23,7 +23,7 @@ from .helpers import docx_text, login, pdf_text
 from .order_data import roadmap_order, roadmap_signatory
 from .test_orders_json import assert_shows_every_line, squash
 
-READ_ONLY = ("id", "state", "state_label", "version")
+READ_ONLY = ("id", "state", "state_label", "version", "visas")
 OUTSIDE = {"kind": "other", "issuer": "Министерство образования, науки и молодёжной политики Краснодарского края",
            "title": "О присвоении статуса краевой инновационной площадки", "items": ["Присвоить статус."]}
 
@@ -218,9 +218,13 @@ def test_visa_and_signing_through_the_api_number_the_order(app, client, tokens):
     assert resp.get_json()["fields"] == {"decision": "Допустимые значения: approve, return."}
     resp = call(client, tokens, "prorector", "POST", f"{url}/visa", {"decision": "return", "remark": "Уточнить сроки."})
     assert resp.status_code == 200 and resp.get_json()["state"] == "draft"
+    (visa,) = resp.get_json()["visas"]
+    assert (visa["round"], visa["approver"], visa["status"], visa["remark"]) == (
+        1, "Проректор Первый", "returned", "Уточнить сроки.")
     call(client, tokens, "staff", "POST", f"{url}/send-for-approval")
     resp = call(client, tokens, "prorector", "POST", f"{url}/visa", {"decision": "approve"})
     assert resp.status_code == 200 and resp.get_json()["state"] == "approved"
+    assert [(v["round"], v["status"]) for v in resp.get_json()["visas"]] == [(1, "returned"), (2, "approved")]
     assert call(client, tokens, "staff", "POST", f"{url}/sign").status_code == 403
     signed = call(client, tokens, "rector", "POST", f"{url}/sign")
     assert signed.status_code == 200, signed.get_json()

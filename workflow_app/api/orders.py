@@ -14,7 +14,7 @@ from ..errors import ValidationFailed
 from ..listing import ListArgs
 from ..machines.base import fire
 from ..machines.order import order_lifecycle
-from ..models.orders import Order, OrderKind, OrderStatus
+from ..models.orders import Order, OrderKind, OrderStatus, VisaStatus
 from ..services import orders as svc
 from ..services.documents.grid import ROW_KINDS
 from ..services.orders import queries
@@ -90,12 +90,24 @@ class OrderWrite(OrderFields):
                               load_only=True)
 
 
+class VisaSchema(ma.Schema):
+    round = ma.fields.Integer(required=True, metadata={"description": "Круг согласования (с 1)"})
+    approver_id = ma.fields.Integer(required=True)
+    approver = ma.fields.String(attribute="approver.full_name", required=True)
+    status = ma.fields.Enum(VisaStatus, required=True, metadata={"description": "pending, approved, returned"})
+    status_label = ma.fields.String(attribute="status.value", required=True)
+    remark = ma.fields.String(required=True)
+    decided_at = ma.fields.AwareDateTime(allow_none=True)
+
+
 class OrderSchema(OrderFields):
     id = ma.fields.Integer(required=True)
     state = ma.fields.Enum(OrderStatus, required=True, metadata={"description": "Состояние"})
     state_label = ma.fields.String(required=True)
     version = ma.fields.Integer(required=True, metadata={
         "description": "Версия записи для `expected_version` (защита от одновременных изменений)"})
+    visas = ma.fields.List(ma.fields.Nested(VisaSchema), required=True, metadata={
+        "description": "Визы всех кругов согласования (только для чтения)"})
 
 
 class OrderRow(ma.Schema):
@@ -121,8 +133,9 @@ class OrderQuery(PageArgs):
 
 
 def _answer(order: Order) -> dict:
+    visas = sorted(order.approvals, key=lambda a: (a.round, a.position))
     return {**svc.order_to_json(order), "id": order.id, "state": order.status,
-            "state_label": order.status.value, "version": order.version}
+            "state_label": order.status.value, "version": order.version, "visas": visas}
 
 
 def _order_json(data: dict) -> tuple[dict, int | None]:
