@@ -15,10 +15,13 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from workflow_app.extensions import db
+from workflow_app.models import User
 from workflow_app.models.api_token import ApiToken
+from workflow_app.services import orders
 
 from .api_client import bearer, issue_token
 from .factories import make_world
+from .order_data import roadmap_order
 
 MAX_EXAMPLES = 25
 CONFORMANCE = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -41,18 +44,25 @@ def test_no_server_error_and_no_answer_outside_the_schema(app):
         secret = issue_token("appa@x.ru", "Schemathesis")
         issue_token("appa@x.ru", "Отзываемый")
         spare = db.session.query(ApiToken).filter_by(name="Отзываемый").one().id
+        # Orders are staff's: their operations run with a staff token on a real draft.
+        staff = db.session.query(User).filter_by(email="staff@x.ru").one()
+        order_id = orders.order_from_json(staff, {**roadmap_order(), "signatory": {}}).id
+        db.session.commit()
+        staff_secret = issue_token("staff@x.ru", "Schemathesis")
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
-    headers = bearer(secret)
+    applicant, staff_headers = bearer(secret), bearer(staff_secret)
     # Real ids for the path parameters, so the success paths are reached too, not only 404s.
-    real = {"entry_id": w.entry_id, "campaign_id": w.campaign_id, "token_id": spare, "number": 1}
+    real = {"entry_id": w.entry_id, "campaign_id": w.campaign_id, "token_id": spare, "number": 1,
+            "order_id": order_id}
     seen = 0
     for result in schema.get_all_operations():
         op = result.ok()
         seen += 1
+        headers = staff_headers if op.path.startswith("/api/v1/orders") else applicant
         _run(op, headers, GenerationMode.POSITIVE, CONFORMANCE)
         _run(op, headers, GenerationMode.NEGATIVE, [not_a_server_error, content_type_conformance])
         names = {p.name for p in op.path_parameters}
         if names:
             _run(op, headers, GenerationMode.POSITIVE, CONFORMANCE,
                  path_parameters={n: real[n] for n in names})
-    assert seen == 10  # every operation of the description was exercised
+    assert seen == 21  # every operation of the description was exercised
