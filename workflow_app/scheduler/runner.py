@@ -49,6 +49,16 @@ def sweep_reminders(app: Flask):
         return done
 
 
+@job("mark_overdue", 300)
+def mark_overdue(app: Flask):
+    from ..services.reminders import mark_overdue as mark
+
+    with app.app_context():
+        done = mark()
+        db.session.commit()
+        return done
+
+
 class LeaderLock:
     """Only one scheduler acts. PostgreSQL: a session advisory lock on a connection of its own,
     never returned to the pool (a pooled connection would carry the lock to its next borrower).

@@ -33,7 +33,8 @@ SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
                             "results.index", "results.defence_list")),
     ("Документы", "file-earmark-text", ("orders.register", "orders.awards")),
     ("Справочники", "building", ("orgs.index", "users.index")),
-    ("Администрирование", "gear", ("audit.index", "outbox.index", "orders.institution_settings")),
+    ("Администрирование", "gear", ("audit.index", "outbox.index", "reminders.index",
+                                               "orders.institution_settings")),
 ]
 
 

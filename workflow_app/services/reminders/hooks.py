@@ -246,6 +246,8 @@ def visa_given(order: Order, user_id: int) -> None:
 
 
 def plan_signature(order: Order, signer_ids: Sequence[int]) -> None:
+    """Every visa is given (the author's escalation of the round stops too); the signature is awaited."""
+    cancel(VISA, "order_doc", order.id)
     plan_many([_order_deadline(order, SIGNATURE, signer_ids, "подписание")])
 
 
@@ -284,9 +286,3 @@ def replan_campaign(campaign: Campaign) -> int:
         deadlines += _review_deadlines(assignments)
     return plan_many(deadlines)
 
-
-def pending_of_stage(stage: Stage, limit: int = 200) -> list[Reminder]:
-    """The upcoming reminders of a stage's date, soonest first (shown on the stage's page)."""
-    return list(db.session.execute(
-        select(Reminder).where(Reminder.series == f"stage:{stage.id}", Reminder.status == ReminderStatus.pending)
-        .order_by(Reminder.due_at, Reminder.id).limit(limit)).scalars())

@@ -80,6 +80,12 @@ def stored_rule(kind: str, *, campaign_id: int | None = None, status_type: str |
         else ReminderRule.status_type == status_type)).scalar_one_or_none()
 
 
+def status_types() -> list[str]:
+    """The status types that have rules of their own."""
+    return list(db.session.execute(select(ReminderRule.status_type).where(ReminderRule.status_type.is_not(None))
+                                   .distinct().order_by(ReminderRule.status_type)).scalars())
+
+
 def parse_days(text: str, label: str, errors: list[str]) -> tuple[int, ...]:
     """«14, 3, 1» → (14, 3, 1): whole days, 1…365, no repeats, largest first."""
     parts = [p.strip() for p in (text or "").replace(";", ",").split(",") if p.strip()]
