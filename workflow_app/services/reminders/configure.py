@@ -13,7 +13,7 @@ from ...models.competition import Campaign
 from ...policy import require
 from ..platform.validation import FieldErrors, clean
 from .hooks import replan_campaign
-from .rules import KINDS, parse_days, save_rule
+from .rules import KINDS, Rule, parse_days, rule_for, save_rule, stored_rule
 
 MAX_WORKING_DAYS = 30
 STATUS_TYPE_MAX = 20
@@ -43,7 +43,7 @@ def _checked(rows: list[dict]) -> list[dict]:
         if errs:
             errors[field_name(kind, "before")] = errs[0]
         errs = []
-        after = parse_days(row.get("after", ""), f"{label}, после срока", errs)
+        after = parse_days(row.get("after", ""), f"{label}, после срока", errs, largest_first=False)
         if errs:
             errors[field_name(kind, "after")] = errs[0]
         elif not before and not after and field_name(kind, "before") not in errors:
@@ -66,9 +66,19 @@ def _checked(rows: list[dict]) -> list[dict]:
 def save_campaign_rules(actor, campaign: Campaign, rows: list[dict]) -> Saved:
     """The campaign's rules; its pending reminders are planned again (who and when) in the same transaction."""
     require(actor, "reminder.rules", campaign)
-    changed = sum(save_rule(actor, r.pop("kind"), campaign_id=campaign.id, **r) is not None
-                  for r in _checked(rows))
+    changed = 0
+    for r in _checked(rows):
+        kind = r.pop("kind")
+        if stored_rule(kind, campaign_id=campaign.id) is None and _same(r, rule_for(kind)):
+            continue  # still the defaults: the campaign keeps following them
+        changed += save_rule(actor, kind, campaign_id=campaign.id, **r) is not None
     return Saved(changed, replan_campaign(campaign) if changed else 0)
+
+
+def _same(row: dict, rule: Rule) -> bool:
+    return (tuple(row["before"]), tuple(row["after"]), row["escalate_coordinator"], row["escalate_staff"],
+            row["due_working_days"]) == (rule.before, rule.after, rule.escalate_coordinator, rule.escalate_staff,
+                                         rule.due_working_days)
 
 
 def save_default_rules(actor, rows: list[dict]) -> Saved:

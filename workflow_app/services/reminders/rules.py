@@ -86,8 +86,9 @@ def status_types() -> list[str]:
                                    .distinct().order_by(ReminderRule.status_type)).scalars())
 
 
-def parse_days(text: str, label: str, errors: list[str]) -> tuple[int, ...]:
-    """«14, 3, 1» → (14, 3, 1): whole days, 1…365, no repeats, largest first."""
+def parse_days(text: str, label: str, errors: list[str], *, largest_first: bool = True) -> tuple[int, ...]:
+    """«3, 14, 1» → (14, 3, 1): whole days, 1…365, no repeats; in the order they come (before a deadline
+    the largest first, after it the smallest)."""
     parts = [p.strip() for p in (text or "").replace(";", ",").split(",") if p.strip()]
     days: list[int] = []
     for p in parts:
@@ -99,7 +100,7 @@ def parse_days(text: str, label: str, errors: list[str]) -> tuple[int, ...]:
         errors.append(f"{label}: дни повторяются.")
     if len(days) > MAX_OFFSETS:
         errors.append(f"{label}: не больше {MAX_OFFSETS} напоминаний.")
-    return tuple(sorted(set(days), reverse=True))
+    return tuple(sorted(set(days), reverse=largest_first))
 
 
 def save_rule(actor, kind: str, *, campaign_id: int | None = None, status_type: str | None = None,
