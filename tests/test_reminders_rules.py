@@ -161,3 +161,16 @@ def test_default_and_status_type_rules_apply_where_no_campaign_rule_is(app, clie
         assert rules.rule_for("order.visa").due_working_days == 4
         assert rules.rule_for("report", status_type="КИП").before == (30, 7)
         assert rules.rule_for("report", status_type="ФИП").before == (14, 3, 1)
+
+
+@pytest.mark.demo
+def test_the_demo_has_upcoming_reminders_and_reseeding_adds_none(app):
+    from workflow_app.demo import seed_demo
+
+    with app.app_context():
+        before = db.session.execute(select(func.count(Reminder.id))).scalar_one()
+        assert app.demo_counts["pending_reminders"] > 0 and before > 0
+        seed_demo()
+        db.session.flush()
+        assert db.session.execute(select(func.count(Reminder.id))).scalar_one() == before
+        db.session.rollback()

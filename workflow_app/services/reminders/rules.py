@@ -92,7 +92,7 @@ def parse_days(text: str, label: str, errors: list[str], *, largest_first: bool 
     parts = [p.strip() for p in (text or "").replace(";", ",").split(",") if p.strip()]
     days: list[int] = []
     for p in parts:
-        if not p.isdigit() or not 1 <= int(p) <= MAX_DAYS:
+        if not (p.isascii() and p.isdigit()) or not 1 <= int(p) <= MAX_DAYS:
             errors.append(f"{label}: «{p}» — нужно целое число дней от 1 до {MAX_DAYS}.")
             return ()
         days.append(int(p))
