@@ -150,6 +150,12 @@ def test_shortlisted_entries_are_reminded_of_the_defence_until_it_is_done(ctx):
                                                                   ("appb@x.ru", -1)]
     fire(entry_lifecycle, e, "complete_defence", actor=SystemActor("все оценки очного этапа получены"))
     assert _pending("entry", e.id) == []
+    # the commission's decision (fired in bulk) ends every reminder of the campaign's entries at once
+    other = make_entry(c, db.session.get(Organization, w.org_a), "ОО", EntryStatus.shortlisted)
+    hooks.plan_defences(c)
+    assert len(_pending("entry", other.id)) == 6  # two applicants × 14, 3, 1
+    assert hooks.campaign_decided(c) == 6
+    assert _pending("entry", other.id) == []
 
 
 def _order_people():
@@ -183,6 +189,25 @@ def test_order_visas_and_signature_are_due_in_working_days_and_stop_when_given(c
         assert {r.deadline_at for r in sign} == {end_of_day(date(2026, 3, 11))}  # 3 working days
         orders.sign(o, rector)
         assert _pending("order_doc", o.id) == []
+
+
+def test_staff_see_an_orders_upcoming_reminders_on_its_page(app, client):
+    from workflow_app.machines.order import order_lifecycle
+
+    from .helpers import login
+
+    with app.app_context(), time_machine.travel(datetime(2026, 3, 6, 10, 0, tzinfo=UTC), tick=False):
+        staff, approver, rector = _order_people()
+        o = orders.create_draft(OrderKind.other, staff)
+        o.title, o.items = "О рабочей группе", [{"text": "Создать группу.", "subitems": []}]
+        o.designated_signatory_id = rector.id
+        fire(order_lifecycle, o, "send_for_approval", actor=staff)
+        db.session.commit()
+        oid = o.id
+    with time_machine.travel(datetime(2026, 3, 6, 10, 0, tzinfo=UTC), tick=False):
+        login(client, "staff@x.ru")
+        page = client.get(f"/orders/{oid}").get_data(as_text=True)
+    assert "Напоминания" in page and "Проректор" in page and "09.03.2026 09:00" in page  # Monday, 1 day before
 
 
 # --- overdue ----------------------------------------------------------------------------------------

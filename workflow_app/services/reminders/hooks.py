@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import exists, select, update
+from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import Role, RoleGrant, User, UserStatus
@@ -186,7 +187,7 @@ def stage_changed(stage: Stage) -> None:
     if stage.deadline is not None:
         extended = exists().where(Entry.id == Reminder.object_id, Entry.extension_until > stage.deadline)
         move_series(series, stage.deadline, keep=extended if kind == SUBMISSION else None)
-    entries = db.session.execute(select(Entry).where(
+    entries = db.session.execute(select(Entry).options(selectinload(Entry.organization)).where(
         Entry.campaign_id == stage.campaign_id, Entry.status.in_(statuses))).scalars().all()
     plan_many(_entry_deadlines(entries, kind))
 
@@ -275,7 +276,7 @@ def plan_status_deadline(kind: str, object_type: str, object_id: int, deadline, 
 def replan_campaign(campaign: Campaign) -> int:
     """Every open deadline of the campaign planned again under its current rules (who and when)."""
     by_status = {EntryStatus.draft: SUBMISSION, EntryStatus.returned: CORRECTION, EntryStatus.shortlisted: DEFENCE}
-    entries = db.session.execute(select(Entry).where(
+    entries = db.session.execute(select(Entry).options(selectinload(Entry.organization)).where(
         Entry.campaign_id == campaign.id, Entry.status.in_(by_status))).scalars().all()
     deadlines: list[Deadline] = []
     for status, kind in by_status.items():
