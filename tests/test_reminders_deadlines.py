@@ -259,8 +259,10 @@ def test_the_expert_sees_late_reviews_marked_in_the_list(app, client):
         st.deadline = datetime(2026, 3, 10, 20, 59, tzinfo=UTC)
         x = make_expert("x@x.ru", "sochi")
         staff = make_user("staff@x.ru", Role.staff)
-        assignment.manual_assign(admitted_entry(c), st, x.id, staff, reason="профиль")
+        entry = admitted_entry(c)
+        assignment.manual_assign(entry, st, x.id, staff, reason="профиль")
         db.session.commit()
+        entry_id = entry.id
     with time_machine.travel(datetime(2026, 3, 11, 6, 0, tzinfo=UTC), tick=False):
         login(client, "x@x.ru")
         assert "Просрочено" not in client.get("/expert/").get_data(as_text=True)  # not marked before the job
@@ -271,6 +273,7 @@ def test_the_expert_sees_late_reviews_marked_in_the_list(app, client):
         staff_client = app.test_client()
         login(staff_client, "staff@x.ru")
         assert "Оценка эксперта не отправлена в срок" in staff_client.get("/").get_data(as_text=True)
+        assert "Просрочено" in staff_client.get(f"/expert/entries/{entry_id}/assignments").get_data(as_text=True)
 
 
 # --- a crash between queuing and marking ------------------------------------------------------------
