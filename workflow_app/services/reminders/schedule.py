@@ -153,7 +153,9 @@ def move_series(series: str, deadline: datetime, *, keep=None) -> int:
     is now gone are cancelled. `keep` (an SQL condition on Reminder) spares rows that follow a date of
     their own, e.g. an entry's individual extension. Returns how many moved."""
     now = utcnow()
-    where = [Reminder.series == series, Reminder.series != "", Reminder.status == ReminderStatus.pending]
+    # Only rows whose date differs: saving a stage without moving its date writes nothing.
+    where = [Reminder.series == series, Reminder.series != "", Reminder.status == ReminderStatus.pending,
+             Reminder.deadline_at != deadline]
     if keep is not None:
         where.append(not_(keep))
     offsets = db.session.execute(select(Reminder.offset_days).where(*where).distinct()).scalars().all()
