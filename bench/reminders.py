@@ -27,7 +27,7 @@ def _fill(db, text, now: datetime, due: int) -> None:
     db.session.execute(text("TRUNCATE reminder, outbox RESTART IDENTITY"))
     db.session.execute(text("""
         INSERT INTO reminder (kind, object_type, object_id, recipient_id, offset_days, escalation, title, link,
-                              deadline_at, due_at, status, created_at, done_at)
+                              deadline_at, due_at, status, created_at, done_at, series)
         SELECT 'entry.correction', 'entry', g, 1 + (g % :users), -1, false, 'Заявка ИП-' || g || ': доработка',
                '/entries/' || g, :now + interval '1 day',
                CASE WHEN g <= :due THEN :now - interval '1 minute'
@@ -35,7 +35,7 @@ def _fill(db, text, now: datetime, due: int) -> None:
                     ELSE :now - interval '30 days' END,
                CASE WHEN g <= :due + 20000 THEN 'pending' ELSE 'sent' END,
                :now - interval '40 days',
-               CASE WHEN g <= :due + 20000 THEN NULL ELSE :now - interval '30 days' END
+               CASE WHEN g <= :due + 20000 THEN NULL ELSE :now - interval '30 days' END, ''
         FROM generate_series(1, :total) AS g"""),
         {"users": USERS, "now": now.replace(tzinfo=None), "due": due, "total": TOTAL})
     db.session.commit()

@@ -7,6 +7,7 @@ from workflow_app import create_app
 from workflow_app.machines.base import Lifecycle, LifecycleConfigError, T, check_lifecycles
 from workflow_app.machines.entry import entry_lifecycle
 from workflow_app.services.competition import dossier
+from workflow_app.services.reminders import hooks as reminder_hooks
 
 
 class _S(enum.Enum):
@@ -19,9 +20,10 @@ def test_every_real_lifecycle_resolves():
 
     check_lifecycles()
     assert {"campaign", "entry", "order", "assignment"} <= set(Lifecycle.registry)
-    # The machine module tells what submitting does: completeness, deadline, a frozen version.
+    # The machine module tells what submitting does: completeness, deadline, a frozen version, and the
+    # submission deadline's reminders stop.
     assert entry_lifecycle.guards("submit") == [dossier.check_complete, dossier.check_deadline]
-    assert entry_lifecycle.effects("submit") == [dossier.freeze_version]
+    assert entry_lifecycle.effects("submit") == [dossier.freeze_version, reminder_hooks.cancel_submission]
 
 
 def test_an_unresolvable_name_stops_start_up(tmp_path):

@@ -136,8 +136,10 @@ def test_an_offer_plans_the_experts_reminders_and_declining_cancels_them(ctx):
         x = make_expert("x@x.ru", "sochi")
         staff = make_user("staff@x.ru", Role.staff)
         a = assignment.manual_assign(e, st, x.id, staff, reason="профиль совпадает")
-        pending = [r.offset_days for r in reminders.pending_for("review_assignment", a.id)]
-        assert pending == [-14, -3, -1, 1, 7]
+        pending = sorted((r.recipient.email, r.offset_days) for r in reminders.pending_for("review_assignment", a.id))
+        # the expert before and after the due date; the staff once it is overdue (the review rule's escalation)
+        assert pending == [("staff@x.ru", 1), ("staff@x.ru", 7),
+                           ("x@x.ru", -14), ("x@x.ru", -3), ("x@x.ru", -1), ("x@x.ru", 1), ("x@x.ru", 7)]
         fire(assignment_lifecycle, a, "decline", actor=x, reason="Болею")
         assert reminders.pending_for("review_assignment", a.id) == []
 
@@ -219,6 +221,6 @@ def test_an_assignment_plan_plans_every_offers_reminders_in_one_go(ctx):
         db.session.flush()
         plan = assignment.apply_plan(c, st, staff)
         assert len(plan.picks) == 6
-        rows = db.session.execute(select(Reminder)).scalars().all()
+        rows = db.session.execute(select(Reminder).where(Reminder.escalation.is_(False))).scalars().all()
         assert len(rows) == 6 * 5 and {r.offset_days for r in rows} == {-14, -3, -1, 1, 7}
         assert len({r.object_id for r in rows}) == 6

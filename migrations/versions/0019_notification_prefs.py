@@ -1,7 +1,7 @@
 """notification preferences, digests, calendar tokens, group mail; the outbox's «sending» mark
 
 Revision ID: 0019_notification_prefs
-Revises: 0017_api_tokens
+Revises: 0018_reminder_rules
 Create Date: 2026-11-30 09:20:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0019_notification_prefs'
-down_revision = '0017_api_tokens'
+down_revision = '0018_reminder_rules'
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,9 @@
 Submitting (first time or after corrections) checks that the dossier is complete and the deadline (with
 any extension) has not passed, then freezes a numbered version with its PDF. Returning, rejecting and
 admitting write the staff's remark and notify the applicants. A return plans the reminders of its
-correction due date; resubmitting or withdrawing cancels them.
+correction due date; resubmitting or withdrawing cancels them. A draft is reminded of the submission
+deadline until it is submitted. (Shortlisting and decisions are fired in bulk: results.py plans and
+cancels the in-person stage's reminders for the whole campaign.)
 """
 from ..models.competition import EntryStatus as S
 from .base import Lifecycle, T
@@ -21,7 +23,7 @@ entry_lifecycle = Lifecycle(
     "entry", "Заявка", S, S.draft,
     [
         T("submit", "Подать заявку", S.draft, S.submitted,
-          guards=SUBMIT_GUARDS, effects=SUBMIT_EFFECTS),
+          guards=SUBMIT_GUARDS, effects=(*SUBMIT_EFFECTS, f"{REMIND}:cancel_submission")),
         T("return_for_correction", "Вернуть на доработку", S.submitted, S.returned, needs_reason=True,
           effects=(f"{CHECK}:on_returned", f"{REMIND}:plan_correction")),
         T("resubmit", "Подать исправленную заявку", S.returned, S.submitted,
@@ -34,11 +36,12 @@ entry_lifecycle = Lifecycle(
         T("complete_review", "Завершить экспертизу", S.under_review, S.scored),
         T("reopen_review", "Вернуть на экспертизу", S.scored, S.under_review, needs_reason=True),
         T("shortlist", "Допустить к очному этапу", S.scored, S.shortlisted),
-        T("complete_defence", "Очный этап пройден", S.shortlisted, S.defended),
+        T("complete_defence", "Очный этап пройден", S.shortlisted, S.defended,
+          effects=(f"{REMIND}:cancel_defence",)),
         T("select_winner", "Признать победителем", [S.scored, S.shortlisted, S.defended], S.winner),
         T("not_select", "Не признавать победителем", [S.scored, S.shortlisted, S.defended],
           S.not_selected),
         T("withdraw", "Отозвать заявку", ACTIVE, S.withdrawn, needs_reason=True,
-          effects=(f"{REMIND}:cancel_correction",)),
+          effects=(f"{REMIND}:cancel_entry",)),
     ],
 )

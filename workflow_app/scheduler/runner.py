@@ -61,6 +61,17 @@ def refresh_awards(app: Flask):
         return done
 
 
+@job("mark_overdue", 300)
+def mark_overdue(app: Flask):
+    """Mark the tasks whose deadline passed as overdue (assignments, corrections, reports), once each."""
+    from ..services.reminders import mark_overdue as mark
+
+    with app.app_context():
+        done = mark()
+        db.session.commit()
+        return done
+
+
 @job("daily_digest", 600)
 def daily_digest(app: Flask):
     """Non-urgent mail of users who chose a digest, once a day after DIGEST_HOUR (Moscow)."""

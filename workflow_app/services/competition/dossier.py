@@ -31,6 +31,7 @@ from ...models.competition import (
 )
 from ...timeutil import format_datetime
 from ..platform import files, outbox
+from ..reminders import hooks as reminder_hooks
 from . import dossier_content, dossier_versions, intake
 
 EDITABLE = (EntryStatus.draft, EntryStatus.returned)
@@ -104,6 +105,7 @@ def create_entry(actor: User, org: Organization, campaign: Campaign, track: Trac
     db.session.flush()
     audit.record("entry.create", actor=actor, obj=entry, to_state=entry.status.name,
                  payload={"campaign_id": campaign.id, "track": track.code, "code": entry.code})
+    reminder_hooks.plan_submission(entry)
     return entry
 
 

@@ -18,6 +18,7 @@ from ...models import AuditEvent, Municipality, Organization, User
 from ...models.base import utcnow
 from ...models.competition import Entry, EntryStatus, Track
 from ...timeutil import end_of_day
+from ..reminders import hooks as reminder_hooks
 from . import dossier, search
 
 
@@ -102,6 +103,7 @@ def grant_extension(actor: User, entry: Entry, until: date | None, reason: str,
         subject=f"Срок подачи заявки {entry.code} продлён",
         body=f"Срок подачи заявки «{entry.title or entry.code}» продлён до {until:%d.%m.%Y} включительно.",
     )
+    reminder_hooks.plan_entry_deadline(entry)  # only this entry's reminders move
     db.session.flush()
     return entry
 

@@ -41,6 +41,7 @@ from ...models.competition import (
 )
 from ...models.results import CampaignDecision, DecisionOverride
 from ..platform import outbox
+from ..reminders import hooks as reminder_hooks
 from .ranking import ELIGIBLE_STATUSES, LIVE_ASSIGNMENT, defence_stage, full_ranking
 from .standings import proposal_of
 
@@ -132,6 +133,7 @@ def apply_shortlist(campaign: Campaign, *, actor: User, token: str) -> Shortlist
               reason=f"Ниже порога отбора на очный этап ({campaign.shortlist_pct} %).",
               payloads={r.entry_id: {"pct": str(r.s0_pct) if r.s0_pct is not None else None}
                         for r in plan.not_selected})
+    reminder_hooks.plan_defences(campaign)
     audit.record("results.shortlist", actor=actor, obj=campaign,
                  payload={"shortlisted": len(plan.shortlist), "not_selected": len(plan.not_selected),
                           "threshold_pct": str(campaign.shortlist_pct)})
@@ -364,6 +366,7 @@ def approve_decision(campaign: Campaign, *, actor: User) -> CampaignDecision:
             not_selected += 1
     for trigger, ids in to_fire.items():
         fire_many(entry_lifecycle, Entry, ids, trigger, actor=system, reasons=reasons, payloads=payloads)
+    reminder_hooks.campaign_decided(campaign)
     _store_decisions(decided)
     record = CampaignDecision(campaign_id=campaign.id, approved_by_id=actor.id, winners=winners,
                               not_selected=not_selected,

@@ -14,6 +14,7 @@ from ...models import Role, RoleGrant, User, UserStatus
 from ...models.base import utcnow
 from ...models.orders import Order, OrderApproval, OrderStatus, VisaStatus
 from ..platform import outbox, settings
+from ..reminders import hooks as reminder_hooks
 
 # --- approval ------------------------------------------------------------------------------------
 
@@ -46,6 +47,7 @@ def open_visa_round(order: Order, ctx: FireContext) -> None:
                       subject=shorten(f"Проект приказа на согласование: {order.title}"),
                       body=f"Прошу согласовать проект приказа «{order.title}».",
                       about=("order_doc", order.id), needs_action=True)
+    reminder_hooks.plan_visas(order, [uid for uid in approvers if uid in users])
 
 
 def signatories() -> list[User]:
@@ -60,6 +62,7 @@ def ask_for_signature(order: Order, ctx: FireContext) -> None:
     """Effect of «approve»: the order waits for a signature; its designated signatory (the only one who
     may sign it) gets a notice to act on — every signatory when none is designated yet."""
     signer = order.designated_signatory
+    reminder_hooks.plan_signature(order, [u.id for u in ([signer] if signer is not None else signatories())])
     for user in [signer] if signer is not None else signatories():
         outbox.notify(f"order:{order.id}:sign:{order.version}:{user.id}", user=user,
                       subject=shorten(f"Приказ ожидает подписи: {order.title}"),
@@ -70,6 +73,7 @@ def ask_for_signature(order: Order, ctx: FireContext) -> None:
 def close_order_requests(order: Order, ctx: FireContext) -> None:
     """Effect of «sign», «return_to_draft» and «reopen»: nobody is asked for a visa or a signature any more."""
     outbox.resolve("order_doc", order.id)
+    reminder_hooks.close_order(order)
 
 
 def reset_visas(order: Order, ctx: FireContext) -> None:
@@ -107,6 +111,7 @@ def decide_visa(order: Order, actor: User, *, approve: bool, remark: str = "",
     audit.record("order.visa_approved" if approve else "order.visa_returned", actor=actor, obj=order,
                  reason=remark, payload={"round": visa.round})
     outbox.resolve("order_doc", order.id, user_id=actor.id)  # the visa asked of this approver is given
+    reminder_hooks.visa_given(order, actor.id)
     if not approve:
         return fire(order_lifecycle, order, "return_to_draft",
                     actor=SystemActor("возврат проекта приказа с замечаниями при согласовании"),

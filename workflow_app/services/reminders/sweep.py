@@ -25,7 +25,7 @@ from ...models.reminder import Reminder, ReminderStatus
 from ...timeutil import display_tz
 
 log = logging.getLogger(__name__)
-BATCH = 5000
+BATCH = 10000
 
 
 def _when(deadline: datetime, now: datetime, tz: tzinfo) -> str:
@@ -96,27 +96,32 @@ txt AS (
         WHEN days < 0 THEN 'срок прошёл, дней назад: ' || (-days)
         ELSE 'срок прошёл сегодня' END AS when_text
     FROM msg),
-ins AS (
-    INSERT INTO outbox (dedup_key, channel, recipient_email, recipient_id, subject, body, created_at, attempts,
-                        next_attempt_at, last_error, failed, object_type, object_id, needs_action)
-    SELECT c.ch || ':reminder:' || t.id, c.ch, t.email, t.uid,
-           left('Напоминание: ' || t.title || ' — ' || t.when_text, 300),
+-- The texts once per reminder (materialised), then one row per channel.
+letter AS MATERIALIZED (
+    SELECT t.uid, t.email, t.object_type, t.object_id, t.id,
+           left('Напоминание: ' || t.title || ' — ' || t.when_text, 300) AS subject,
            'Здравствуйте, ' || t.full_name || E'!\n\n' || t.title || '. Срок: ' || t.due_text || ' (МСК), '
              || t.when_text || '.'
              || CASE WHEN t.escalation THEN E'\nВы получаете это письмо как ответственный за контроль сроков.'
                      ELSE '' END
-             || CASE WHEN t.link <> '' THEN E'\n\nОткрыть: ' || :base || t.link ELSE '' END,
-           :now, 0, :now, '', false, t.object_type, t.object_id, false
-    FROM txt t CROSS JOIN (VALUES ('email'), ('inapp')) AS c(ch)
+             || CASE WHEN t.link <> '' THEN E'\n\nОткрыть: ' || :base || t.link ELSE '' END AS body
+    FROM txt t),
+ins AS (
+    INSERT INTO outbox (dedup_key, channel, recipient_email, recipient_id, subject, body, created_at, attempts,
+                        next_attempt_at, last_error, failed, object_type, object_id, needs_action)
+    SELECT c.ch || ':reminder:' || l.id, c.ch, l.email, l.uid, l.subject, l.body,
+           :now, 0, :now, '', false, l.object_type, l.object_id, false
+    FROM letter l CROSS JOIN (VALUES ('email'), ('inapp')) AS c(ch)
     ON CONFLICT (dedup_key) DO NOTHING)
-SELECT id, status FROM marked""")
+SELECT count(*) FILTER (WHERE status = 'sent') AS sent,
+       coalesce(array_agg(id ORDER BY id) FILTER (WHERE status = 'skipped'), '{}') AS late
+FROM marked""")
 
 
 def _batch_postgresql(now: datetime, batch: int, base_url: str, tz_name: str) -> tuple[int, list[int]]:
-    rows = db.session.execute(_PG_BATCH, {"now": now.astimezone(UTC).replace(tzinfo=None), "batch": batch,
-                                          "tz": tz_name, "base": base_url}).all()
-    late = [r.id for r in rows if r.status == ReminderStatus.skipped.name]
-    return len(rows) - len(late), late
+    row = db.session.execute(_PG_BATCH, {"now": now.astimezone(UTC).replace(tzinfo=None), "batch": batch,
+                                         "tz": tz_name, "base": base_url}).one()
+    return row.sent, list(row.late)
 
 
 def _batch_python(now: datetime, batch: int, base_url: str, tz: tzinfo) -> tuple[int, list[int]]:

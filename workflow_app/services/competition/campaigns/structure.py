@@ -13,6 +13,7 @@ from ....models import OrgType
 from ....models.competition import Campaign, Criterion, Entry, Score, Stage, StageKind, Track
 from ....policy import require
 from ....timeutil import deadline_utc, display_tz, format_datetime
+from ...reminders import hooks as reminder_hooks
 from .common import (
     STAGE_ORDER,
     STRUCTURE_EDITABLE,
@@ -174,6 +175,7 @@ def update_stage(stage: Stage, data: dict, *, actor, expected_version: int | Non
         audit.record("campaign.criteria_changed", actor=actor, obj=campaign, reason=reason,
                      payload={"action": "stage_scoring", "locked": locked, "before": before, "after": after})
     db.session.flush()
+    reminder_hooks.stage_changed(stage)
     return stage
 
 
