@@ -61,6 +61,17 @@ def refresh_awards(app: Flask):
         return done
 
 
+@job("report_deadlines", 3600)
+def report_deadlines(app: Flask):
+    """Materialise the reports active awards owe and mark owed reports past their due date overdue."""
+    from ..services.reports.schedule import daily
+
+    with app.app_context():
+        done = daily()
+        db.session.commit()
+        return done
+
+
 class LeaderLock:
     """Only one scheduler acts. PostgreSQL: a session advisory lock on a connection of its own,
     never returned to the pool (a pooled connection would carry the lock to its next borrower).
