@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, lazyload
 
 from ...extensions import db
 from ...listing import ListArgs, Page, apply_sort, like_pattern, paginate
@@ -34,7 +34,7 @@ def _base(day: date) -> Select:
             .join(A, A.id == R.award_id).join(Org, Org.id == A.organization_id)
             .join(Municipality, Municipality.id == Org.municipality_id).join(T, T.id == A.status_type_id)
             .options(contains_eager(R.award).contains_eager(A.organization).contains_eager(Org.municipality),
-                     contains_eager(R.award).contains_eager(A.status_type)))
+                     contains_eager(R.award).contains_eager(A.status_type), lazyload(R.files)))
 
 
 def _filtered(stmt: Select, args: ListArgs, day: date) -> Select:
@@ -70,7 +70,7 @@ def staff_page(args: ListArgs, day: date) -> Page:
 def staff_rows(args: ListArgs, day: date) -> Iterator[list[Any]]:
     """Every report the filters select, as XLSX rows (one query, streamed)."""
     stmt = _sorted(_filtered(_base(day), args, day), args)
-    for r, over in db.session.execute(stmt.execution_options(yield_per=1000)).unique():
+    for r, over in db.session.execute(stmt.execution_options(yield_per=1000)):
         org = r.award.organization
         yield [org.short_name, org.municipality.name, r.award.status_type.short_name, r.award.theme,
                r.kind.value, r.period_year, r.due_date, r.status.value, "да" if over else "",
