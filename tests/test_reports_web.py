@@ -37,13 +37,12 @@ def frozen():
         yield
 
 
-def _grant(staff, org, code="KIP", plan=None, n=[0]):
-    n[0] += 1
+def _grant(staff, org, code="KIP", plan=None):
     entry = None
     if plan is not None:
-        entry = make_entry(make_campaign(name=f"Конкурс {n[0]}"), org, title="Тема")
+        entry = make_entry(make_campaign(name=f"Конкурс {org.id}"), org, title="Тема")
         entry.dossier = {"6": plan}
-    order = grounding.register_external(staff, "МОНиМП КК", f"Р-{n[0]}", date(2024, 12, 20))
+    order = grounding.register_external(staff, "МОНиМП КК", f"Р-{org.id}", date(2024, 12, 20))
     return awards.grant(order, staff, org.id, status_type(code), f"Тема {org.short_name}", date(2025, 1, 1),
                         date(2027, 12, 31), entry_id=entry.id if entry else None)
 
