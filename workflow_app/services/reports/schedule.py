@@ -80,9 +80,19 @@ def on_award_active(award: StatusAward, ctx) -> None:
 
 
 def overdue_condition(day: date):
-    """SQL: the report is overdue on `day` — marked so, or still owed with its due date passed."""
-    r = StatusReport
-    return or_(r.status == ReportStatus.overdue, and_(r.status.in_(OWED), r.due_date < day))
+    """SQL: the report is overdue on `day` — marked so, or still owed with its due date passed. On the
+    table's columns, so it serves ORM queries and the plain scans below alike; the (status, due_date)
+    index answers both branches."""
+    t = StatusReport.__table__.c
+    return or_(t.status == ReportStatus.overdue, and_(t.status.in_(OWED), t.due_date < day))
+
+
+def find_overdue(day: date | None = None) -> list:
+    """Every overdue report as (id, award id, due date) rows: one indexed query read without building ORM
+    objects (the scan runs over all reports of all holders)."""
+    t = StatusReport.__table__.c
+    return list(db.session.connection().execute(
+        select(t.id, t.award_id, t.due_date).where(overdue_condition(day or today_local()))).all())
 
 
 def mark_overdue(today: date | None = None) -> dict[str, int]:
@@ -90,11 +100,11 @@ def mark_overdue(today: date | None = None) -> dict[str, int]:
     marked is left alone, a returned report is checked against its new date) and count as missed; then
     proposals are raised for awards with two missed reports and for returned reports left unfixed."""
     day = today or today_local()
-    r = StatusReport
-    rows = db.session.execute(
-        select(r.id, r.status, r.award_id, r.due_date)
-        .where(r.status.in_(OWED), r.due_date < day, or_(r.status == ReportStatus.returned, r.missed.is_(False)))
-        .order_by(r.id)).all()
+    t = StatusReport.__table__.c
+    rows = db.session.connection().execute(
+        select(t.id, t.status, t.award_id, t.due_date)
+        .where(t.status.in_(OWED), t.due_date < day, or_(t.status == ReportStatus.returned, t.missed.is_(False)))
+        .order_by(t.id)).all()
     if not rows:
         return {"overdue": 0, "proposals": 0}
     ids = [row.id for row in rows]
