@@ -13,18 +13,19 @@ from ..machines.base import fire
 from ..machines.status_report import report_lifecycle
 from ..models import Organization, User
 from ..models.competition import Entry
+from ..models.orders import OrderKind
+from ..models.status_award import StatusAward
 from ..models.status_report import StatusReport
+from ..services import orders
 from ..services.reports import content as c
 from ..services.reports import plan, schedule
 from ..services.reports.deadlines import set_due_date
-from ..services.statuses import awards, grounding
 from ..services.statuses.types import by_code
 from ..timeutil import today_local
 from . import demo_seeder
+from .orders import _sign
 
 HOLDER = SystemActor("демонстрационные данные")
-ISSUER = "Министерство образования, науки и молодёжной политики Краснодарского края"
-ORDER_NUMBER = "1-ОТЧ"
 # short name, theme, what happens to last year's report, to this year's
 HOLDERS = [
     ("МБОУ лицей № 4", "Инженерные классы: сетевая модель профориентации с предприятиями Кубани", None, "prefilled"),
@@ -66,27 +67,27 @@ def _submit(report: StatusReport) -> None:
 
 @demo_seeder(order=60)
 def seed_reports() -> dict[str, int]:
-    staff = _user("staff@iro.local")
-    if staff is None:
+    staff, approver, rector = _user("staff@iro.local"), _user("prorector@iro.local"), _user("signatory@iro.local")
+    if staff is None or approver is None or rector is None:
         return {}
     today = today_local()
     year = today.year
-    if grounding.find_external(ISSUER, ORDER_NUMBER, date(year - 1, 1, 10)) is not None:
-        return {"report_holders": 0}
-    order = grounding.register_external(staff, ISSUER, ORDER_NUMBER, date(year - 1, 1, 10))
-    kip = by_code("KIP")
     orgs = {o.short_name: o for o in db.session.execute(
         select(Organization).where(Organization.short_name.in_([h[0] for h in HOLDERS]))).scalars()}
-    created = 0
-    for short, theme, last, this in HOLDERS:
-        org = orgs.get(short)
-        if org is None:
-            continue
-        entry_id = db.session.execute(select(Entry.id).where(Entry.organization_id == org.id)
-                                      .order_by(Entry.id)).scalars().first()
-        start = date(2026, 1, 1) if this == "prefilled" else date(year - 1, 1, 1)
-        award = awards.grant(order, staff, org.id, kip, theme, start, date(start.year + 2, 12, 31),
-                             entry_id=entry_id if this == "prefilled" else None)
+    holders = [(orgs[h[0]], *h[1:]) for h in HOLDERS if h[0] in orgs]
+    if not holders or db.session.execute(select(StatusAward.id).where(
+            StatusAward.organization_id == holders[-1][0].id, StatusAward.theme == holders[-1][1])).first():
+        return {"report_holders": 0}
+    # The statuses are granted by the institute's own signed order; its effect creates the due reports.
+    terms = {org.id: (date(2026, 1, 1) if this == "prefilled" else date(year - 1, 1, 1)) for org, _t, _l, this
+             in holders}
+    order = orders.create_draft(OrderKind.assign_status, staff, status_type=by_code("KIP"), awards=[
+        {"organization_id": org.id, "theme": theme, "term_from": terms[org.id],
+         "term_to": date(terms[org.id].year + 2, 12, 31)} for org, theme, _l, _t in holders])
+    _sign(order, staff, approver, rector)
+    for org, theme, last, this in holders:
+        award = db.session.execute(select(StatusAward).where(
+            StatusAward.organization_id == org.id, StatusAward.theme == theme)).scalar_one()
         reports = {r.period_year: r for r in db.session.execute(
             select(StatusReport).where(StatusReport.award_id == award.id)).scalars()}
         previous, current = reports.get(year - 1), reports.get(year)
@@ -98,6 +99,9 @@ def seed_reports() -> dict[str, int]:
         if this in ("prefilled", "due", "submitted", "returned"):
             set_due_date(current, max(current.due_date, today + timedelta(days=14)))
         if this == "prefilled":
+            # The holder's winning dossier: its plan-schedule fills the report.
+            award.entry_id = db.session.execute(select(Entry.id).where(Entry.organization_id == org.id)
+                                                .order_by(Entry.id)).scalars().first()
             current.content = plan.prefill(award, current.period_year, False)
             fire(report_lifecycle, current, "start", actor=HOLDER)
         elif this in ("submitted", "returned"):
@@ -108,9 +112,6 @@ def seed_reports() -> dict[str, int]:
                      payload={"new_due_date": (today + timedelta(days=21)).isoformat()})
         elif this == "missed":
             set_due_date(current, today - timedelta(days=1))
-        created += 1
     db.session.flush()
     marked = schedule.mark_overdue(today)
-    return {"report_holders": created, "reports_overdue": marked["overdue"]}
-
-
+    return {"report_holders": len(holders), "reports_overdue": marked["overdue"]}
