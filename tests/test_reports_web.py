@@ -132,6 +132,16 @@ def test_holder_files_a_report_prefilled_from_the_plan_staff_return_and_accept(a
     client = _as(app, "staff@x.ru")
     post_form(client, f"/reports/{w['r2026']}/accept", {}, form_url=f"/reports/{w['r2026']}")
     assert _report(app, w["r2026"]).status == ReportStatus.accepted
+    home = client.get("/").get_data(as_text=True)
+    assert "Отчёты площадок" in home and "Ждут проверки" in home
+
+
+def test_the_holder_dashboard_lists_reports_to_file(app, client):
+    w = _world(app)
+    login(client, "holder@x.ru")
+    home = client.get("/").get_data(as_text=True)
+    assert "Отчёты по статусу" in home and "Ежегодный отчёт за 2025 год — срок 01.12.2025 (просрочен)" in home
+    assert f"/reports/{w['r2026']}" in home
 
 
 def test_municipal_coordinator_reads_own_municipality_only_with_overdue_highlighted(app, client):
@@ -218,6 +228,14 @@ def test_documents_evidence_files_and_timeline(app, client):
                    {"file": (io.BytesIO(pdf_bytes("Act")), "akt.pdf"), "title": "Акт о внедрении"},
                    form_url=f"/reports/{w['r2026']}", content_type="multipart/form-data")
     assert ok.status_code == 302
+    file_id = int(re.search(r'href="/files/(\d+)"', client.get(f"/reports/{w['r2026']}").get_data(as_text=True))
+                  .group(1))
+    assert client.get(f"/files/{file_id}").status_code == 200
+    assert _as(app, "coord@x.ru").get(f"/files/{file_id}").status_code == 200  # the holder's municipality
+    with app.app_context():
+        make_user("stranger@x.ru", (Role.applicant, make_org("Чужая школа", "anapa")))
+        db.session.commit()
+    assert _as(app, "stranger@x.ru").get(f"/files/{file_id}").status_code in (403, 404)
     pdf = client.get(f"/reports/{w['r2026']}/file.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     text = pdf_text(pdf.data)

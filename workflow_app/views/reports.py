@@ -22,13 +22,15 @@ from ..forms.reports import (
 )
 from ..listing import parse_args
 from ..machines.status_report import report_lifecycle
-from ..models.status_report import ProposalStatus, ReportStatus, StatusReport, TerminationProposal
+from ..models import Role, User
+from ..models.status_report import EDITABLE, ProposalStatus, ReportStatus, StatusReport, TerminationProposal
 from ..services.platform import audit_journal
 from ..services.reports import content, deadlines, export, filing, queries, review
 from ..services.reports import proposals as proposal_service
 from ..services.reports import timeline as _timeline  # noqa: F401  (registers the timeline provider)
 from ..timeutil import today_local
 from . import authorize, get_or_404, refusal
+from .dashboard import Panel, panel
 from .nav import NavItem, register_nav
 
 bp = Blueprint("reports", __name__)
@@ -280,3 +282,29 @@ def draft_order(proposal_id: int):
                   "на согласование: статус прекратится после подписания приказа.", "success")
             return redirect(url_for("orders.edit", order_id=order.id))
     return redirect(url_for("reports.proposals"))
+
+
+# --- dashboard panels ---------------------------------------------------------------------------
+
+@panel(Role.staff)
+def _staff_panel(user: User) -> Panel:
+    counts = queries.staff_counts(today_local())
+    return Panel(
+        title="Отчёты площадок",
+        stats=[("Ждут проверки", counts["submitted"], url_for("reports.staff_list", state="submitted")),
+               ("Просрочены", counts["overdue"], url_for("reports.staff_list", overdue="1")),
+               ("Предложения о прекращении", counts["proposals"], url_for("reports.proposals", status="open"))],
+        links=[("Все отчёты", url_for("reports.staff_list"))])
+
+
+@panel(Role.applicant)
+def _holder_panel(user: User) -> Panel | None:
+    owed = [row for row in queries.mine(user.applicant_org_ids(), today_local())
+            if row.report.status in EDITABLE]
+    if not owed:
+        return None
+    return Panel(title="Отчёты по статусу",
+                 items=[(f"{row.report.title} — срок {row.report.due_date:%d.%m.%Y}"
+                         + (" (просрочен)" if row.overdue else ""),
+                         url_for("reports.view", report_id=row.report.id)) for row in owed[:5]],
+                 links=[("Все отчёты организации", url_for("reports.mine"))])

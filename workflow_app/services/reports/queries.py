@@ -142,6 +142,11 @@ def proposals_page(args: ListArgs) -> Page:
     return paginate(stmt, args)
 
 
-def open_proposals_count() -> int:
-    return db.session.execute(select(func.count()).select_from(TerminationProposal)
-                              .where(TerminationProposal.status == ProposalStatus.open)).scalar_one()
+def staff_counts(day: date) -> dict[str, int]:
+    """For the staff dashboard, in one query: reports awaiting review, overdue reports, open proposals."""
+    open_proposals = (select(func.count()).select_from(TerminationProposal)
+                      .where(TerminationProposal.status == ProposalStatus.open).scalar_subquery())
+    submitted, overdue, proposals = db.session.execute(select(
+        func.count().filter(R.status == ReportStatus.submitted), func.count().filter(overdue_condition(day)),
+        open_proposals).select_from(R)).one()
+    return {"submitted": submitted, "overdue": overdue, "proposals": proposals}
