@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import HiddenInput
+from wtforms.validators import DataRequired, Length
 
-from . import BoundedDateField, BoundedIntegerField, RuForm
-
-REQUIRED = "Заполните это поле."
-DATE = "Укажите дату в виде ДД.ММ.ГГГГ."
-
-
-class VersionedForm(RuForm):
-    # The version the user saw: a stale one means someone else acted first.
-    expected_version = BoundedIntegerField(widget=HiddenInput(), validators=[Optional()])
+from . import BoundedDateField, RuForm
+from .dossier import DATE, REQUIRED, VersionedForm
 
 
 class SaveForm(VersionedForm):
