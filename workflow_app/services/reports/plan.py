@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ...extensions import db
 from ...models.competition import Entry
@@ -129,7 +130,7 @@ def prefill(award: StatusAward, year: int, final: bool) -> dict:
     for n, r in enumerate(activities_for(award, year), start=1):
         activities.rows.append([str(n), r.activity, r.period or r.year_text, "", "", "", ""])
         activities.row_kinds.append("data")
-    out = {spec.key: c.empty_grid(spec) for spec in c.tables_for(final)}
+    out: dict[str, Any] = {spec.key: c.empty_grid(spec) for spec in c.tables_for(final)}
     out[c.ACTIVITIES.key] = activities.to_json()
     if final:
         results = Grid(columns=list(c.RESULTS.columns))

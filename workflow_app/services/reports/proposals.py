@@ -51,9 +51,10 @@ def raise_for(day: date, award_ids: set[int], unfixed: list[tuple[int, int, date
     have = set(db.session.execute(select(TerminationProposal.award_id, TerminationProposal.cause).where(
         TerminationProposal.award_id.in_({k[0] for k in wanted}))).all())
     now = utcnow()
-    new = [{"award_id": a, "cause": cause, "reason": reason, "status": ProposalStatus.open, "decision_note": "",
-            "created_at": now, "updated_at": now, "version": 1}
-           for (a, cause), reason in wanted.items() if (a, cause) not in have]
+    new: list[dict[str, Any]] = [
+        {"award_id": a, "cause": cause, "reason": reason, "status": ProposalStatus.open, "decision_note": "",
+         "created_at": now, "updated_at": now, "version": 1}
+        for (a, cause), reason in wanted.items() if (a, cause) not in have]
     if not new:
         return 0
     ids = list(db.session.execute(insert(TerminationProposal).returning(TerminationProposal.id), new).scalars())
