@@ -127,6 +127,9 @@ def test_holder_files_a_report_prefilled_from_the_plan_staff_return_and_accept(a
     assert r.status == ReportStatus.returned and r.due_date == date(2026, 12, 15)
     client = _as(app, "holder@x.ru")
     assert "Добавьте фотоотчёт" in client.get(f"/reports/{w['r2026']}").get_data(as_text=True)
+    notices = client.get("/notices").get_data(as_text=True)
+    assert "Ежегодный отчёт за 2026 год возвращён на доработку" in notices
+    assert f'href="/reports/{w["r2026"]}"' in notices
     assert _fill(client, w["r2026"]).status_code == 302
     post_form(client, f"/reports/{w['r2026']}/submit", {}, form_url=f"/reports/{w['r2026']}")
     client = _as(app, "staff@x.ru")

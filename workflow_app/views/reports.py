@@ -31,6 +31,7 @@ from ..services.reports import timeline as _timeline  # noqa: F401  (registers t
 from ..timeutil import today_local
 from . import authorize, get_or_404, refusal
 from .dashboard import Panel, panel
+from .main import NOTICE_LINKS
 from .nav import NavItem, register_nav
 
 bp = Blueprint("reports", __name__)
@@ -38,6 +39,9 @@ register_nav(NavItem("Отчёты площадок", "reports.staff_list", "rep
 register_nav(NavItem("Предложения о прекращении", "reports.proposals", "termination_proposal.list", "x-octagon"))
 register_nav(NavItem("Отчёты организации", "reports.mine", "report.mine", "journal-text"))
 register_nav(NavItem("Площадки муниципалитета", "reports.municipal", "report.municipal", "buildings"))
+
+# Notices about a report link to its page.
+NOTICE_LINKS["status_report"] = lambda i: url_for("reports.view", report_id=i)
 
 DOC_TYPES = {"pdf": "application/pdf",
              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}

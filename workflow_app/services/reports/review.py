@@ -11,6 +11,8 @@ from ...machines.base import FireContext, fire
 from ...machines.status_report import report_lifecycle
 from ...models.status_report import StatusReport
 from ...timeutil import today_local
+from ..competition.dossier import applicant_users
+from ..platform import outbox
 from . import content as c
 from . import plan, requirements
 from .deadlines import set_due_date
@@ -78,3 +80,20 @@ def record_return(report: StatusReport, ctx: FireContext) -> None:
     report.remarks = ctx.reason
     old = set_due_date(report, date.fromisoformat(ctx.payload["new_due_date"]))
     ctx.payload["old_due_date"] = old.isoformat()
+
+
+def _notify_holder(report: StatusReport, event: str, subject: str, body: str) -> None:
+    """A notice and an e-mail to each applicant of the holder (once per event and report version)."""
+    for user in applicant_users(report.award.organization_id):
+        outbox.notify(f"status_report:{report.id}:{event}:{report.version}:{user.id}", user=user,
+                      subject=subject, body=body, about=("status_report", report.id))
+
+
+def notify_returned(report: StatusReport, ctx: FireContext) -> None:
+    _notify_holder(report, "returned", f"{report.title} возвращён на доработку",
+                   f"Замечания: {ctx.reason}\nИсправленный отчёт представьте до {report.due_date:%d.%m.%Y}.")
+
+
+def notify_accepted(report: StatusReport, ctx: FireContext) -> None:
+    _notify_holder(report, "accepted", f"{report.title} принят",
+                   f"{report.title} по статусу «{report.award.status_type.short_name}» принят институтом.")
