@@ -15,7 +15,8 @@ award_lifecycle = Lifecycle(
     "award", "Статус площадки", S, S.proposed,
     [
         T("schedule", "Присвоить статус (срок ещё не начался)", S.proposed, S.scheduled, guards=(GROUNDED,)),
-        T("activate", "Присвоить статус", S.proposed, S.active, guards=(GROUNDED,)),
+        T("activate", "Присвоить статус", S.proposed, S.active, guards=(GROUNDED,),
+          effects=("workflow_app.services.reports.schedule:on_award_active",)),
         T("start", "Начало срока статуса", S.scheduled, S.active),
         T("suspend", "Приостановить", S.active, S.suspended, needs_reason=True,
           guards=(GROUNDED, f"{AWARDS}:guard_suspension_allowed")),

@@ -72,6 +72,17 @@ def mark_overdue(app: Flask):
         return done
 
 
+@job("report_deadlines", 3600)
+def report_deadlines(app: Flask):
+    """Materialise the reports active awards owe and mark owed reports past their due date overdue."""
+    from ..services.reports.schedule import daily
+
+    with app.app_context():
+        done = daily()
+        db.session.commit()
+        return done
+
+
 @job("daily_digest", 600)
 def daily_digest(app: Flask):
     """Non-urgent mail of users who chose a digest, once a day after DIGEST_HOUR (Moscow)."""
