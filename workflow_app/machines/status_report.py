@@ -6,6 +6,7 @@ from ..models.status_report import ReportStatus as S
 from .base import Lifecycle, T
 
 FILING = "workflow_app.services.reports.filing"
+DEADLINES = "workflow_app.services.reports.deadlines"
 REVIEW = "workflow_app.services.reports.review"
 
 report_lifecycle = Lifecycle(
@@ -13,9 +14,9 @@ report_lifecycle = Lifecycle(
     [
         T("start", "Начать заполнение", [S.due, S.overdue], S.draft),
         T("submit", "Представить отчёт", S.draft, S.submitted, guards=(f"{FILING}:guard_complete",),
-          effects=(f"{FILING}:stamp_submitted",)),
+          effects=(f"{FILING}:stamp_submitted", f"{DEADLINES}:handed_in")),
         T("resubmit", "Представить исправленный отчёт", S.returned, S.submitted,
-          guards=(f"{FILING}:guard_complete",), effects=(f"{FILING}:stamp_submitted",)),
+          guards=(f"{FILING}:guard_complete",), effects=(f"{FILING}:stamp_submitted", f"{DEADLINES}:handed_in")),
         T("return_for_revision", "Вернуть на доработку", S.submitted, S.returned, needs_reason=True,
           guards=(f"{REVIEW}:guard_new_due_date",),
           effects=(f"{REVIEW}:record_return", f"{REVIEW}:notify_returned")),

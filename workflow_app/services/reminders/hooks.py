@@ -9,6 +9,8 @@ coordinators and the staff in charge.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import selectinload
@@ -259,11 +261,44 @@ def close_order(order: Order) -> None:
 
 # --- deadlines of status holders (reports, roadmaps): the entry point for their services ----------
 
+@dataclass(frozen=True)
+class HolderDeadline:
+    """A deadline of a status holder (kind "report" or "roadmap"): its organisation's applicants are
+    responsible; the rule of its status type (e.g. «КИП») decides the offsets and the escalation."""
+
+    kind: str
+    object_type: str
+    object_id: int
+    deadline: datetime
+    organization_id: int
+    municipality_id: int | None
+    status_type: str
+    title: str
+    link: str
+
+
+def plan_holder_deadlines(items: Sequence[HolderDeadline]) -> int:
+    """Plan many holder deadlines at once (the people and rules are read once for the batch). Call
+    `cancel(kind, object_type, object_id)` when one is handed in."""
+    if not items:
+        return 0
+    applicants = _applicants({i.organization_id for i in items})
+    coords = _coordinators({i.municipality_id for i in items if i.municipality_id})
+    staff = _staff()
+    rules = {(i.kind, i.status_type): rule_for(i.kind, status_type=i.status_type) for i in items}
+    deadlines = []
+    for i in items:
+        rule = rules[(i.kind, i.status_type)]
+        deadlines.append(Deadline(i.kind, i.object_type, i.object_id, i.deadline,
+                                  people(rule, applicants.get(i.organization_id, []),
+                                         coordinators=coords.get(i.municipality_id, []), staff=staff),
+                                  title=i.title, link=i.link, before=rule.before, after=rule.after))
+    return plan_many(deadlines)
+
+
 def plan_status_deadline(kind: str, object_type: str, object_id: int, deadline, responsible: Sequence[int], *,
                          status_type: str, municipality_id: int | None, title: str, link: str) -> None:
-    """A report or roadmap deadline of a status holder (kind "report" or "roadmap"): the rule of its status
-    type (e.g. «КИП») decides the offsets and the escalation. Call `cancel(kind, object_type, object_id)`
-    when it is handed in."""
+    """One holder deadline with its responsible people given explicitly."""
     rule = rule_for(kind, status_type=status_type)
     coords = _coordinators([municipality_id]).get(municipality_id, []) if municipality_id else []
     plan_many([Deadline(kind, object_type, object_id, deadline,

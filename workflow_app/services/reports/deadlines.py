@@ -6,11 +6,17 @@ import calendar
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
 from ... import audit, policy
 from ...errors import ValidationFailed
 from ...extensions import db
-from ...models.status_report import StatusReport
-from ...timeutil import today_local
+from ...models.status_award import StatusAward
+from ...models.status_report import ReportStatus, StatusReport
+from ...timeutil import end_of_day, today_local
+
+REMINDER_OBJECT = "status_report"
 
 
 def due_on(year: int, month: int, day: int) -> date:
@@ -20,8 +26,28 @@ def due_on(year: int, month: int, day: int) -> date:
 
 def due_dates_changed(report_ids: list[int]) -> None:
     """Called with the ids of reports whose due date was just set (new reports) or moved (returned with a
-    new date, changed by staff), after the change is flushed. Reminder schedules hook in here."""
-    return None
+    new date, changed by staff), after the change is flushed: the holder's reminders follow the date (at the
+    offsets of the status type's rule), escalating to the municipality's coordinator and staff when overdue."""
+    if not report_ids:
+        return
+    from ..reminders.hooks import HolderDeadline, plan_holder_deadlines
+
+    reports = db.session.execute(
+        select(StatusReport).where(StatusReport.id.in_(report_ids), StatusReport.status != ReportStatus.accepted)
+        .options(joinedload(StatusReport.award).joinedload(StatusAward.organization),
+                 joinedload(StatusReport.award).joinedload(StatusAward.status_type))).unique().scalars().all()
+    plan_holder_deadlines([HolderDeadline(
+        "report", REMINDER_OBJECT, r.id, end_of_day(r.due_date), r.award.organization_id,
+        r.award.organization.municipality_id, r.award.status_type.short_name,
+        title=f"{r.kind.value} отчёт {r.award.status_type.short_name} за {r.period_year} год",
+        link=f"/reports/{r.id}") for r in reports])
+
+
+def handed_in(report: StatusReport, ctx=None) -> None:
+    """Effect of submitting a report: its pending reminders will not go out (a return plans them again)."""
+    from ..reminders import cancel
+
+    cancel("report", REMINDER_OBJECT, report.id)
 
 
 def set_due_date(report: StatusReport, day: date) -> date:

@@ -32,9 +32,9 @@ class PlanRow:
 def find_section(schema: list[dict], key: str, words: tuple[str, ...]) -> dict | None:
     """The table section of the campaign's dossier form with this key (its code, «6»), else the first
     table section whose title names it (a campaign whose staff renumbered the form)."""
-    tables = [s for s in schema or [] if s.get("kind") == "table"]
+    tables = [s for s in schema or [] if s.get("kind") in ("table", "table_or_text")]
     for s in tables:
-        if str(s.get("key")) == key:
+        if key in (str(s.get("key")), str(s.get("code") or "")):
             return s
     for s in tables:
         if any(w in (s.get("title") or "").lower() for w in words):
