@@ -32,7 +32,7 @@ class TitlePage(ma.Schema):
         "description": "Муниципалитет (только для чтения: при записи не учитывается)"})
 
 
-class Section(ma.Schema):
+class DossierSection(ma.Schema):
     code = ma.fields.String(required=True, metadata={"description": "Номер раздела по форме заявки («1.1», «6»)"})
     text = ma.fields.String(metadata={
         "description": "Текст раздела как есть: абзацы разделены пустой строкой, строки — переводом строки"})
@@ -46,14 +46,14 @@ class Section(ma.Schema):
 
 class DossierSchema(ma.Schema):
     title_page = ma.fields.Nested(TitlePage, required=True)
-    sections = ma.fields.List(ma.fields.Nested(Section), required=True, metadata={
+    sections = ma.fields.List(ma.fields.Nested(DossierSection), required=True, metadata={
         "description": "Все разделы формы в её порядке, пустые тоже"})
 
 
 class DossierWrite(ma.Schema):
     title_page = ma.fields.Nested(TitlePage, metadata={
         "description": "Меняются только переданные поля титульного листа"})
-    sections = ma.fields.List(ma.fields.Nested(Section), metadata={
+    sections = ma.fields.List(ma.fields.Nested(DossierSection), metadata={
         "description": "Меняются только переданные разделы; раздел — либо `text`, либо таблица"})
     expected_version = db_int("Поле `version` заявки (`GET /entries/{id}`), которую видел клиент: если её "
                               "успели изменить — 409", load_only=True)
