@@ -3,6 +3,8 @@ every operation, generated requests — valid ones and deliberately invalid ones
 error, and every answer matches the description (status code, content type, body schema)."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -15,12 +17,15 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from workflow_app.extensions import db
-from workflow_app.models import User
+from workflow_app.models import OrgType, User
 from workflow_app.models.api_token import ApiToken
+from workflow_app.models.competition import Entry
 from workflow_app.services import orders
+from workflow_app.services.statuses import awards, grounding
+from workflow_app.timeutil import today_local
 
 from .api_client import bearer, issue_token
-from .factories import make_world
+from .factories import fill, make_entry, make_org, make_world, status_type
 from .order_data import roadmap_order
 
 MAX_EXAMPLES = 25
@@ -47,6 +52,10 @@ def test_no_server_error_and_no_answer_outside_the_schema(app):
         # Orders are staff's: their operations run with a staff token on a real draft.
         staff = db.session.query(User).filter_by(email="staff@x.ru").one()
         order_id = orders.order_from_json(staff, {**roadmap_order(), "signatory": {}}).id
+        # The dossier's operations get a draft of their own: another operation may submit the first one.
+        entry = db.session.get(Entry, w.entry_id)
+        dossier_entry = fill(make_entry(entry.campaign, entry.organization, "ОО")).id
+        _statuses(staff)
         db.session.commit()
         staff_secret = issue_token("staff@x.ru", "Schemathesis")
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
@@ -58,11 +67,25 @@ def test_no_server_error_and_no_answer_outside_the_schema(app):
     for result in schema.get_all_operations():
         op = result.ok()
         seen += 1
-        headers = staff_headers if op.path.startswith("/api/v1/orders") else applicant
+        # Orders and figures are staff's (an applicant's token would only get 403); the registry is public.
+        headers = {} if op.path == "/api/v1/registry" else staff_headers \
+            if op.path.startswith(("/api/v1/orders", "/api/v1/stats")) else applicant
         _run(op, headers, GenerationMode.POSITIVE, CONFORMANCE)
         _run(op, headers, GenerationMode.NEGATIVE, [not_a_server_error, content_type_conformance])
         names = {p.name for p in op.path_parameters}
         if names:
+            ids = {**real, "entry_id": dossier_entry} if op.path.endswith("/dossier") else real
             _run(op, headers, GenerationMode.POSITIVE, CONFORMANCE,
-                 path_parameters={n: real[n] for n in names})
-    assert seen == 21  # every operation of the description was exercised
+                 path_parameters={n: ids[n] for n in names})
+    assert seen == 25  # every operation of the description was exercised
+
+
+def _statuses(staff: User) -> None:
+    """A few awards in force today and in the past, so the registry and the figures answer with rows."""
+    today = today_local()
+    order = grounding.register_external(staff, "МОНиМП КК", "101", date(2019, 12, 20))
+    for n, (code, (y1, y2)) in enumerate([("KIP", (2020, today.year + 1)), ("MIP", (2019, 2021))]):
+        org = make_org(f"Организация {n}", "krasnodar", org_type=OrgType.DOO)
+        awards.grant(order, staff, org.id, status_type(code), f"Тема {n}", date(y1, 1, 1), date(y2, 12, 31),
+                     today=today)
+    awards.refresh_awards(today)

@@ -112,10 +112,16 @@ def test_real_dossier_through_json_comes_back_identical_and_prints_whole(ctx):
 
     pdf = dossier_doc.build_dossier_pdf(v.content, number=1, created="01.12.2026 10:00", sha256=v.sha256)
     docx = dossier_doc.build_dossier_docx(v.content, number=1, created="01.12.2026 10:00", sha256=v.sha256)
+    assert_documents_whole(pdf, docx, want, e.campaign.dossier_schema)
+
+
+def assert_documents_whole(pdf: bytes, docx: bytes, want: dict, schema: list[dict]) -> None:
+    """The dossier's PDF and DOCX show every official heading, every line of every paragraph in order,
+    every line of every table cell, each table as one DOCX table with a row per row, and multi-line cells
+    with their line breaks."""
     letters = _letters(" ".join(_without_page_number(t, n) for n, t in enumerate(pdf_pages(pdf), start=1)))
     blocks = docx_blocks(docx)
     docx_all = _letters(" ".join(blocks))
-    schema = e.campaign.dossier_schema
     headings = [s["title"] for s in schema] + sorted({s["chapter"] for s in schema if s.get("chapter")})
     for h in headings:
         assert _letters(h) in letters, h

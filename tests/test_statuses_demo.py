@@ -12,6 +12,7 @@ from workflow_app.models.status_award import AwardStatus, StatusAward
 from workflow_app.services.statuses import stats
 from workflow_app.timeutil import today_local
 
+from .api_client import bearer, issue_token
 from .helpers import login
 
 pytestmark = pytest.mark.demo
@@ -25,10 +26,11 @@ def test_figures_on_a_past_date_count_the_imported_history(app, client):
         assert stats.awards_stats(date(2021, 6, 1), None, "type") == {
             "on": "2021-06-01", "groups": [{"key": "КИП", "count": 5}, {"key": "МИП", "count": 2},
                                            {"key": "КРЦ", "count": 1}], "total": 8}
-    login(client, "staff@iro.local", "demo-2026")
-    resp = client.get("/api/v1/stats/awards?on=2021-06-01&group_by=org_type")
+        token = issue_token("staff@iro.local")
+    resp = client.get("/api/v1/stats/awards?on=2021-06-01&group_by=org_type", headers=bearer(token))
     assert resp.json["groups"] == [{"key": "ДОО", "count": 3}, {"key": "ОО", "count": 3},
                                    {"key": "ОДОД", "count": 1}, {"key": "ТМС", "count": 1}]
+    login(client, "staff@iro.local", "demo-2026")
     page = client.get("/statuses/figures?on=2021-06-01&type=КИП").get_data(as_text=True)
     assert "Всего действующих статусов «КИП»: <strong>5</strong> (2 ДОО, 2 ОО, 1 ОДОД)" in page
 

@@ -13,6 +13,7 @@ from workflow_app.extensions import db
 from workflow_app.models import OrgType, Role
 from workflow_app.services.statuses import awards, grounding, stats
 
+from .api_client import bearer, issue_token
 from .factories import make_org, make_user, municipality, status_type
 from .helpers import login
 
@@ -48,14 +49,15 @@ def test_awards_stats_counts_in_force_on_a_past_date(ctx):
 def test_stats_json_and_figures_page(app, client):
     with app.app_context():
         _history()
+        token = issue_token("s@x.ru")
     resp = client.get("/api/v1/stats/awards?on=2021-06-01")
     assert resp.status_code == 401 and resp.json["error"]
-    login(client, "s@x.ru")
-    resp = client.get("/api/v1/stats/awards?on=2021-06-01&type=КИП&group_by=org_type")
+    resp = client.get("/api/v1/stats/awards?on=2021-06-01&type=КИП&group_by=org_type", headers=bearer(token))
     assert resp.json == {"on": "2021-06-01", "groups": [{"key": "ДОО", "count": 2}, {"key": "ОО", "count": 1}],
                          "total": 3}
-    bad = client.get("/api/v1/stats/awards?on=2021-13-01&group_by=color&type=XYZ")
-    assert bad.status_code == 400 and set(bad.json["fields"]) == {"on", "group_by", "type"}
+    bad = client.get("/api/v1/stats/awards?on=2021-13-01&group_by=color&type=XYZ", headers=bearer(token))
+    assert bad.status_code == 422 and set(bad.json["fields"]) == {"on", "group_by", "type"}
+    login(client, "s@x.ru")
     page = client.get("/statuses/figures?on=2021-06-01&type=КИП").get_data(as_text=True)
     assert "Всего действующих статусов «КИП»: <strong>3</strong> (2 ДОО, 1 ОО)" in page and "<svg" in page
     book = load_workbook(io.BytesIO(client.get("/statuses/figures?on=2021-06-01&export=xlsx").data))
@@ -80,7 +82,7 @@ def test_public_registry_filters_pages_and_downloads_without_login(app, client):
     assert {(i["theme"], i["state"]) for i in on_day["items"]} == {("Тема 0", "Действует"), ("Тема 1", "Действует")}
     assert client.get("/api/v1/registry").json["total"] == 0  # nothing in force today in this history
     bad = client.get("/api/v1/registry?year=abc&on=1.2.2021&page=0")
-    assert bad.status_code == 400 and set(bad.json["fields"]) == {"year", "on", "page"}
+    assert bad.status_code == 422 and set(bad.json["fields"]) == {"year", "on", "page"}
     csv_text = client.get("/registry?year=2021&export=csv").data.decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("Статус;Организация") and len(csv_text.splitlines()) == 5
     book = load_workbook(io.BytesIO(client.get("/registry?year=2021&export=xlsx").data))

@@ -73,12 +73,18 @@ def make_api(app) -> ApiV1:
     return api
 
 
-def resource_blueprint(name: str, description: str) -> Blueprint:
-    """The blueprint of one API resource module: under /api/v1, every request authenticated."""
+def resource_blueprint(name: str, description: str, *, public: bool = False) -> Blueprint:
+    """The blueprint of one API resource module: under /api/v1, every request authenticated — unless
+    `public` (open data such as the registry of statuses: no token needed; mark each of its operations
+    with `@bp.doc(security=PUBLIC)` so the description says so)."""
     bp = Blueprint(f"api_v1_{name}", __name__, url_prefix=PREFIX, description=description)
-    bp.before_request(authenticate)
+    if not public:
+        bp.before_request(authenticate)
     bp.before_request(refuse_nul_in_json)
     return bp
+
+
+PUBLIC: list = []  # an operation's OpenAPI `security` when it needs no token
 
 
 def _has_nul(value) -> bool:

@@ -22,3 +22,22 @@ def db_int(description: str, *, minimum: int = 1, strict: bool = True, **kw) -> 
         strict=strict, validate=ma.validate.Range(
             min=minimum, max=MAX_DB_INT, error=f"Нужно целое число от {minimum} до {MAX_DB_INT}."),
         metadata={"description": description}, **kw)
+
+
+def _known_status_type(value: str) -> None:
+    from ..services.statuses import types
+
+    if types.by_short(value) is None:
+        names = ", ".join(t.short_name for t in types.all_types())
+        raise ma.ValidationError(f"Неизвестный статус «{value[:30]}». Краткие названия статусов: {names}.")
+
+
+def status_type_field(description: str) -> ma.fields.String:
+    """A status type by its short name (КИП, КРЦ, …); an unknown one is a 422 listing the known ones."""
+    return ma.fields.String(validate=_known_status_type, metadata={"description": description})
+
+
+def iso_date(description: str, **kw) -> ma.fields.Date:
+    """A date as ГГГГ-ММ-ДД, with a Russian message."""
+    return ma.fields.Date(format="iso", error_messages={"invalid": "Дата — в виде ГГГГ-ММ-ДД."},
+                          metadata={"description": description}, **kw)

@@ -7,7 +7,6 @@ import json
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import policy
 from ..downloads import send_bytes, send_stored
 from ..ints import db_int, query_int
 from ..models.competition import Entry
@@ -69,8 +68,7 @@ def version_json(entry_id: int, number: int):
 def dossier_json_download(entry_id: int):
     """The applicant gets the draft; a reader gets what the show page shows (the last version, if any)."""
     entry = get_or_404(Entry, entry_id, "entry.view")
-    vs = [] if policy.can(current_user, "entry.edit", entry) else dossier_versions.versions(entry)
-    return _json_download(dossier_json.dossier_to_json(vs[0] if vs else entry), f"{entry.code}.json")
+    return _json_download(dossier_json.shown_to(current_user, entry), f"{entry.code}.json")
 
 
 JSON_MAX_BYTES = 20 * 1024 * 1024

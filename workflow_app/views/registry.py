@@ -1,53 +1,39 @@
-"""The public registry of statuses (no login): the list with filters, XLSX/CSV, a page per holder; and the
-JSON endpoints `GET /api/v1/registry` and `GET /api/v1/stats/awards` (plain JSON views for now)."""
+"""The public registry of statuses (no login): the list with filters, XLSX/CSV, a page per holder. Its JSON
+(`GET /api/v1/registry`) and the figures' JSON (`GET /api/v1/stats/awards`) are in the API package
+(api/registry.py, api/stats.py)."""
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
-from flask_login import current_user
+from flask import Blueprint, abort, current_app, render_template, request
 
-from .. import policy
 from ..downloads import send_bytes
-from ..errors import ValidationFailed
 from ..export import build_xlsx, xlsx_response
 from ..extensions import db
 from ..ints import db_int
 from ..listing import Page
 from ..models import Organization
-from ..services.statuses import registry, stats
+from ..services.statuses import registry
 from ..services.statuses import types as status_types
 from ..services.statuses.grounding import issuer_of
 from ..timeutil import today_local
 
 bp = Blueprint("registry", __name__)
-API_PER_PAGE = 50
 
 
-class BadQuery(Exception):
-    def __init__(self, fields: dict[str, str]):
-        super().__init__("; ".join(fields.values()))
-        self.fields = fields
-
-
-def parse_filter(args, *, strict: bool = False) -> registry.Filter:
-    """The registry filter from query arguments. `strict` (JSON): an unreadable value is a 400 naming the
-    field; on a page it is ignored like any hand-edited link."""
-    errors: dict[str, str] = {}
+def parse_filter(args) -> registry.Filter:
+    """The registry filter from query arguments; an unreadable value is ignored like any hand-edited link."""
     year = None
     if (raw := (args.get("year") or "").strip()):
         year = db_int(raw)
         if year is None or not 1990 <= year <= 2100:
-            errors["year"] = "Год — число от 1990 до 2100."
             year = None
     on = None
     if (raw := (args.get("on") or "").strip()):
         try:
             on = date.fromisoformat(raw)
         except ValueError:
-            errors["on"] = "Дата — в виде ГГГГ-ММ-ДД."
-    if strict and errors:
-        raise BadQuery(errors)
+            on = None
     return registry.Filter(type=(args.get("type") or "").strip()[:16],
                            municipality=(args.get("municipality") or "").strip()[:200], year=year, on=on,
                            q=(args.get("q") or "").strip()[:200], status=(args.get("status") or "").strip()[:16])
@@ -109,59 +95,3 @@ def holder(org_id: int):
         abort(404)
     return render_template("registry/holder.html", org=org, awards=awards, today=today_local(),
                            issuer_of=issuer_of)
-
-
-# --- JSON ------------------------------------------------------------------------------------------
-
-def json_error(message: str, fields: dict | None = None, status: int = 400):
-    return jsonify({"error": message, "fields": fields or {}}), status
-
-
-@bp.route("/api/v1/registry")
-def api_registry():
-    """{"items": [...], "total": n, "page": p, "per_page": k}: the public registry with the page's filters."""
-    fields: dict[str, str] = {}
-    try:
-        f = parse_filter(request.args, strict=True)
-    except BadQuery as exc:
-        fields.update(exc.fields)
-    raw_page = request.args.get("page")
-    page_no = db_int(raw_page, 1) if raw_page not in (None, "") else 1
-    if not page_no or page_no < 1:
-        fields["page"] = "Номер страницы — целое число от 1."
-    if fields:
-        return json_error("Неверные параметры запроса.", fields)
-    f = registry.Filter(**{**f.__dict__, "status": ""})
-    today = today_local()
-    rows, total = registry.page(f, today, page_no, API_PER_PAGE)
-    day = f.on or (date(f.year, 12, 31) if f.year and f.year < today.year else today)
-    return jsonify({"items": [registry.as_json(r, day) for r in rows], "total": total, "page": page_no,
-                    "per_page": API_PER_PAGE})
-
-
-@bp.route("/api/v1/stats/awards")
-def api_stats():
-    """{"on", "groups": [{"key", "count"}], "total"}: awards in force on a date (staff and signatories)."""
-    if not current_user.is_authenticated:
-        return json_error("Требуется вход в систему.", status=401)
-    if not policy.can(current_user, "stats.awards"):
-        return json_error("Недостаточно прав.", status=403)
-    fields: dict[str, str] = {}
-    on = today_local()
-    if (raw := (request.args.get("on") or "").strip()):
-        try:
-            on = date.fromisoformat(raw)
-        except ValueError:
-            fields["on"] = "Дата — в виде ГГГГ-ММ-ДД."
-    group_by = request.args.get("group_by") or "org_type"
-    if group_by not in stats.GROUPS:
-        fields["group_by"] = "Допустимо: org_type, municipality, type."
-    type_short = (request.args.get("type") or "").strip() or None
-    if type_short and status_types.by_short(type_short) is None:
-        fields["type"] = f"Неизвестный статус «{type_short[:30]}»."
-    if fields:
-        return json_error("Неверные параметры запроса.", fields)
-    try:
-        return jsonify(stats.awards_stats(on, type_short, group_by))
-    except ValidationFailed as exc:
-        return json_error(exc.message)

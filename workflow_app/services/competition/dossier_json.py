@@ -24,11 +24,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import audit
+from ... import audit, policy
 from ...models import User
 from ...models.competition import Entry, EntryVersion
 from . import dossier_content as content
-from . import richtext
+from . import dossier_versions, richtext
 from .dossier_content import DossierInvalid
 
 TITLE_PAGE_FIELDS = ("theme", "lead_name", "team")
@@ -63,6 +63,14 @@ def dossier_to_json(obj: Entry | EntryVersion) -> dict:
         sections = content.view_sections(obj.campaign.dossier_schema or [], obj.dossier)
     title_page["team"] = [{k: m.get(k, "") for k in content.TEAM_COLUMNS} for m in title_page["team"]]
     return {"title_page": title_page, "sections": [_section_json(s) for s in sections]}
+
+
+def shown_to(user: User, entry: Entry) -> dict:
+    """What «Скачать JSON» and `GET /api/v1/entries/{id}/dossier` give this user: the draft to whoever may
+    edit it now; anyone else (a reader, or the applicant after submission) what the entry page shows — the
+    last submitted version, or the draft while there is none."""
+    vs = [] if policy.can(user, "entry.edit", entry) else dossier_versions.versions(entry)
+    return dossier_to_json(vs[0] if vs else entry)
 
 
 def _fail(field: str, message: str):

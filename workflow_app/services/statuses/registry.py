@@ -128,6 +128,20 @@ def as_json(row, day: date) -> dict[str, Any]:
                       "date": row.order_date.isoformat() if row.order_date else None}}
 
 
+def state_day(f: Filter, today: date) -> date:
+    """The day a JSON row's `state` is told for: the asked date; the last day of an asked past year; today."""
+    if f.on is not None:
+        return f.on
+    return date(f.year, 12, 31) if f.year is not None and f.year < today.year else today
+
+
+def json_page(f: Filter, today: date, page_no: int, per_page: int) -> dict[str, Any]:
+    """`{"items": [as_json rows], "total": n}`: one page of the public registry (`GET /api/v1/registry`)."""
+    rows, total = page(f, today, page_no, per_page)
+    day = state_day(f, today)
+    return {"items": [as_json(r, day) for r in rows], "total": total}
+
+
 HEADERS = ["Статус", "Организация", "Тип организации", "Муниципалитет", "Тема проекта", "Начало", "Окончание",
            "Приказ №", "Дата приказа"]
 
