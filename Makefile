@@ -18,11 +18,14 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-## Migrate the SQLite database in instance/, load demo data (idempotent) and serve on HOST:PORT.
+SMTP_PORT ?= 8025
+
+## Migrate the SQLite database in instance/, load demo data (idempotent), then run the web server on HOST:PORT,
+## the scheduler and a local mail catcher on SMTP_PORT together (staff menu: «Перехваченная почта»); Ctrl+C stops all.
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	$(BIN)/flask dev-stack --host $(HOST) --port $(PORT) --smtp-port $(SMTP_PORT)
 
 # Parallel runs (pytest-xdist): each worker has its own SQLite files and PostgreSQL databases; the tests
 # marked `demo` share one worker (loadgroup), so the demo data is seeded once per backend.

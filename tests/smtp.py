@@ -11,6 +11,10 @@ server for the duration of the test and restores them afterwards.
 
     with smtp_server.down():                  # nothing listens on the configured port meanwhile
         dispatch_pending()
+
+    smtp_server.stop(); smtp_server.start()   # the real server goes away and comes back on its port
+    smtp_server.reply = "451 4.3.0 Try later" # answer DATA with this instead of accepting (4xx/5xx)
+    smtp_server.on_data = fn                  # called with each message before it is answered
 """
 from __future__ import annotations
 
@@ -38,8 +42,12 @@ class _Sink:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
         if self.owner.delay:
             await asyncio.sleep(self.owner.delay)  # lets concurrent senders overlap in time
+        if self.owner.reply:
+            return self.owner.reply
         msg = email.message_from_bytes(envelope.original_content or envelope.content,
                                        policy=email.policy.default)
+        if self.owner.on_data is not None:
+            self.owner.on_data(msg)
         with self.owner._lock:
             self.owner.messages.append(msg)
             self.owner.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
@@ -53,16 +61,22 @@ class LocalSMTP:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.delay = 0.0
+        self.reply = ""
+        self.on_data = None
         self._lock = threading.Lock()
-        self._controller = Controller(_Sink(self), hostname=host, port=self.port)
+        self._controller: Controller | None = None
         self._app = None
 
     def start(self) -> LocalSMTP:
+        # A controller's event loop is closed by stop(): a restart needs a new one (on the same port).
+        self._controller = Controller(_Sink(self), hostname=self.host, port=self.port)
         self._controller.start()
         return self
 
     def stop(self) -> None:
-        self._controller.stop()
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
 
     def attach(self, app) -> None:
         """Point the app at this server (restored by detach())."""

@@ -232,7 +232,7 @@ def test_row_without_address_fails_at_once(app, smtp_server):
         db.session.commit()
     assert _dispatch(app) == {"sent": 0, "failed": 1}
     [row] = _outbox(app)
-    assert row.failed and "no recipient" in row.last_error
+    assert row.failed and "Не указан адрес получателя" in row.last_error
     assert smtp_server.messages == []
 
 

@@ -46,8 +46,8 @@ def test_queue_page_filters_by_state(app, client):
         html = client.get(f"/staff/outbox/?state={state}").get_data(as_text=True)
         assert _ids(html) == [rid], state
     html = client.get("/staff/outbox/?state=failed").get_data(as_text=True)
-    assert "Отправка прекращена" in html and "SMTPRecipientsRefused: 550" in html
-    assert html.count(">Повторить</button>") == 1
+    assert "Не доставлено" in html and "SMTPRecipientsRefused: 550" in html
+    assert html.count(">Отправить повторно</button>") == 1
     assert _ids(client.get("/staff/outbox/?q=pending@").get_data(as_text=True)) == [ids["pending"]]
 
 
@@ -56,7 +56,7 @@ def test_queue_export(app, client):
     login(client, "staff@x.ru")
     resp = client.get("/staff/outbox/export.xlsx?state=failed")
     rows = list(load_workbook(io.BytesIO(resp.data)).active.iter_rows(values_only=True))
-    assert len(rows) == 2 and rows[1][1:4] == ("failed@x.ru", "Письмо failed", "Отправка прекращена")
+    assert len(rows) == 2 and rows[1][1:4] == ("failed@x.ru", "Письмо failed", "Не доставлено")
 
 
 def test_retry_puts_a_failed_message_back_and_is_audited(app, client, smtp_server):
@@ -82,7 +82,7 @@ def test_retry_refused_for_a_message_not_given_up(app, client):
     token = csrf_token(client, "/staff/outbox/")
     resp = client.post(f"/staff/outbox/{ids['sent']}/retry", data={"csrf_token": token},
                        headers={"Referer": "http://localhost/staff/outbox/"}, follow_redirects=True)
-    assert "Повторить можно только письмо, отправка которого прекращена" in resp.get_data(as_text=True)
+    assert "Отправить повторно можно только недоставленное письмо" in resp.get_data(as_text=True)
     assert client.post("/staff/outbox/99999/retry", data={"csrf_token": token}).status_code == 404
     with app.app_context():
         assert db.session.execute(select(AuditEvent).where(AuditEvent.event == "outbox.retry")).first() is None

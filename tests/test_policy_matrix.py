@@ -51,6 +51,10 @@ MATRIX = {
     "/statuses/types":             (D, D, D, D, D, A),
     "/orgs/{own_org}/profile":     (A, A, D, A, A, A),
     "/orgs/{other_org}/profile":   (D, D, D, A, A, A),
+    "/staff/group-mail/":          (D, D, D, A, D, A),
+    "/staff/group-mail/new":       (D, D, D, A, D, A),
+    "/staff/caught-mail/":         (D, D, D, D, D, D),  # no mail catcher runs in tests
+    "/profile/notifications/":     (A, A, A, A, A, A),
 }
 ROLE_ORDER = list(ROLES)
 

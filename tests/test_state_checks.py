@@ -22,6 +22,7 @@ from workflow_app.models.competition import (
     ReviewAssignment,
     StageKind,
 )
+from workflow_app.models.notification import MailMode, NotificationSetting
 from workflow_app.models.orders import Order, OrderApproval, OrderKind, OrderStatus
 from workflow_app.models.reminder import Reminder
 from workflow_app.models.results import DecisionOverride
@@ -52,6 +53,7 @@ def _world() -> dict:
         Reminder(kind="entry.correction", object_type="entry", object_id=entry.id, recipient_id=staff.id,
                  offset_days=-1, title="Заявка: доработка", deadline_at=datetime(2027, 1, 2, tzinfo=UTC),
                  due_at=datetime(2027, 1, 1, 6, tzinfo=UTC)),
+        NotificationSetting(user_id=staff.id, mail_mode=MailMode.digest),
     ])
     db.session.commit()
     return {"entry": entry.id, "sheet": sheet.id, "order": order.id, "visa": visa.id}
@@ -169,3 +171,20 @@ def test_a_sent_message_is_not_marked_failed(ctx):
     _accepted(f"UPDATE outbox SET sent_at = CURRENT_TIMESTAMP WHERE id = {row}")
     _refused(f"UPDATE outbox SET failed = TRUE WHERE id = {row}", "sent_is_not_failed")
     _accepted(f"UPDATE outbox SET sent_at = NULL, failed = TRUE WHERE id = {row}")
+
+
+def test_a_message_in_a_digest_is_not_sent_on_its_own(ctx):
+    _world()
+    db.session.add(OutboxMessage(dedup_key="email:digest:1:2027-01-01", channel=Channel.email,
+                                 recipient_email="a@x.ru", subject="Сводка", body="…"))
+    db.session.commit()
+    first, digest = "(SELECT min(id) FROM outbox)", "(SELECT max(id) FROM outbox)"
+    _accepted(f"UPDATE outbox SET digest_id = {digest} WHERE id = {first}")
+    _refused(f"UPDATE outbox SET sent_at = CURRENT_TIMESTAMP WHERE id = {first}", "digested_is_not_sent")
+
+
+def test_a_group_mail_has_recipients(ctx):
+    staff = make_user("writer@x.ru", Role.staff)
+    db.session.commit()
+    _refused("INSERT INTO group_mail (author_id, subject, body, audience, audience_label, recipients, created_at) "
+             "VALUES (:a, 'Тема', 'Текст', '{}', 'Никто', 0, CURRENT_TIMESTAMP)", "has_recipients", a=staff.id)

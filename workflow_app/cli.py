@@ -94,6 +94,39 @@ def register_cli(app: Flask) -> None:
 
         run(app)
 
+    @app.cli.command("mail-catcher")
+    @click.option("--host", default="127.0.0.1")
+    @click.option("--port", default=8025, type=int)
+    @click.option("--dir", "directory", default=None,
+                  help="Maildir (default: MAIL_CATCHER_DIR or instance/caught_mail)")
+    def mail_catcher(host, port, directory):
+        """A local SMTP server for development that keeps every message it receives
+        (staff page: «Перехваченная почта»)."""
+        import os
+        import signal
+
+        from .notifications import catcher
+
+        directory = directory or app.config["MAIL_CATCHER_DIR"] or os.path.join(app.instance_path, "caught_mail")
+        stop = {signal.SIGINT, signal.SIGTERM}
+        signal.pthread_sigmask(signal.SIG_BLOCK, stop)  # the server's thread inherits it: we wait below
+        controller = catcher.start(directory, host, port)
+        click.echo(f"Почтовый перехватчик: smtp://{host}:{port}, письма в {directory}", err=True)
+        try:
+            signal.sigwait(stop)
+        finally:
+            controller.stop()
+
+    @app.cli.command("dev-stack")
+    @click.option("--host", default="127.0.0.1")
+    @click.option("--port", default=5000, type=int)
+    @click.option("--smtp-port", default=8025, type=int)
+    def dev_stack(host, port, smtp_port):
+        """`make run`: the web server, the scheduler and the mail catcher together; Ctrl+C stops all three."""
+        from .devserver import run_stack
+
+        raise SystemExit(run_stack(host=host, port=port, smtp_port=smtp_port, instance_path=app.instance_path))
+
     @app.cli.command("write-diagrams")
     @click.argument("outdir", default="docs/lifecycles")
     def write_diagrams(outdir):

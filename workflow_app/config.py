@@ -35,6 +35,10 @@ class Config:
     SMTP_STARTTLS = _bool("SMTP_STARTTLS", False)
     SMTP_TIMEOUT = float(os.environ.get("SMTP_TIMEOUT", "10"))
     MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@iro.local")
+    # The development mail catcher's Maildir (`make run` sets it; empty: no catcher, no staff page for it).
+    MAIL_CATCHER_DIR = os.environ.get("MAIL_CATCHER_DIR", "")
+    # Daily digests (users who chose one, and staff) go out from this hour, local time (Europe/Moscow).
+    DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", "8"))
     # Absolute base address used in e-mailed links (the scheduler has no request to derive it from).
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 

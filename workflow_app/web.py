@@ -159,6 +159,10 @@ def install(app: Flask) -> None:
             "unread_notices": unread,
         }
 
+    from .api import init_app as install_api
+
+    install_api(app)  # last: it makes the error handlers above answer JSON under /api/
+
 
 def _error_page(code: int, title: str, text: str):
     def handler(exc):

@@ -2,7 +2,7 @@
 status_award.status_type → status_type_id, the «scheduled» award state, term indexes
 
 Revision ID: 0020_status_types
-Revises: 0013_reminders
+Revises: 0019_notification_prefs
 Create Date: 2026-11-30 09:30:00
 
 Awards keep their type through the code: the old column held the enum member name, which is the new
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision = '0020_status_types'
-down_revision = '0013_reminders'
+down_revision = '0019_notification_prefs'
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from .. import formatting
 from ..formatting import EMPTY
-from .fonts import text_width_pt
+from . import typeset
+from .fonts import face, register_fonts, text_width_pt
 from .model import Number, Table
 
 BODY_PT = 14.0
@@ -157,31 +158,105 @@ def body(text: str, **kw) -> list[P]:
 
 PT_PER_MM = 72 / 25.4
 CELL_PAD_PT = 2.5         # left/right padding inside table cells
+CELL_SLACK_PT = 1.0       # what the PDF keeps free in a cell besides the paddings
+WIDTH_SAMPLE = 300        # rows measured for content-derived widths (the rest look alike)
+
+
+def body_rows(table: Table) -> list[tuple[str, ...]]:
+    """The rows that fill the columns (group rows span the width and are not a column's content)."""
+    kinds = table.row_kinds or ()
+    return [r for i, r in enumerate(table.rows) if i >= len(kinds) or kinds[i] != "group"]
 
 
 def column_widths(table: Table, total_mm: float, size: float = TABLE_PT) -> list[float]:
-    """Explicit or content-derived widths, fitted to the text width and widened so that no
-    header word has to be broken (a «Муниципально-е» header looks broken)."""
+    """Column widths in mm: the explicit ones (fitted to the text width), or derived from the content.
+    Either way a header word is never broken (a «Муниципально-е» header looks broken)."""
     n = len(table.headers)
-    if table.col_widths_mm and len(table.col_widths_mm) == n:
-        widths = list(table.col_widths_mm)
-    else:
-        widths = _guess_widths(table, total_mm)
+    pad = (2 * CELL_PAD_PT + CELL_SLACK_PT + 0.5) / PT_PER_MM     # 0.5 pt: no rounding breaks a fitting line
+    head = [max((text_width_pt(w, size, bold=True) for w in h.split()), default=0) / PT_PER_MM + pad
+            for h in table.headers]
+    if not (table.col_widths_mm and len(table.col_widths_mm) == n):
+        return _content_widths(table, total_mm, size, head, pad)
+    widths = list(table.col_widths_mm)
     s = sum(widths)
     if s > total_mm:
         widths = [w * total_mm / s for w in widths]
-    need = [max((text_width_pt(w, size, bold=True) for w in h.split()), default=0)
-            / PT_PER_MM + (2 * CELL_PAD_PT + 1.5) / PT_PER_MM for h in table.headers]
     for i in range(n):
-        short = need[i] - widths[i]
+        short = head[i] - widths[i]
         if short <= 0:
             continue
         # Take the missing width from the column with the most slack.
-        donor = max(range(n), key=lambda j: widths[j] - need[j])
-        give = min(short, max(widths[donor] - need[donor], 0))
+        donor = max(range(n), key=lambda j: widths[j] - head[j])
+        give = min(short, max(widths[donor] - head[donor], 0))
         if donor != i and give > 0:
             widths[i] += give
             widths[donor] -= give
+    return widths
+
+
+def _content_widths(table: Table, total_mm: float, size: float, head: list[float],
+                    pad: float) -> list[float]:
+    """Widths from what the columns hold, as a browser lays out an automatic table: each column gets
+    at least its `hard` width (the widest syllable or unbreakable token: a date, a number, «1.10.»),
+    then its `soft` width (its widest whole word) if all fit, and the rest goes to the columns whose
+    text is longest — short columns first get their whole line, so a «Январь–февраль 2027» or
+    «01.09.2027» column is not squeezed while a text column is wide."""
+    register_fonts()
+    n = len(table.headers)
+    rows = body_rows(table)[:WIDTH_SAMPLE]
+    words: list[set[str]] = []
+    soft, natural = [], []
+    for i in range(n):
+        cells = [r[i] for r in rows if i < len(r) and r[i]]
+        words.append({w for c in cells for w in c.split()})
+        widest = max((text_width_pt(w, size) for w in words[i]), default=0.0) / PT_PER_MM + pad
+        line = max((text_width_pt(ln, size) for c in cells for ln in c.split("\n")),
+                   default=0.0) / PT_PER_MM + pad
+        soft.append(max(widest, head[i]))
+        natural.append(max(line, soft[i]))
+    if sum(natural) <= total_mm:
+        return _share(natural, [max(x, 1e-6) for x in natural], total_mm - sum(natural))
+    if sum(soft) <= total_mm:
+        return _fill(soft, natural, total_mm)
+    # Whole words do not fit side by side: some get hyphenated (syllables are measured only now),
+    # header words last.
+    body = [typeset.min_width(words[i], face(), size) / PT_PER_MM + pad for i in range(n)]
+    hard = [max(b, h) for b, h in zip(body, head, strict=True)]
+    if sum(hard) <= total_mm:
+        return _share(hard, [s - h for s, h in zip(soft, hard, strict=True)], total_mm - sum(hard))
+    least = [max(b, typeset.min_width(set(h.split()), face(bold=True), size) / PT_PER_MM + pad)
+             for b, h in zip(body, table.headers, strict=True)]
+    if sum(least) <= total_mm:
+        return _share(least, [s - m for s, m in zip(soft, least, strict=True)], total_mm - sum(least))
+    return [m * total_mm / sum(least) for m in least]
+
+
+def _share(base: list[float], weights: list[float], extra: float) -> list[float]:
+    total = sum(weights)
+    if total <= 0:
+        return [b + extra / len(base) for b in base]
+    return [b + extra * w / total for b, w in zip(base, weights, strict=True)]
+
+
+def _fill(base: list[float], want: list[float], total_mm: float) -> list[float]:
+    """From `base` towards `want`: a column whose demand is within a fair share of what is left gets
+    it whole (smallest demands first); the others share the rest by demand."""
+    widths = list(base)
+    extra = total_mm - sum(base)
+    open_ = sorted(range(len(base)), key=lambda i: want[i] - base[i])
+    while open_:
+        i = open_[0]
+        demand = want[i] - base[i]
+        if demand > extra / len(open_):
+            break
+        widths[i] = want[i]
+        extra -= demand
+        open_.pop(0)
+    if open_:
+        demands = {i: want[i] - base[i] for i in open_}
+        total = sum(demands.values())
+        for i in open_:
+            widths[i] += extra * demands[i] / total
     return widths
 
 
@@ -189,20 +264,6 @@ def two_side_left_frac(right_text: str, size: float, width_mm: float) -> float:
     """Width share of the left part of a TwoSide line so the right part stays on one line."""
     right_mm = text_width_pt(right_text, size) / PT_PER_MM + 2
     return min(max(1 - right_mm / width_mm, 0.3), 0.7)
-
-
-def _guess_widths(table: Table, total_mm: float) -> list[float]:
-    sample = table.rows[:200]
-    weights = []
-    for i, h in enumerate(table.headers):
-        longest_word = max((len(w) for w in h.split()), default=1)
-        lengths = [len(r[i]) for r in sample if i < len(r)]
-        avg = sum(lengths) / len(lengths) if lengths else len(h)
-        weights.append(max(min(avg, 60.0), longest_word * 0.9, 2.5))
-    s = sum(weights)
-    widths = [max(w / s * total_mm, 9.0) for w in weights]
-    k = total_mm / sum(widths)
-    return [w * k for w in widths]
 
 
 _NUMERIC = re.compile(r"^[\s№\d.,:%+\-–—/]*$")
@@ -213,7 +274,7 @@ def column_aligns(table: Table) -> list[str]:
         return list(table.align)
     out = []
     for i, h in enumerate(table.headers):
-        vals = [r[i] for r in table.rows[:200] if i < len(r) and r[i]]
+        vals = [r[i] for r in body_rows(table)[:WIDTH_SAMPLE] if i < len(r) and r[i]]
         numeric = bool(vals) and all(_NUMERIC.match(v) for v in vals)
         out.append("center" if numeric or h.strip() in ("№", "№ п/п") else "left")
     return out

@@ -287,12 +287,40 @@ def _table(doc, b: TableBlock, width_mm: float) -> None:
         _cell_text(tc, "", a, b.size)
     tbl.remove(proto_tr)
 
+    group_tr = _group_row(proto_tr, n, sum(widths), b.size)
+    kinds = tbl_data.row_kinds or ()
     deepcopy, append, t_tag = copy.deepcopy, tbl.append, qn("w:t")
-    for row in tbl_data.rows:
-        tr = deepcopy(proto_tr)
-        for t, v in zip(tr.iter(t_tag), row, strict=False):
-            _fill(t, v)
+    for i, row in enumerate(tbl_data.rows):
+        if i < len(kinds) and kinds[i] == "group":
+            tr = deepcopy(group_tr)
+            _fill(next(tr.iter(t_tag)), " ".join(c for c in row if c.strip()))
+        else:
+            tr = deepcopy(proto_tr)
+            for t, v in zip(tr.iter(t_tag), row, strict=False):
+                _fill(t, v)
         append(tr)
+
+
+def _group_row(proto_tr, n: int, width_mm: float, size: float):
+    """A row of one cell merged over all `n` columns, bold and centred, kept with the next row and
+    never split across pages. Its text is the group row's first cell (any other text joined to it)."""
+    tr = copy.deepcopy(proto_tr)
+    for tc in tr.tc_lst[1:]:
+        tr.remove(tc)
+    tc = tr.tc_lst[0]
+    for child in list(tc):
+        if child.tag == qn("w:p"):
+            tc.remove(child)
+    tcpr = tc.get_or_add_tcPr()
+    tcpr.tcW.set(qn("w:w"), str(int(width_mm * 56.6929)))
+    span = OxmlElement("w:gridSpan")
+    span.set(qn("w:val"), str(n))
+    tcpr.tcW.addnext(span)
+    tc.append(OxmlElement("w:p"))
+    _cell_text(tc, "", "center", size, bold=True)
+    tc.find(qn("w:p")).get_or_add_pPr().insert(0, OxmlElement("w:keepNext"))
+    tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    return tr
 
 
 def _columns(doc, b: Columns, width_mm: float) -> None:

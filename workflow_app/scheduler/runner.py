@@ -61,6 +61,22 @@ def refresh_awards(app: Flask):
         return done
 
 
+@job("daily_digest", 600)
+def daily_digest(app: Flask):
+    """Non-urgent mail of users who chose a digest, once a day after DIGEST_HOUR (Moscow)."""
+    from ..notifications.jobs import daily_digests
+
+    return daily_digests(app)
+
+
+@job("staff_digest", 600)
+def staff_digest(app: Flask):
+    """What waits for staff, signatories and approvers, once a day after DIGEST_HOUR (Moscow)."""
+    from ..notifications.jobs import staff_digests
+
+    return staff_digests(app)
+
+
 class LeaderLock:
     """Only one scheduler acts. PostgreSQL: a session advisory lock on a connection of its own,
     never returned to the pool (a pooled connection would carry the lock to its next borrower).

@@ -33,8 +33,8 @@ SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
                             "results.index", "results.defence_list")),
     ("Документы", "file-earmark-text", ("orders.register", "statuses.awards", "statuses.figures")),
     ("Справочники", "building", ("orgs.index", "users.index")),
-    ("Администрирование", "gear", ("audit.index", "outbox.index", "orders.institution_settings",
-                                   "statuses.types")),
+    ("Администрирование", "gear", ("audit.index", "outbox.index", "group_mail.index", "mail_catcher.index",
+                                   "orders.institution_settings", "api_tokens.all_tokens", "statuses.types")),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Staff: the e-mail queue, and putting a given-up message back into it."""
+"""Staff: the e-mail queue, its dead letters («Не доставлено») and «Отправить повторно»."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -25,7 +25,7 @@ def index():
     authorize("outbox.view")
     args = parse_args(("state",))
     args.filters["state"] = _state_arg()
-    page = paginate(outbox.queue_query(args.filters["state"], args.q), args)
+    page = paginate(outbox.queue_query(args.filters["state"], args.q), args, scalars=False)
     return render_template("outbox/index.html", page=page, args=args, states=outbox.QUEUE_STATES,
                            state_of=outbox.state_of)
 
@@ -35,14 +35,14 @@ def index():
 def export():
     authorize("outbox.view")
     args = parse_args(("state",))
-    rows = db.session.execute(outbox.queue_query(_state_arg(), args.q).limit(100_000)).scalars()
+    rows = db.session.execute(outbox.queue_query(_state_arg(), args.q).limit(100_000))
     data = build_xlsx(
         "Очередь уведомлений",
         ("Создано (МСК)", "Получатель", "Тема", "Состояние", "Попыток", "Следующая попытка (МСК)",
          "Отправлено (МСК)", "Ошибка"),
-        ((r.created_at, r.recipient_email, r.subject, outbox.QUEUE_STATES[outbox.state_of(r)],
-          r.attempts, r.next_attempt_at if outbox.state_of(r) == "pending" else None, r.sent_at,
-          r.last_error) for r in rows),
+        ((r.created_at, r.recipient_email, r.subject, outbox.QUEUE_STATES[outbox.state_of(r, held)],
+          r.attempts, r.next_attempt_at if outbox.state_of(r, held) == "pending" else None, r.sent_at,
+          r.last_error) for r, held in rows),
         widths=[17, 30, 40, 20, 9, 20, 17, 50],
     )
     return xlsx_response("Очередь писем", data)
@@ -53,5 +53,5 @@ def export():
 def retry(message_id: int):
     row = get_or_404(OutboxMessage, message_id, "outbox.retry")
     outbox.retry(message_id, actor=current_user)
-    flash(f"Письмо для {row.recipient_email} снова поставлено в очередь.", "success")
+    flash(f"Письмо для {row.recipient_email} снова поставлено в очередь на отправку.", "success")
     return redirect(url_for("outbox.index", state="failed"))

@@ -17,6 +17,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...documents.model import Table
+
 ROW_KINDS = ("data", "group", "continuation")
 MAX_COLUMNS = 30
 MAX_ROWS = 2000
@@ -41,6 +43,12 @@ class Grid:
 
     def is_empty(self) -> bool:
         return not any(any(c.strip() for c in r) for r in self.rows)
+
+    def to_table(self, align: tuple[str, ...] | None = None) -> Table:
+        """The table for the PDF/DOCX builders: the author's columns, rows, row kinds and widths (mm)."""
+        return Table(headers=tuple(self.columns), rows=tuple(tuple(r) for r in self.rows),
+                     col_widths_mm=tuple(self.widths) if self.widths else None, align=align,
+                     row_kinds=tuple(self.row_kinds))
 
 
 def _text(value: Any, where: str, limit: int) -> str:

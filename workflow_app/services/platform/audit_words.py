@@ -410,6 +410,10 @@ DETAILS: dict[str, Callable[[Payload], list[str]]] = {
                                  f"пропущено (срок уже прошёл): {p.get('skipped', 0)}"],
     "outbox.retry": lambda p: [f"Адресат: {p.get('recipient', '')}", f"попыток было: {p.get('attempts', 0)}"]
     + ([f"последняя ошибка: {p['last_error']}"] if p.get("last_error") else []),
+    "notification.mail_mode": lambda p: [f"Несрочные письма: «{p.get('from', '')}» → «{p.get('to', '')}»"],
+    "calendar.token_issued": lambda p: ["Прежний адрес отозван"] if p.get("replaced") else [],
+    "group_mail.send": lambda p: [f"Тема: {p.get('subject', '')}", f"получателей: {p.get('recipients', 0)}",
+                                  f"кому: {p.get('audience', '')}"],
     "organization.imported": _import,
     "user.imported": _import,
 }

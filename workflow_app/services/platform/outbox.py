@@ -71,47 +71,68 @@ def resolve(object_type: str, object_id: int, *, user_id: int | None = None) -> 
 
 # --- the staff queue page -----------------------------------------------------------------------
 
-QUEUE_STATES = {"pending": "В очереди", "sent": "Отправлено", "failed": "Отправка прекращена"}
+QUEUE_STATES = {"pending": "В очереди", "held": "Ждёт сводки", "sending": "Отправляется", "digest": "В сводке",
+                "sent": "Отправлено", "failed": "Не доставлено"}
 
 
-def state_of(row: OutboxMessage) -> str:
+def state_of(row: OutboxMessage, held: bool = False) -> str:
+    """`held`: the row waits for its recipient's daily digest (queue_query's second column)."""
     if row.sent_at is not None:
         return "sent"
-    return "failed" if row.failed else "pending"
+    if row.failed:
+        return "failed"
+    if row.digest_id is not None:
+        return "digest"
+    if row.sending_at is not None:
+        return "sending"
+    return "held" if held else "pending"
 
 
 def queue_query(state: str = "", q: str = "") -> Select:
-    """E-mails (in-app notices are not sent, so they never queue), newest first."""
+    """E-mails (in-app notices are not sent, so they never queue), newest first: rows of
+    (OutboxMessage, held)."""
     from ...listing import like_pattern
+    from ...notifications.kinds import waits_for_digest
 
-    stmt = select(OutboxMessage).where(OutboxMessage.channel == Channel.email)
+    m = OutboxMessage
+    held = waits_for_digest()
+    stmt = select(m, held.label("held")).where(m.channel == Channel.email)
+    unsent = (m.sent_at.is_(None), m.failed.is_(False))
     if state == "pending":
-        stmt = stmt.where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed.is_(False))
+        stmt = stmt.where(*unsent, m.digest_id.is_(None), m.sending_at.is_(None), ~held)
+    elif state == "held":
+        stmt = stmt.where(held)
+    elif state == "sending":
+        stmt = stmt.where(*unsent, m.sending_at.is_not(None))
+    elif state == "digest":
+        stmt = stmt.where(*unsent, m.digest_id.is_not(None))
     elif state == "sent":
-        stmt = stmt.where(OutboxMessage.sent_at.is_not(None))
+        stmt = stmt.where(m.sent_at.is_not(None))
     elif state == "failed":
-        stmt = stmt.where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed.is_(True))
+        stmt = stmt.where(m.sent_at.is_(None), m.failed.is_(True))
     if q:
         pattern = like_pattern(q)
-        stmt = stmt.where(or_(OutboxMessage.recipient_email.ilike(pattern, escape="\\"),
-                              OutboxMessage.subject.ilike(pattern, escape="\\")))
-    return stmt.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        stmt = stmt.where(or_(m.recipient_email.ilike(pattern, escape="\\"),
+                              m.subject.ilike(pattern, escape="\\")))
+    return stmt.order_by(m.created_at.desc(), m.id.desc())
 
 
 def retry(message_id: int, *, actor: User) -> OutboxMessage:
-    """Put a message whose sending was given up back into the queue (with a fresh set of attempts)."""
+    """«Отправить повторно»: put an undelivered message (a dead letter) back into the queue with a fresh
+    set of attempts. A person decides this, so it is audited with the error that stopped the sending."""
     row = db.session.execute(
         select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update()
     ).scalar_one_or_none()
     if row is None:
         raise DomainError("Письмо не найдено.")
     if state_of(row) != "failed":
-        raise DomainError("Повторить можно только письмо, отправка которого прекращена.")
+        raise DomainError("Отправить повторно можно только недоставленное письмо.")
     audit.record("outbox.retry", actor=actor, obj=row,
                  payload={"attempts": row.attempts, "last_error": row.last_error,
                           "recipient": row.recipient_email})
     row.failed = False
     row.attempts = 0
     row.next_attempt_at = utcnow()
+    row.sending_at = None
     db.session.flush()
     return row
