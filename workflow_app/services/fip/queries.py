@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import Select, false, or_, select
 
 from ... import policy
+from ...extensions import db
 from ...listing import like_pattern
 from ...models import Organization, Role, User
 from ...models.fip_case import FipCase, FipStatus
@@ -34,3 +35,25 @@ def case_query(user: User, q: str = "", status: FipStatus | None = None, year: i
 
 def ordered(stmt: Select) -> Select:
     return stmt.order_by(FipCase.updated_at.desc(), FipCase.id.desc())
+
+
+def org_choices(user: User) -> list[tuple[int, str]]:
+    """Organisations the user may open a case for: an applicant's own; for staff, those holding a
+    current or completed КИП (the usual candidates)."""
+    from ...models.status_award import AwardStatus, StatusAward
+    from ...models.status_type import StatusType
+
+    if policy.is_staff(user):
+        stmt = (select(Organization.id, Organization.short_name)
+                .join(StatusAward, StatusAward.organization_id == Organization.id).join(StatusType, StatusType.id == StatusAward.status_type_id)
+                .where(StatusType.code == "KIP", StatusAward.status.in_([AwardStatus.active, AwardStatus.completed]))
+                .distinct())
+    else:
+        stmt = select(Organization.id, Organization.short_name).where(
+            Organization.id.in_(user.applicant_org_ids() or {0}))
+    return [(i, n) for i, n in db.session.execute(stmt.order_by(Organization.short_name)).all()]
+
+
+def all_of(stmt: Select) -> list[FipCase]:
+    """Every case of a list (the XLSX export; cases are a few hundred a year)."""
+    return list(db.session.execute(stmt).unique().scalars())
