@@ -143,13 +143,15 @@ def transition(actor, case: FipCase, trigger: str, *, reason: str = "", data: di
     if trigger not in fip_lifecycle.transitions:
         raise TransitionNotAllowed(f"Неизвестное действие: {trigger}.")
     _check_version(case, expected_version)
+    # State and permission first: an action not open now is a 409/403 whatever its data.
+    if trigger not in fip_lifecycle.triggers_from(case.status):
+        raise TransitionNotAllowed(f"Действие «{fip_lifecycle.transitions[trigger].label}» недоступно: "
+                                   f"текущее состояние — «{case.status.value}».")
+    policy.require(actor, fip_lifecycle.action(trigger), case)
     payload = payload_for(trigger, data or {})
     if trigger == "recognise":
         # The order and the award are written before the case changes state (the case's CHECK ties
         # «recognised» to both); a refusal below rolls them back with the request.
-        if trigger not in fip_lifecycle.triggers_from(case.status):
-            raise TransitionNotAllowed(f"Действие недоступно: текущее состояние — «{case.status.value}».")
-        policy.require(actor, fip_lifecycle.action(trigger), case)
         grant_fip(actor, case, payload)
     return fire(fip_lifecycle, case, trigger, actor=actor, reason=reason, payload=payload,
                 expected_version=expected_version)
