@@ -60,7 +60,8 @@ def test_write_items_and_go_through_the_transitions(app, client):
     r = client.post(f"/api/v1/fip-cases/{case_id}/transitions/recommend", headers=h,
                     json={"council_date": "2027-06-20", "council_protocol": "7", "council_decision": "Да"})
     assert r.status_code == 403
-    steps = [("recommend", {"council_date": "2027-06-20", "council_protocol": "7", "council_decision": "Рекомендовать"}),
+    steps = [("recommend", {"council_date": "2027-06-20", "council_protocol": "7",
+                            "council_decision": "Рекомендовать"}),
              ("submit", {"submitted_on": "2027-09-20"}),
              ("recognise", {"issuer": "Минпросвещения России", "number": "Р-5", "order_date": "2027-12-01"})]
     for name, body in steps:

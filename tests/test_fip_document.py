@@ -11,12 +11,13 @@ from workflow_app.services.platform.validation import FieldErrors
 from .fip_helpers import full_form, kip_holder, opened_case
 from .helpers import assert_in_order, docx_text, pdf_text
 
-WORDS = ("Проект развивает сетевое наставничество молодых педагогов сельских школ края через методические "
-         "объединения и дистанционные консультации. ").split()
+WORDS = ("Проект развивает сетевое наставничество молодых педагогов сельских школ края через "
+         "методические объединения и дистанционные консультации.")
+WORDS_LIST = WORDS.split()
 
 
 def _text_of(n_words: int) -> str:
-    return " ".join(WORDS[i % len(WORDS)] for i in range(n_words))
+    return " ".join(WORDS_LIST[i % len(WORDS_LIST)] for i in range(n_words))
 
 
 def _largest_fitting() -> int:

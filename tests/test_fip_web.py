@@ -14,7 +14,6 @@ from .fip_helpers import full_form, kip_holder
 from .helpers import csrf_token, docx_text, login, pdf_bytes, png_bytes
 
 
-
 def _post(client, url, data, form_url, files=None):
     data = {"csrf_token": csrf_token(client, form_url), **data}
     if files:
@@ -34,6 +33,12 @@ def _version(app, case_id):
         return db.session.get(FipCase, case_id).version
 
 
+def _fire(app, client, case_id, name, **data):
+    """Press a transition's button on the case page (with the record version the page showed)."""
+    return _post(client, f"/fip/{case_id}/transitions/{name}", {"version": _version(app, case_id), **data},
+                 f"/fip/{case_id}")
+
+
 def test_a_kip_holder_goes_all_the_way_to_the_registry(app, client):
     with app.app_context():
         org, staff, applicant, award = kip_holder("МБОУ СОШ № 9")
@@ -47,7 +52,7 @@ def test_a_kip_holder_goes_all_the_way_to_the_registry(app, client):
     page = client.get(f"/fip/{case_id}").get_data(as_text=True)
     assert "Не хватает:" in page and "нет данных" in page and "Инфографика модели" in page
 
-    r = _post(client, f"/fip/{case_id}/transitions/start_drafting", {"version": _version(app, case_id)}, f"/fip/{case_id}")
+    r = _fire(app, client, case_id, "start_drafting")
     assert r.status_code == 302
     items = full_form()
     form = {f"item_{k}": (json.dumps(v) if isinstance(v, dict) else v) for k, v in items.items()}
@@ -68,37 +73,35 @@ def test_a_kip_holder_goes_all_the_way_to_the_registry(app, client):
               files={"file": (__import__("io").BytesIO(png_bytes()), "model.png")})
     with app.app_context():
         assert db.session.get(FipCase, case_id).infographic_file_id is not None
-    r = _post(client, f"/fip/{case_id}/transitions/send_for_review", {"version": _version(app, case_id)}, f"/fip/{case_id}")
+    r = _fire(app, client, case_id, "send_for_review")
     assert r.status_code == 302
 
     client = _as(app, staff_email)
     r = _post(client, f"/fip/{case_id}/remarks", {"remark_8": "Назовите наставников."}, f"/fip/{case_id}")
     assert r.status_code == 302
-    r = _post(client, f"/fip/{case_id}/transitions/return_for_revision", {"version": _version(app, case_id)}, f"/fip/{case_id}")
+    r = _fire(app, client, case_id, "return_for_revision")
     assert r.status_code == 302
 
     client = _as(app, app_email)
     page = client.get(f"/fip/{case_id}/form").get_data(as_text=True)
     assert "Замечание методиста: Назовите наставников." in page
     form["item_8"] = items["8"] + " Наставники — методисты ТМС."
-    assert _post(client, f"/fip/{case_id}/form", {**form, "version": _version(app, case_id)},
-                 f"/fip/{case_id}/form").status_code == 302
-    assert _post(client, f"/fip/{case_id}/transitions/send_for_review", {"version": _version(app, case_id)},
-                 f"/fip/{case_id}").status_code == 302
+    r = _post(client, f"/fip/{case_id}/form", {**form, "version": _version(app, case_id)}, f"/fip/{case_id}/form")
+    assert r.status_code == 302
+    assert _fire(app, client, case_id, "send_for_review").status_code == 302
     diff = client.get(f"/fip/{case_id}/rounds/2").get_data(as_text=True)
     assert '<ins class="text-success">Наставники — методисты ТМС.</ins>' in diff
 
     client = _as(app, staff_email)
     # A council without its date is refused with the field named, nothing changes.
-    r = _post(client, f"/fip/{case_id}/transitions/recommend", {"version": _version(app, case_id), "council_protocol": "7",
-                                                                 "council_decision": "Рекомендовать"}, f"/fip/{case_id}")
+    r = _fire(app, client, case_id, "recommend", council_protocol="7", council_decision="Рекомендовать")
     assert r.status_code == 422 and "Дата заседания совета: укажите дату." in r.get_data(as_text=True)
     for name, data in (("recommend", {"council_date": "2027-06-20", "council_protocol": "7",
                                       "council_decision": "Рекомендовать к подаче"}),
                        ("submit", {"submitted_on": "2027-09-25"}),
                        ("recognise", {"issuer": "Минпросвещения России", "number": "Р-77",
                                       "order_date": "2027-12-20", "term_from": "2028-01-01"})):
-        r = _post(client, f"/fip/{case_id}/transitions/{name}", {"version": _version(app, case_id), **data}, f"/fip/{case_id}")
+        r = _fire(app, client, case_id, name, **data)
         assert r.status_code == 302, (name, r.get_data(as_text=True)[:2000])
     with app.app_context():
         case = db.session.get(FipCase, case_id)

@@ -89,10 +89,13 @@ class TransitionBody(ma.Schema):
     council_protocol = ma.fields.String(validate=ma.validate.Length(max=64))
     council_decision = ma.fields.String(validate=ma.validate.Length(max=2000))
     submitted_on = ma.fields.Date(metadata={"description": "submit: дата подачи в министерство"})
-    issuer = ma.fields.String(validate=ma.validate.Length(max=300), metadata={"description": "recognise: кем издан приказ"})
-    number = ma.fields.String(validate=ma.validate.Length(max=32), metadata={"description": "recognise: номер приказа"})
+    issuer = ma.fields.String(validate=ma.validate.Length(max=300),
+                              metadata={"description": "recognise: кем издан приказ"})
+    number = ma.fields.String(validate=ma.validate.Length(max=32),
+                              metadata={"description": "recognise: номер приказа"})
     order_date = ma.fields.Date(metadata={"description": "recognise: дата приказа"})
-    term_from = ma.fields.Date(metadata={"description": "recognise: начало срока статуса (по умолчанию — дата приказа)"})
+    term_from = ma.fields.Date(metadata={
+        "description": "recognise: начало срока статуса (по умолчанию — дата приказа)"})
 
 
 def _full(case: FipCase) -> dict:
@@ -100,7 +103,8 @@ def _full(case: FipCase) -> dict:
     items["10"] = case.infographic.original_name if case.infographic is not None else None
     return {
         "id": case.id, "organization": case.organization, "project": case.project, "year": case.year,
-        "status": case.status, "version": case.version, "items": items, "missing": [i.number for i in fip_form.missing(case)],
+        "status": case.status, "version": case.version, "items": items,
+        "missing": [i.number for i in fip_form.missing(case)],
         "readiness": [{"code": c.code, "title": c.title, "state": c.state, "detail": c.detail}
                       for c in readiness.evaluate(case).checks],
         "rounds": list(case.rounds), "transitions": [t.trigger for t in fip_lifecycle.available(case, actor())],

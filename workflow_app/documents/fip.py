@@ -14,8 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
 
 from . import pdf, word
-from .layout import A4_MM, BODY_PT, MARGINS_MM, Gap, Run, Spec, TableBlock, TwoSide, body, clean, para, \
-    split_paragraphs
+from .layout import A4_MM, BODY_PT, MARGINS_MM, Gap, Run, Spec, TableBlock, TwoSide, body, clean, para, split_paragraphs
 from .model import Table
 
 DESCRIPTION_ITEM = "8"

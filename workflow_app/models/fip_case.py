@@ -55,7 +55,7 @@ class FipCase(TimestampMixin, VersionedMixin, db.Model):
     # {"1": text, …, "11": grid dict, "13": grid dict}: the 18 items by number (services/fip/form.py).
     form: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     infographic_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=True)
-    # Codes of the manual readiness items staff ticked.
+    # The manual readiness items staff ticked (their texts, as configured at the time).
     manual_checks: Mapped[list] = mapped_column(sa.JSON, default=list)
     council_date: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
     council_protocol: Mapped[str] = mapped_column(sa.String(64), default="")

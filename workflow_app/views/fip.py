@@ -93,7 +93,8 @@ def _fix_url(check: readiness.Check) -> str | None:
 def _case_page(case: FipCase, *, transition_form=None, remarks_form=None, status: int = 200):
     if remarks_form is None:
         r = case.current_round
-        remarks_form = RemarksForm(formdata=None, data={f"remark_{k}": v for k, v in ((r.comments or {}) if r else {}).items()})
+        given = (r.comments or {}) if r is not None else {}
+        remarks_form = RemarksForm(formdata=None, data={f"remark_{k}": v for k, v in given.items()})
     ready = readiness.evaluate(case)
     checks_form = ChecksForm(formdata=None)
     checks_form.items.choices = [(c.title, c.title) for c in ready.checks if c.manual]

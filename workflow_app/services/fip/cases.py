@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ... import audit, policy
-from ...errors import ConcurrentChange, TransitionNotAllowed, ValidationFailed
+from ...errors import ConcurrentChange, TransitionNotAllowed
 from ...extensions import db
 from ...machines.base import FireContext, fire
 from ...machines.fip_case import fip_lifecycle

@@ -105,7 +105,8 @@ def parse_items(raw: dict[str, Any]) -> dict[str, Any]:
             continue
         text = given.replace("\r\n", "\n").strip()
         if len(text) > MAX_TEXT:
-            errors[f"item_{item.number}"] = f"Пункт {item.number}: {len(text)} символов, допускается не более {MAX_TEXT}."
+            errors[f"item_{item.number}"] = (f"Пункт {item.number}: {len(text)} символов, допускается не более "
+                                             f"{MAX_TEXT}.")
         elif item.number == fip_doc.DESCRIPTION_ITEM and not fip_doc.fits_half_page(text):
             over = fip_doc.description_height_pt(text) / fip_doc.half_page_pt()
             errors[f"item_{item.number}"] = (
@@ -125,7 +126,8 @@ def merged(case: FipCase, items: dict[str, Any]) -> dict[str, Any]:
 # --- prefill from the КИП dossier ------------------------------------------------------------------
 
 def _text(dossier: dict, *keys: str) -> str:
-    return "\n\n".join(t for t in (richtext.to_text(dossier.get(k)) for k in keys if isinstance(dossier.get(k), str)) if t)
+    texts = (richtext.to_text(dossier.get(k)) for k in keys if isinstance(dossier.get(k), str))
+    return "\n\n".join(t for t in texts if t)
 
 
 def _rows(section: Any) -> list[list[str]]:

@@ -45,8 +45,10 @@ def org_choices(user: User) -> list[tuple[int, str]]:
 
     if policy.is_staff(user):
         stmt = (select(Organization.id, Organization.short_name)
-                .join(StatusAward, StatusAward.organization_id == Organization.id).join(StatusType, StatusType.id == StatusAward.status_type_id)
-                .where(StatusType.code == "KIP", StatusAward.status.in_([AwardStatus.active, AwardStatus.completed]))
+                .join(StatusAward, StatusAward.organization_id == Organization.id)
+                .join(StatusType, StatusType.id == StatusAward.status_type_id)
+                .where(StatusType.code == "KIP",
+                       StatusAward.status.in_([AwardStatus.active, AwardStatus.completed]))
                 .distinct())
     else:
         stmt = select(Organization.id, Organization.short_name).where(

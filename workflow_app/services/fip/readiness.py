@@ -126,7 +126,7 @@ def manual_code(text: str) -> str:
 
 def evaluate(case: FipCase) -> Readiness:
     checks = [p(case) for p in PROVIDERS]
-    ticked = set(case.manual_checks or [])
+    ticked = {manual_code(t) for t in case.manual_checks or []}
     for n, text in enumerate(settings.manual_items(), start=1):
         code = manual_code(text)
         checks.append(Check(f"manual_{n}", text, OK if code in ticked else MISSING,
@@ -138,13 +138,13 @@ def tick(actor, case: FipCase, items: list[str]) -> FipCase:
     """Staff set which manual items hold (by their text); audited with what changed."""
     policy.require(actor, "fip.check", case)
     known = {manual_code(t): t for t in settings.manual_items()}
-    chosen = sorted({manual_code(i) for i in items})
-    unknown = [i for i in chosen if i not in known]
+    unknown = [i for i in items if manual_code(i) not in known]
     if unknown:
         raise ValidationFailed("Такого пункта ручной проверки нет: " + ", ".join(unknown) + ".")
+    chosen = sorted({known[manual_code(i)] for i in items})
     before = sorted(case.manual_checks or [])
     if before != chosen:
         case.manual_checks = chosen
-        audit.record("fip.checks", actor=actor, obj=case, payload={"before": before, "after": chosen})
+        audit.record("fip.checks", actor=actor, obj=case, payload={"ticked": chosen, "previous": before})
         db.session.flush()
     return case

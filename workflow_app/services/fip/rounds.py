@@ -65,7 +65,8 @@ def save_remarks(actor, case: FipCase, remarks: dict[str, Any]) -> FipRound:
             comments.pop(str(number), None)
     if comments != (r.comments or {}):
         r.comments = comments
-        audit.record("fip.remarks", actor=actor, obj=case, payload={"round": r.number, "items": sorted(comments, key=int)})
+        audit.record("fip.remarks", actor=actor, obj=case,
+                     payload={"round": r.number, "items": sorted(comments, key=int)})
         db.session.flush()
     return r
 
