@@ -69,7 +69,10 @@ def new():
             form.kip_award_id.data, form.project.data = kips[0].id, kips[0].theme
             form.organization_id.data = kips[0].organization_id
     status = 200
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.organization_id.data not in org_ids:
+        form.organization_id.errors = ["Выберите организацию из списка."]
+        status = 422
+    elif form.validate_on_submit():
         org = get_or_404(Organization, form.organization_id.data, "fip.create")
         with refusal(form) as refused:
             case = cases.open_case(current_user, org, form.project.data, form.year.data,
