@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
 
 from . import pdf, word
-from .layout import A4_MM, BODY_PT, MARGINS_MM, Gap, Run, Spec, TableBlock, TwoSide, body, clean, para, split_paragraphs
+from .layout import A4_MM, BODY_PT, MARGINS_MM, Gap, P, Run, Spec, TableBlock, TwoSide, clean, para
 from .model import Table
 
 DESCRIPTION_ITEM = "8"
@@ -51,13 +51,18 @@ def half_page_pt() -> float:
     return (A4_MM[1] - MARGINS_MM["top"] - MARGINS_MM["bottom"]) * mm / 2
 
 
+def item_paragraphs(text: str) -> list[P]:
+    """An item's text as printed: every line its own justified paragraph with a first-line indent (a list
+    of tasks typed one per line stays a list)."""
+    return [para(line.strip(), indent=True) for line in clean(text).split("\n") if line.strip()]
+
+
 def description_height_pt(text: str) -> float:
-    """Height of `text` set as item 8's body paragraphs in the PDF (14 pt, justified, first-line indent,
-    full text width)."""
+    """Height of `text` set as item 8's paragraphs in the PDF (14 pt, justified, first-line indent, full
+    text width): the same paragraphs and styles `spec` gives the renderer."""
     width = text_width_mm() * mm
     total = 0.0
-    for part in split_paragraphs(text):
-        b = body(part)[0]
+    for b in item_paragraphs(text):
         p = Paragraph(pdf.markup(b.runs), pdf.style(b.align, b.size, b.indent, b.left_mm, b.before, b.after))
         total += p.wrap(width, 10_000)[1] + b.before + b.after
     return total
@@ -85,7 +90,7 @@ def spec(doc: FipApplicationDoc) -> Spec:
         if item.table is not None and item.table.rows:
             s.add(TableBlock(item.table))
         elif item.text.strip():
-            s.add(*body(item.text))
+            s.add(*item_paragraphs(item.text))
         else:
             s.add(para("—", align="left"))
     s.add(Gap(24),

@@ -96,3 +96,8 @@ class FipRound(db.Model):
 
     case: Mapped[FipCase] = relationship(back_populates="rounds")
     reviewer = relationship("User", foreign_keys=[reviewer_id])
+
+    @property
+    def remarks(self) -> list[tuple[str, str]]:
+        """The remarks in the form's order (item 8 before item 12)."""
+        return sorted((self.comments or {}).items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else 99)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from .. import policy
 from ..documents import fip as fip_doc
 from ..downloads import send_bytes, send_stored
 from ..export import build_xlsx, xlsx_response
@@ -141,7 +142,8 @@ def edit_form(case_id: int):
         status = 422
     grids = {i.number: _posted_grid(i, case) for i in fip_form.GRIDS}
     return render_template("fip/form.html", case=case, form=form, items=fip_form.ITEMS, grids=grids,
-                           upload=InfographicForm(formdata=None), can_edit=cases.editable(case)), status
+                           upload=InfographicForm(formdata=None),
+                           can_edit=policy.can(current_user, "fip.edit", case)), status
 
 
 def _posted_grid(item, case: FipCase):

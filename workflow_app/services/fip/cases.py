@@ -14,7 +14,7 @@ from ...machines.base import FireContext, fire
 from ...machines.fip_case import fip_lifecycle
 from ...models import Organization
 from ...models.competition import Entry
-from ...models.fip_case import EDITABLE, FINAL, FipCase
+from ...models.fip_case import FINAL, FipCase
 from ...models.status_award import StatusAward
 from ...timeutil import shift_years
 from ..platform import files
@@ -223,7 +223,3 @@ def grant_fip(actor, case: FipCase, payload: dict[str, Any]) -> None:
 def record_recognition(case: FipCase, ctx: FireContext) -> None:
     case.ministry_order_id = ctx.payload["order_id"]
     case.fip_award_id = ctx.payload["award_id"]
-
-
-def editable(case: FipCase) -> bool:
-    return case.status in EDITABLE

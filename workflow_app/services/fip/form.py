@@ -1,8 +1,8 @@
 """The federal form (domain §3.3): 18 numbered items, prefilled from the КИП dossier where it has the data.
 
 Storage (`FipCase.form`): {"1": "text", …, "4": grid dict, "11": grid dict, "13": grid dict}; item 10 is
-the infographic file (`FipCase.infographic_file_id`). Text items are plain text (paragraphs separated by
-blank lines); tables have the one grid shape (services/documents/grid.py).
+the infographic file (`FipCase.infographic_file_id`). Text items are plain text (each line a paragraph in
+print); tables have the one grid shape (services/documents/grid.py).
 """
 from __future__ import annotations
 
