@@ -81,3 +81,19 @@ def test_case_list_statement_count_does_not_grow_with_the_page(app, client):
     many, page = _statements(app, client, "/fip?per_page=50")
     assert "Проект 42" in page
     assert few == many and many <= 12, (few, many)
+
+
+def test_case_list_exports_to_excel(app, client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    with app.app_context():
+        make_user("staff@x.ru", Role.staff)
+        _cases(2, 0)
+        db.session.commit()
+    login(client, "staff@x.ru")
+    resp = client.get("/fip?export=xlsx&q=Проект 1")
+    rows = list(load_workbook(BytesIO(resp.data)).active.values)
+    assert rows[0][:4] == ("Организация", "Проект", "Год", "Состояние")
+    assert [r[1] for r in rows[1:]] == ["Проект 1"]
