@@ -70,3 +70,28 @@ def test_export_in_the_federal_layout(ctx):
     text = docx_text(fip_doc.build_fip_docx(doc))
     assert_in_order(text, ["ЗАЯВКА", *titles, "Руководитель организации"])
     assert "Мероприятие 11" in text
+
+
+def test_the_infographic_is_in_both_formats(ctx):
+    import io
+    import zipfile
+
+    from pypdf import PdfReader
+
+    from workflow_app.services.fip import cases
+
+    from .helpers import png_bytes, upload
+
+    org, staff, applicant, award = kip_holder()
+    case = opened_case(org, applicant, award)
+    doc = fip_form.document(case)
+    no_image = fip_doc.build_fip_pdf(doc)
+    assert not any(page.images for page in PdfReader(io.BytesIO(no_image)).pages)
+    cases.upload_infographic(applicant, case, upload(png_bytes(), "model.png"))
+    doc = fip_form.document(case)
+    pdf = fip_doc.build_fip_pdf(doc)
+    assert sum(len(page.images) for page in PdfReader(io.BytesIO(pdf)).pages) == 1
+    assert "Рис. Модель проекта (model.png)" in pdf_text(pdf)
+    docx = zipfile.ZipFile(io.BytesIO(fip_doc.build_fip_docx(doc)))
+    media = [n for n in docx.namelist() if n.startswith("word/media/")]
+    assert len(media) == 1

@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
 
 from . import pdf, word
-from .layout import A4_MM, BODY_PT, MARGINS_MM, Gap, P, Run, Spec, TableBlock, TwoSide, clean, para
+from .layout import A4_MM, BODY_PT, MARGINS_MM, Gap, P, Picture, Run, Spec, TableBlock, TwoSide, clean, para
 from .model import Table
 
 DESCRIPTION_ITEM = "8"
@@ -26,6 +26,7 @@ class FipItem:
     title: str
     text: str = ""
     table: Table | None = None
+    picture: bytes | None = None     # item 10: the infographic (PNG, JPEG, GIF)
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,11 @@ def spec(doc: FipApplicationDoc) -> Spec:
           para(f"Тема инновационного проекта: {clean(doc.project)}", align="left", after=12))
     for item in doc.items:
         s.add(para(f"{item.number}. {item.title}", bold=True, align="left", before=8, after=2, keep_next=True))
-        if item.table is not None and item.table.rows:
+        if item.picture:
+            s.add(Picture(item.picture, max_width_mm=text_width_mm()))
+            if item.text.strip():
+                s.add(para(item.text, align="center", size=12))
+        elif item.table is not None and item.table.rows:
             s.add(TableBlock(item.table))
         elif item.text.strip():
             s.add(*item_paragraphs(item.text))

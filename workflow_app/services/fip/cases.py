@@ -86,7 +86,7 @@ def upload_infographic(actor, case: FipCase, file_storage) -> FipCase:
     """Item 10: an image, checked by its content."""
     policy.require(actor, "fip.edit", case)
     stored = files.store_upload(file_storage, allowed=files.IMAGES, max_bytes=INFOGRAPHIC_MAX, user=actor)
-    case.infographic_file_id = stored.id
+    case.infographic = stored   # the relationship, so this session sees it too
     audit.record("fip.infographic", actor=actor, obj=case,
                  payload={"file": stored.original_name, "sha256": stored.sha256})
     db.session.flush()

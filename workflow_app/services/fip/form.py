@@ -14,6 +14,7 @@ from ...errors import ValidationFailed
 from ...models.fip_case import FipCase
 from ..competition import richtext
 from ..documents.grid import Grid, GridError, grid_from_json
+from ..platform import files
 from ..platform.validation import FieldErrors
 
 TEXT, GRID, FILE = "text", "grid", "file"
@@ -184,8 +185,9 @@ def document(case: FipCase, content: dict | None = None, *, draft: bool = True) 
             items.append(fip_doc.FipItem(item.number, item.title, table=grid.to_table()))
         elif item.kind == FILE:
             f = case.infographic
-            text = f"Инфографика модели: файл «{f.original_name}» (прилагается)." if f is not None else ""
-            items.append(fip_doc.FipItem(item.number, item.title, text=text))
+            items.append(fip_doc.FipItem(item.number, item.title, text=f"Рис. Модель проекта ({f.original_name})",
+                                         picture=files.read_stored(f)) if f is not None else
+                         fip_doc.FipItem(item.number, item.title))
         else:
             items.append(fip_doc.FipItem(item.number, item.title, text=raw if isinstance(raw, str) else ""))
     org = case.organization
