@@ -32,6 +32,17 @@ MAX_EXAMPLES = 25
 CONFORMANCE = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
+def _fip_case(org_id: int) -> int:
+    """A ФИП case of org A (the token user's organisation), committed."""
+    from workflow_app.models import Organization, User
+    from workflow_app.services.fip import cases
+
+    user = db.session.query(User).filter_by(email="appa@x.ru").one()
+    case = cases.open_case(user, db.session.get(Organization, org_id), "Проект ФИП", 2027)
+    db.session.commit()
+    return case.id
+
+
 def _run(operation, headers: dict, mode: GenerationMode, checks: list, **fixed) -> None:
     @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
               suppress_health_check=list(HealthCheck))
@@ -58,11 +69,12 @@ def test_no_server_error_and_no_answer_outside_the_schema(app):
         _statuses(staff)
         db.session.commit()
         staff_secret = issue_token("staff@x.ru", "Schemathesis")
+        fip_case = _fip_case(w.org_a)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     applicant, staff_headers = bearer(secret), bearer(staff_secret)
     # Real ids for the path parameters, so the success paths are reached too, not only 404s.
     real = {"entry_id": w.entry_id, "campaign_id": w.campaign_id, "token_id": spare, "number": 1,
-            "order_id": order_id}
+            "order_id": order_id, "case_id": fip_case, "name": "withdraw"}
     seen = 0
     for result in schema.get_all_operations():
         op = result.ok()
@@ -77,7 +89,7 @@ def test_no_server_error_and_no_answer_outside_the_schema(app):
             ids = {**real, "entry_id": dossier_entry} if op.path.endswith("/dossier") else real
             _run(op, headers, GenerationMode.POSITIVE, CONFORMANCE,
                  path_parameters={n: ids[n] for n in names})
-    assert seen == 25  # every operation of the description was exercised
+    assert seen == 29  # every operation of the description was exercised
 
 
 def _statuses(staff: User) -> None:

@@ -7,6 +7,7 @@ import pytest
 from workflow_app.extensions import db
 from workflow_app.models import Role
 from workflow_app.models.competition import CampaignStatus, EntryStatus
+from workflow_app.models.fip_case import FipCase
 from workflow_app.models.orders import OrderKind
 from workflow_app.services import orders
 
@@ -59,6 +60,13 @@ MATRIX = {
     "/staff/group-mail/new":       (D, D, D, A, D, A),
     "/staff/caught-mail/":         (D, D, D, D, D, D),  # no mail catcher runs in tests
     "/profile/notifications/":     (A, A, A, A, A, A),
+    "/fip":                        (A, A, D, A, A, A),
+    "/fip/{own_fip}":              (A, A, D, A, A, A),
+    "/fip/{own_fip}/form":         (A, A, D, A, A, A),
+    "/fip/{own_fip}/export.pdf":   (A, A, D, A, A, A),
+    "/fip/{other_fip}":            (D, D, D, A, A, A),
+    "/fip/{other_fip}/export.docx": (D, D, D, A, A, A),
+    "/fip/settings":               (D, D, D, A, D, A),
 }
 ROLE_ORDER = list(ROLES)
 
@@ -72,8 +80,13 @@ def _world():
     author = make_user("author@x.ru", Role.staff)
     order = orders.create_draft(OrderKind.other, author)
     order.title = "Об утверждении внутреннего плана"
+    own_fip = FipCase(organization=own, project="Своя тема", year=2027, form={}, manual_checks=[])
+    other_fip = FipCase(organization=other, project=SECRET, year=2027, form={}, manual_checks=[])
+    db.session.add_all([own_fip, other_fip])
+    db.session.flush()
     return {"own_org": own.id, "other_org": other.id, "own_entry": own_entry.id,
-            "other_entry": other_entry.id, "order": order.id, "campaign": c.id}, own, other
+            "other_entry": other_entry.id, "order": order.id, "campaign": c.id, "own_fip": own_fip.id,
+            "other_fip": other_fip.id}, own, other
 
 
 @pytest.mark.parametrize("role", ROLE_ORDER)

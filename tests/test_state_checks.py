@@ -22,6 +22,7 @@ from workflow_app.models.competition import (
     ReviewAssignment,
     StageKind,
 )
+from workflow_app.models.fip_case import FipCase
 from workflow_app.models.notification import MailMode, NotificationSetting
 from workflow_app.models.orders import Order, OrderApproval, OrderKind, OrderStatus
 from workflow_app.models.reminder import Reminder
@@ -54,6 +55,7 @@ def _world() -> dict:
                  offset_days=-1, title="Заявка: доработка", deadline_at=datetime(2027, 1, 2, tzinfo=UTC),
                  due_at=datetime(2027, 1, 1, 6, tzinfo=UTC)),
         NotificationSetting(user_id=staff.id, mail_mode=MailMode.digest),
+        FipCase(organization=org, project="Проект", year=2027, form={}, manual_checks=[]),
     ])
     db.session.commit()
     return {"entry": entry.id, "sheet": sheet.id, "order": order.id, "visa": visa.id}

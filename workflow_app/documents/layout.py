@@ -7,6 +7,7 @@ order. All text in blocks is plain user text: the renderers escape it.
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from dataclasses import dataclass, field
 
@@ -111,6 +112,22 @@ class Columns:
 @dataclass(frozen=True)
 class Gap:
     pt: float
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image (PNG, JPEG or GIF bytes, checked on upload), centred, scaled down to fit the box."""
+
+    data: bytes
+    max_width_mm: float = 170.0
+    max_height_mm: float = 120.0
+
+    def size_mm(self) -> tuple[float, float]:
+        from reportlab.lib.utils import ImageReader
+
+        w, h = ImageReader(io.BytesIO(self.data)).getSize()
+        scale = min(self.max_width_mm / w, self.max_height_mm / h)
+        return w * scale, h * scale
 
 
 @dataclass

@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
+    Image,
     PageBreak,
     PageTemplate,
     Paragraph,
@@ -33,6 +34,7 @@ from .layout import (
     Columns,
     Gap,
     P,
+    Picture,
     Run,
     Spec,
     TableBlock,
@@ -177,6 +179,8 @@ def render(spec: Spec) -> bytes:
             story.extend(_columns(b, doc.width))
         elif isinstance(b, Gap):
             story.append(Spacer(1, b.pt))
+        elif isinstance(b, Picture):
+            story.append(Image(io.BytesIO(b.data), *(x * mm for x in b.size_mm()), hAlign="CENTER"))
         else:  # pragma: no cover - a programming error in a builder
             raise TypeError(f"unknown block {b!r}")
     doc.build(story)

@@ -19,7 +19,19 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from .layout import INDENT_MM, Columns, Gap, P, Run, Spec, TableBlock, TwoSide, column_aligns, column_widths
+from .layout import (
+    INDENT_MM,
+    Columns,
+    Gap,
+    P,
+    Picture,
+    Run,
+    Spec,
+    TableBlock,
+    TwoSide,
+    column_aligns,
+    column_widths,
+)
 
 FONT = "Times New Roman"      # LibreOffice maps it to the metric-compatible Liberation Serif
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
@@ -374,6 +386,9 @@ def render(spec: Spec) -> bytes:
             _columns(doc, b, width_mm)
         elif isinstance(b, Gap):
             _gap(doc, b)
+        elif isinstance(b, Picture):
+            doc.add_picture(io.BytesIO(b.data), width=Mm(b.size_mm()[0]))
+            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
         else:  # pragma: no cover
             raise TypeError(f"unknown block {b!r}")
     buf = io.BytesIO()

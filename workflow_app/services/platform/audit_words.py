@@ -213,6 +213,14 @@ KEYS: dict[str, Callable[[Any, Payload], str]] = {
     "old_term_to": _fmt("Прежний срок окончания"),
     "on": _fmt("Дата"),
     "issuer": _fmt("Кем издан"),
+    # ФИП preparation (services/fip)
+    "items": lambda v, p: f"Пункты: {', '.join(map(str, v))}" if isinstance(v, list) else "",
+    "remarks": lambda v, p: f"Замечания к пунктам: {', '.join(map(str, v))}" if v else "",
+    "ticked": lambda v, p: f"Отмечено: {'; '.join(map(str, v))}" if v else "Отметки сняты",
+    "council_date": _fmt("Дата заседания совета"), "council_protocol": _fmt("Протокол №"),
+    "council_decision": _fmt("Решение совета"), "submitted_on": _fmt("Дата подачи"),
+    "order_date": _fmt("Дата приказа"), "term_from": _fmt("Начало срока"), "term_to": _fmt("Окончание срока"),
+    "file": _fmt("Файл"),
 }
 
 

@@ -1,0 +1,99 @@
+"""Small parts of the ФИП preparation: the word diff, the readiness providers reading the yearly reports
+once the reports area provides its figures, and the case list's bounded statement count."""
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+from sqlalchemy import event
+
+from workflow_app.extensions import db
+from workflow_app.models import Role
+from workflow_app.models.fip_case import FipCase
+from workflow_app.services.fip import readiness
+from workflow_app.services.fip.diff import changed, word_diff
+
+from .factories import make_org, make_user
+from .fip_helpers import kip_holder, opened_case
+from .helpers import login
+
+
+def test_word_diff_keeps_words_and_joins_a_changed_phrase():
+    parts = word_diff("Модель сети школ края.", "Модель сетевого взаимодействия школ края.")
+    assert parts == [(" ", "Модель"), ("-", "сети"), ("+", "сетевого взаимодействия"), (" ", "школ края.")]
+    assert not changed(word_diff("a  b\nc", "a b\nc")) and word_diff("", "") == []
+    assert changed(word_diff("a\nb", "a b"))  # a paragraph break is a change a reader sees
+
+
+def test_report_checks_count_once_the_reports_area_gives_figures(ctx, monkeypatch):
+    org, staff, applicant, award = kip_holder()
+    case = opened_case(org, applicant, award)
+    before = {c.code: c.state for c in readiness.evaluate(case).checks}
+    assert before["products"] == before["events"] == readiness.UNKNOWN
+    figures = {"accepted_reports": 2, "products": 3, "publications": 0, "network_members": 6, "events": 4}
+    module = types.ModuleType("workflow_app.services.reports.readiness")
+    module.figure = lambda org_id, code: figures[code] if org_id == org.id else None  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "workflow_app.services.reports.readiness", module)
+    after = {c.code: c for c in readiness.evaluate(case).checks}
+    assert after["products"].state == readiness.OK and after["products"].detail == "По принятым отчётам: 3."
+    assert after["publications"].state == readiness.MISSING
+    assert after["publications"].fix == ("statuses.org_profile", {"org_id": org.id})
+
+
+def _statements(app, client, url: str) -> tuple[int, str]:
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    client.get(url)
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        resp = client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert resp.status_code == 200
+    return len(seen), resp.get_data(as_text=True)
+
+
+def _cases(n: int, start: int) -> None:
+    for i in range(start, start + n):
+        db.session.add(FipCase(organization=make_org(f"Школа № {i}", "sochi" if i % 2 else "anapa"),
+                               project=f"Проект {i}", year=2027, form={}, manual_checks=[]))
+    db.session.flush()
+
+
+@pytest.mark.slow
+def test_case_list_statement_count_does_not_grow_with_the_page(app, client):
+    with app.app_context():
+        make_user("staff@x.ru", Role.staff)
+        _cases(3, 0)
+        db.session.commit()
+    login(client, "staff@x.ru")
+    few, page = _statements(app, client, "/fip?per_page=50")
+    assert page.count('href="/fip/') - page.count('href="/fip/new') - page.count('href="/fip/settings') == 3
+    with app.app_context():
+        _cases(40, 3)
+        db.session.commit()
+    many, page = _statements(app, client, "/fip?per_page=50")
+    assert "Проект 42" in page
+    assert few == many and many <= 12, (few, many)
+
+
+def test_case_list_exports_to_excel(app, client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    with app.app_context():
+        make_user("staff@x.ru", Role.staff)
+        _cases(2, 0)
+        db.session.commit()
+    login(client, "staff@x.ru")
+    resp = client.get("/fip?export=xlsx&q=Проект 1")
+    rows = list(load_workbook(BytesIO(resp.data)).active.values)
+    assert rows[0][:4] == ("Организация", "Проект", "Год", "Состояние")
+    assert [r[1] for r in rows[1:]] == ["Проект 1"]
