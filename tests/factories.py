@@ -149,7 +149,7 @@ def fill(entry: Entry, title: str = TITLE) -> Entry:
     """Every section of the campaign's form filled; title, lead and team set."""
     dossier = {}
     for sec in entry.campaign.dossier_schema:
-        if sec.get("kind") == "table":
+        if sec.get("kind") in ("table", "table_or_text"):  # the applicant chose a table
             dossier[sec["key"]] = [[f"{c} ({sec['key']})" for c in sec["columns"]]]
         else:
             dossier[sec["key"]] = f"<p>Текст раздела {sec['key']}: обоснование и содержание.</p>"

@@ -58,12 +58,12 @@ def test_write_items_and_go_through_the_transitions(app, client):
     assert client.post(f"/api/v1/fip-cases/{case_id}/transitions/send_for_review", headers=h).status_code == 200
     assert client.post(f"/api/v1/fip-cases/{case_id}/transitions/no_such", headers=s).status_code == 404
     r = client.post(f"/api/v1/fip-cases/{case_id}/transitions/recommend", headers=h,
-                    json={"council_date": "2027-06-20", "council_protocol": "7", "council_decision": "Да"})
+                    json={"council_date": "2026-06-20", "council_protocol": "7", "council_decision": "Да"})
     assert r.status_code == 403
-    steps = [("recommend", {"council_date": "2027-06-20", "council_protocol": "7",
+    steps = [("recommend", {"council_date": "2026-06-20", "council_protocol": "7",
                             "council_decision": "Рекомендовать"}),
-             ("submit", {"submitted_on": "2027-09-20"}),
-             ("recognise", {"issuer": "Минпросвещения России", "number": "Р-5", "order_date": "2027-12-01"})]
+             ("submit", {"submitted_on": "2026-09-20"}),
+             ("recognise", {"issuer": "Минпросвещения России", "number": "Р-5", "order_date": "2026-11-01"})]
     for name, body in steps:
         r = client.post(f"/api/v1/fip-cases/{case_id}/transitions/{name}", headers=s, json=body)
         assert r.status_code == 200, r.json

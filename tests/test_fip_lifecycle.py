@@ -75,20 +75,20 @@ def test_the_whole_way_to_a_fip_award(ctx):
     with pytest.raises(FieldErrors) as err:
         cases.transition(staff, case, "recommend", data={"council_protocol": "7"})
     assert set(err.value.errors) == {"council_date", "council_decision"}
-    cases.transition(staff, case, "recommend", data={"council_date": "2027-06-20", "council_protocol": "7",
+    cases.transition(staff, case, "recommend", data={"council_date": "2026-06-20", "council_protocol": "7",
                                                       "council_decision": "Рекомендовать к подаче"})
     with pytest.raises(TransitionNotAllowed, match="раньше заседания"):
-        cases.transition(staff, case, "submit", data={"submitted_on": "2027-06-01"})
-    cases.transition(staff, case, "submit", data={"submitted_on": "2027-09-25"})
+        cases.transition(staff, case, "submit", data={"submitted_on": "2026-06-01"})
+    cases.transition(staff, case, "submit", data={"submitted_on": "2026-09-25"})
     with pytest.raises(PermissionDenied):
         cases.transition(applicant, case, "recognise",
-                         data={"issuer": "Минпросвещения России", "number": "Р-1", "order_date": "2027-12-20"})
+                         data={"issuer": "Минпросвещения России", "number": "Р-1", "order_date": "2026-11-20"})
     cases.transition(staff, case, "recognise", data={"issuer": "Минпросвещения России", "number": "Р-112",
-                                                      "order_date": "2027-12-20", "term_from": "2028-01-01"})
+                                                      "order_date": "2026-11-20", "term_from": "2027-01-01"})
     assert case.status == FipStatus.recognised
     fip = case.fip_award
     assert fip.status_type.short_name == "ФИП" and fip.status == AwardStatus.scheduled
-    assert (fip.term_from, fip.term_to) == (date(2028, 1, 1), date(2032, 12, 31))
+    assert (fip.term_from, fip.term_to) == (date(2027, 1, 1), date(2031, 12, 31))
     assert case.ministry_order.number == "Р-112" and fip.granted_by_order_id == case.ministry_order_id
     assert _events(case) == ["fip.opened", "fip.start_drafting", "fip.form_saved", "fip.infographic",
                              "fip.send_for_review", "fip.remarks", "fip.return_for_revision", "fip.form_saved",

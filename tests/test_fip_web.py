@@ -96,11 +96,11 @@ def test_a_kip_holder_goes_all_the_way_to_the_registry(app, client):
     # A council without its date is refused with the field named, nothing changes.
     r = _fire(app, client, case_id, "recommend", council_protocol="7", council_decision="Рекомендовать")
     assert r.status_code == 422 and "Дата заседания совета: укажите дату." in r.get_data(as_text=True)
-    for name, data in (("recommend", {"council_date": "2027-06-20", "council_protocol": "7",
+    for name, data in (("recommend", {"council_date": "2026-06-20", "council_protocol": "7",
                                       "council_decision": "Рекомендовать к подаче"}),
-                       ("submit", {"submitted_on": "2027-09-25"}),
+                       ("submit", {"submitted_on": "2026-09-25"}),
                        ("recognise", {"issuer": "Минпросвещения России", "number": "Р-77",
-                                      "order_date": "2027-12-20", "term_from": "2028-01-01"})):
+                                      "order_date": "2026-11-20", "term_from": "2027-01-01"})):
         r = _fire(app, client, case_id, name, **data)
         assert r.status_code == 302, (name, r.get_data(as_text=True)[:2000])
     with app.app_context():

@@ -28,6 +28,7 @@ from workflow_app.models.orders import Order, OrderApproval, OrderKind, OrderSta
 from workflow_app.models.reminder import Reminder
 from workflow_app.models.results import DecisionOverride
 from workflow_app.models.status_award import StatusAward
+from workflow_app.models.status_report import StatusReport, TerminationProposal
 
 from .factories import make_campaign, make_entry, make_org, make_user, stage, status_type
 
@@ -43,12 +44,14 @@ def _world() -> dict:
                              status=AssignmentStatus.accepted)
     order = Order(kind=OrderKind.other, title="О проведении семинара", status=OrderStatus.approval)
     visa = OrderApproval(order=order, approver_id=staff.id)
+    award = StatusAward(organization=org, status_type=status_type("KIP"), term_from=date(2027, 1, 1),
+                        term_to=date(2029, 12, 31))
     db.session.add_all([
-        sheet, order, visa,
+        sheet, order, visa, award,
+        StatusReport(award=award, period_year=2027, due_date=date(2027, 12, 1)),
+        TerminationProposal(award=award, cause="missed_twice", reason="Два отчёта не представлены"),
         DecisionOverride(entry=entry, campaign_id=campaign.id, decision=Decision.winner,
                          reason="Решение комиссии"),
-        StatusAward(organization=org, status_type=status_type("KIP"), term_from=date(2027, 1, 1),
-                    term_to=date(2029, 12, 31)),
         OutboxMessage(dedup_key="test:1", channel=Channel.email, recipient_email="a@x.ru",
                       subject="Тема", body="Текст"),
         Reminder(kind="entry.correction", object_type="entry", object_id=entry.id, recipient_id=staff.id,
