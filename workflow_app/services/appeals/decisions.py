@@ -224,10 +224,14 @@ def on_taken(appeal: Appeal, ctx) -> None:
                       f"Срок решения — {format_datetime(appeal.decision_due_at)} (мск).")
 
 
-def on_decided(appeal: Appeal, ctx) -> None:
+def record_decision(appeal: Appeal, ctx) -> None:
+    """Who decided, when and why: set first, as the new state needs them (the database checks it)."""
     appeal.decided_at = utcnow()
     appeal.decided_by_id = getattr(ctx.actor, "id", None)
     appeal.decision_reason = ctx.reason
+
+
+def on_decided(appeal: Appeal, ctx) -> None:
     decision_deadline_changed(appeal)
     verdict = "удовлетворена" if appeal.status == AppealStatus.upheld else "отклонена"
     notify_applicants(appeal, "decided", f"Апелляция № {appeal.id} {verdict}",
