@@ -44,6 +44,7 @@ class Decided:
     admin: object
     rector: object
     approver: object
+    applicants: dict
 
 
 def decided_world(sign_results: bool = True) -> Decided:
@@ -81,7 +82,7 @@ def decided_world(sign_results: bool = True) -> Decided:
             orders.decide_visa(order, approver, approve=True)
             orders.sign(order, rector)
     db.session.flush()
-    return Decided(c, entries, staff, applicants["B"], applicants["A"], admin, rector, approver)
+    return Decided(c, entries, staff, applicants["B"], applicants["A"], admin, rector, approver, applicants)
 
 
 def _place(c, entry) -> int:

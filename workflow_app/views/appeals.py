@@ -45,11 +45,12 @@ def index():
     return render_template("appeals/index.html", campaigns=queries.campaigns_with_results())
 
 
-@bp.route("/appeals/campaigns/<int:campaign_id>")
+@bp.route("/appeals/list")
 @login_required
-def campaign_list(campaign_id: int):
-    c = get_or_404(Campaign, campaign_id, "appeal.list")
-    args = parse_args(("status",), tuple(queries.SORTS), "submitted", True)
+def campaign_list():
+    """One campaign's appeals (`?campaign=<id>`, kept by the sort and page links like any filter)."""
+    args = parse_args(("campaign", "status"), tuple(queries.SORTS), "submitted", True)
+    c = get_or_404(Campaign, args.int_filter("campaign"), "appeal.list")
     stmt = queries.appeal_list(current_user, c.id, args)
     if request.args.get("export") == "xlsx":
         authorize("appeal.export", c)
@@ -77,7 +78,7 @@ def save_terms(campaign_id: int):
     else:
         for errors in form.errors.values():
             flash(" ".join(errors), "danger")
-    return redirect(url_for("appeals.campaign_list", campaign_id=c.id))
+    return redirect(url_for("appeals.campaign_list", campaign=c.id))
 
 
 # --- one appeal ---------------------------------------------------------------------------------------
