@@ -22,6 +22,7 @@ from workflow_app.models.competition import (
     ReviewAssignment,
     StageKind,
 )
+from workflow_app.models.appeal import Appeal
 from workflow_app.models.orders import Order, OrderApproval, OrderKind, OrderStatus
 from workflow_app.models.reminder import Reminder
 from workflow_app.models.results import DecisionOverride
@@ -52,6 +53,9 @@ def _world() -> dict:
         Reminder(kind="entry.correction", object_type="entry", object_id=entry.id, recipient_id=staff.id,
                  offset_days=-1, title="Заявка: доработка", deadline_at=datetime(2027, 1, 2, tzinfo=UTC),
                  due_at=datetime(2027, 1, 1, 6, tzinfo=UTC)),
+        Appeal(campaign_id=campaign.id, entry=entry, stage=stage(campaign, StageKind.decision),
+               grounds="Не согласны", submitted_at=datetime(2027, 1, 1, tzinfo=UTC),
+               decision_due_at=datetime(2027, 1, 8, tzinfo=UTC)),
     ])
     db.session.commit()
     return {"entry": entry.id, "sheet": sheet.id, "order": order.id, "visa": visa.id}

@@ -71,8 +71,8 @@ def save_terms(campaign_id: int):
     form = TermsForm()
     if form.validate_on_submit():
         with refusal() as refused:
-            terms.save_settings(c, window_days=form.window_days.data, decision_days=form.decision_days.data,
-                                actor=current_user)
+            terms.save_settings(c, window_days=int(form.window_days.data or 0),
+                                decision_days=int(form.decision_days.data or 0), actor=current_user)
         if not refused:
             flash("Сроки апелляций сохранены.", "success")
     else:
@@ -139,8 +139,7 @@ def decide(appeal_id: int):
         if not refused:
             flash(f"Решение по апелляции № {appeal.id} сохранено: «{appeal.status.value}».", "success")
             return redirect(url_for("appeals.view", appeal_id=appeal.id))
-        appeal = db.session.get(Appeal, appeal_id)
-        return _page(appeal, form, refused.status)
+        return _page(get_or_404(Appeal, appeal_id), form, refused.status)
     return _page(appeal, form, 422)
 
 

@@ -92,12 +92,11 @@ def parse_changes(appeal: Appeal, scores: list[dict], decision: str | None) -> d
         select(Score).where(Score.assignment_id.in_(list(sheets) or [-1]))).scalars()}
     errors, changed = [], []
     for item in scores or []:
-        key = (item.get("assignment_id"), item.get("criterion_id"))
-        row = current.get(key)
-        if row is None:
+        row = current.get((item.get("assignment_id"), item.get("criterion_id")))  # type: ignore[arg-type]
+        crit = db.session.get(Criterion, row.criterion_id) if row is not None else None
+        if row is None or crit is None:
             errors.append("Оценка не найдена среди отправленных листов оценки этой заявки.")
             continue
-        crit = db.session.get(Criterion, row.criterion_id)
         points = _points(item.get("points"))
         if points is None or points < 0 or points > crit.max_points:
             errors.append(f"«{crit.name}»: балл — число от 0 до {crit.max_points.normalize():f}.")
@@ -169,12 +168,12 @@ def apply_changes(appeal: Appeal, ctx) -> None:
         row = db.session.execute(select(Score).where(Score.assignment_id == ch["assignment_id"],
                                                      Score.criterion_id == ch["criterion_id"])).scalar_one()
         row.points = Decimal(ch["after"])
-        touched[ch["assignment_id"]] = db.session.get(ReviewAssignment, ch["assignment_id"])
+        touched[ch["assignment_id"]] = db.session.get_one(ReviewAssignment, ch["assignment_id"])
     db.session.flush()
     for a in touched.values():
         crit = criteria_for(a.stage_id, entry.track_id)
-        points = dict(db.session.execute(select(Score.criterion_id, Score.points)
-                                         .where(Score.assignment_id == a.id)).all())
+        points: dict[int, Decimal | None] = {cid: p for cid, p in db.session.execute(
+            select(Score.criterion_id, Score.points).where(Score.assignment_id == a.id))}
         old_total = a.total
         a.total = weighted_total(crit, {c.id: points.get(c.id) or Decimal(0) for c in crit})
         audit.record("assignment.rescored_by_appeal", actor=system, obj=a, reason=ctx.reason,

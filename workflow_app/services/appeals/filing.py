@@ -68,7 +68,7 @@ def submit_appeal(actor, entry: Entry, *, grounds: str, uploads: list | None = N
         raise ValidationFailed("Изложите основания апелляции: с чем в результатах вы не согласны и почему.")
     if len(grounds) > GROUNDS_MAX:
         raise ValidationFailed(f"Основания апелляции — не более {GROUNDS_MAX} символов.")
-    uploads = [u for u in (uploads or []) if u is not None and getattr(u, "filename", "")]
+    uploads = [u for u in (uploads or []) if u is not None and getattr(u, "filename", None)]
     if len(uploads) > MAX_FILES:
         raise ValidationFailed(f"К апелляции можно приложить не более {MAX_FILES} файлов.")
     now = utcnow()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Select, false, func, or_, select
 
@@ -15,7 +16,7 @@ from ...models.competition import AssignmentStatus, Campaign, Criterion, Entry, 
 from ...models.results import CampaignDecision
 from ...timeutil import to_local_naive
 
-SORTS = {"submitted": Appeal.submitted_at, "due": Appeal.decision_due_at, "code": Entry.code,
+SORTS: dict[str, Any] = {"submitted": Appeal.submitted_at, "due": Appeal.decision_due_at, "code": Entry.code,
          "status": Appeal.status, "org": Organization.short_name}
 EXPORT_HEADERS = ["№", "Заявка", "Организация", "Подана", "Срок решения", "Состояние", "Основания",
                   "Решение принято", "Обоснование решения"]
