@@ -86,3 +86,41 @@ def test_the_database_refuses_a_decision_without_its_time_or_reason(ctx, world):
     db.session.execute(sa.text("UPDATE appeal SET status = 'rejected', decided_at = CURRENT_TIMESTAMP, "
                                "decision_reason = 'Обосновано' WHERE id = :id"), {"id": aid})
     db.session.flush()
+
+
+def test_the_staff_list_takes_the_same_queries_for_a_page_of_one_or_of_many(app, world):
+    from sqlalchemy import event
+
+    with app.app_context():
+        from workflow_app.models.appeal import Appeal
+        from workflow_app.models.competition import Entry
+
+        first = db.session.get(Appeal, world["aid"])
+        for code in ("A", "C", "E"):
+            entry = db.session.execute(sa.select(Entry).where(Entry.title == f"Проект {code}")).scalar_one()
+            db.session.add(Appeal(campaign_id=first.campaign_id, entry_id=entry.id, stage_id=first.stage_id,
+                                  grounds="Основания", submitted_at=first.submitted_at,
+                                  decision_due_at=first.decision_due_at))
+        db.session.commit()
+        engine = db.engine
+    client = app.test_client()
+    login(client, "staff@x.ru")
+    url = f"/appeals/list?campaign={world['cid']}"
+    client.get(url)  # warm-up
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        one = client.get(url + "&per_page=1")
+        n_one = len(statements)
+        statements.clear()
+        many = client.get(url + "&per_page=50")
+        n_many = len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert one.status_code == many.status_code == 200
+    assert many.get_data(as_text=True).count("/appeals/") >= 4
+    assert n_many == n_one

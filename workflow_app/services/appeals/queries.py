@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy.orm import contains_eager
 
 from ...extensions import db
 from ...listing import ListArgs, apply_sort, like_pattern
@@ -26,7 +27,9 @@ def visible(user) -> Select:
     """Appeals the user may see: staff all; applicants their organisations'; coordinators their
     municipality's (the same rule as `appeal.view`)."""
     stmt = (select(Appeal).join(Entry, Entry.id == Appeal.entry_id)
-            .join(Organization, Organization.id == Entry.organization_id))
+            .join(Organization, Organization.id == Entry.organization_id)
+            # the rows show the entry's code and organisation: loaded by the same join, no query per row
+            .options(contains_eager(Appeal.entry).contains_eager(Entry.organization)))
     if user.has_role(Role.staff) or user.has_role(Role.admin):
         return stmt
     orgs, munis = user.applicant_org_ids(), user.coordinator_municipality_ids()
