@@ -120,6 +120,10 @@ def test_appeal_within_window_then_late_and_duplicate_are_refused(make):
                                                          Reminder.object_id == a.id)).scalars().all()
     assert pending and {r.status for r in pending} == {ReminderStatus.pending}
     assert {r.deadline_at for r in pending} == {a.decision_due_at}
+    todo = db.session.execute(select(OutboxMessage).where(
+        OutboxMessage.recipient_id == w.staff.id, OutboxMessage.object_type == "appeal",
+        OutboxMessage.object_id == a.id, OutboxMessage.needs_action.is_(True))).scalar_one()
+    assert todo.resolved_at is None
     # withdrawn: the slot is free again, the reminders stop
     with time_machine.travel(WITHIN, tick=False):
         filing.withdraw(w.applicant, a, reason="Подам уточнённую")
@@ -127,6 +131,8 @@ def test_appeal_within_window_then_late_and_duplicate_are_refused(make):
         again = filing.submit_appeal(w.applicant, b, grounds="Уточнённые основания")
     assert again.id != a.id
     assert all(r.status == ReminderStatus.cancelled for r in pending)
+    db.session.refresh(todo)
+    assert todo.resolved_at is not None  # the staff's to-do closed with the withdrawal
 
 
 def test_uphold_with_a_changed_score_moves_the_ranking_and_drafts_the_amending_order(make):

@@ -124,3 +124,18 @@ def test_the_staff_list_takes_the_same_queries_for_a_page_of_one_or_of_many(app,
     assert one.status_code == many.status_code == 200
     assert many.get_data(as_text=True).count("/appeals/") >= 4
     assert n_many == n_one
+
+
+def test_the_database_keeps_one_live_appeal_per_entry_and_stage(ctx, world):
+    """Even past the service's check (two requests at once), a second live appeal cannot be stored."""
+    row = {"aid": world["aid"]}
+    insert = ("INSERT INTO appeal (campaign_id, entry_id, stage_id, status, grounds, submitted_at, "
+              "decision_due_at, decision_reason, changes, created_at, updated_at, version) "
+              "SELECT campaign_id, entry_id, stage_id, :status, 'Ещё', submitted_at, decision_due_at, '', '{}', "
+              "created_at, updated_at, 1 FROM appeal WHERE id = :aid")
+    with pytest.raises(IntegrityError, match="uq_appeal_entry_stage_live|UNIQUE"):
+        db.session.execute(sa.text(insert), {**row, "status": "submitted"})
+        db.session.flush()
+    db.session.rollback()
+    db.session.execute(sa.text(insert), {**row, "status": "withdrawn"})  # a withdrawn one may sit beside it
+    db.session.flush()

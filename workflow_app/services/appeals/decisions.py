@@ -51,10 +51,23 @@ def _staff_ids() -> list[int]:
         .where(RoleGrant.role == Role.staff, User.status == UserStatus.active).distinct()).scalars())
 
 
+def ask_staff(appeal: Appeal) -> None:
+    """Each staff member gets a to-do notice about a new appeal; it is resolved by the decision or withdrawal."""
+    for uid in _staff_ids():
+        user = db.session.get(User, uid)
+        if user is not None:
+            outbox.queue_notice(f"{NOTICE_KIND}:{appeal.id}:new:{uid}", user=user, about=("appeal", appeal.id),
+                                needs_action=True, subject=f"Новая апелляция № {appeal.id}",
+                                body=f"Апелляция по заявке {appeal.entry.code} «{appeal.entry.title}». "
+                                     f"Срок решения — {format_datetime(appeal.decision_due_at)} (мск).")
+
+
 def decision_deadline_changed(appeal: Appeal) -> None:
     """The one place the decision due date's reminders follow the appeal: planned for the staff while
     the appeal is open (moved with `decision_due_at`), cancelled once it is decided or withdrawn."""
     deadline = appeal.decision_due_at if appeal.status in OPEN else None
+    if deadline is None:
+        outbox.resolve("appeal", appeal.id)
     schedule.plan(REMINDER_KIND, "appeal", appeal.id, deadline,
                   [schedule.Recipient(uid) for uid in _staff_ids()],
                   title=f"Апелляция № {appeal.id} по заявке {appeal.entry.code}: срок решения",

@@ -15,7 +15,7 @@ from ...policy import require
 from ...timeutil import format_date, format_datetime
 from ..platform import files
 from . import terms
-from .decisions import decision_deadline_changed, notify_applicants
+from .decisions import ask_staff, decision_deadline_changed, notify_applicants
 
 GROUNDS_MAX = 20000
 MAX_FILES = 5
@@ -86,6 +86,7 @@ def submit_appeal(actor, entry: Entry, *, grounds: str, uploads: list | None = N
                  payload={"entry_id": entry.id, "stage_id": stage.id, "files": len(uploads),
                           "decision_due_at": appeal.decision_due_at.isoformat()})
     decision_deadline_changed(appeal)
+    ask_staff(appeal)
     notify_applicants(appeal, "submitted", f"Апелляция по заявке {entry.code} принята",
                       f"Апелляция № {appeal.id} по заявке {entry.code} «{entry.title}» зарегистрирована. "
                       f"Решение по ней будет принято не позднее {format_datetime(appeal.decision_due_at)} (мск).")
