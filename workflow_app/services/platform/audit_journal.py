@@ -67,6 +67,12 @@ EVENT_LABELS: dict[str, str] = {
     "results.proposal_restored": "Восстановлено расчётное решение",
     "results.decision_approved": "Утверждено решение по итогам конкурса",
     "commission.meeting_saved": "Сохранены данные заседания комиссии",
+    "appeal.submitted": "Подана апелляция",
+    "appeal.settings_changed": "Изменены сроки апелляций",
+    "appeal.amending_order": "Подготовлен проект приказа о внесении изменений по апелляции",
+    "assignment.rescored_by_appeal": "Оценки изменены по апелляции",
+    "calendar.day_set": "Изменён календарь нерабочих дней",
+    "calendar.day_removed": "День удалён из календаря нерабочих дней",
     "order.created": "Создан проект приказа",
     "order.updated": "Изменён проект приказа",
     "order.visa_approved": "Виза: согласовано",
@@ -76,7 +82,8 @@ EVENT_LABELS: dict[str, str] = {
 OBJECT_LABELS: dict[str, str] = {"auth": "Вход в систему", "system": "Система", "outbox": "Письмо",
                                  "app_setting": "Настройки учреждения", "import": "Импорт из файла",
                                  "expert_conflict": "Конфликт интересов", "expert_profile": "Анкета эксперта",
-                                 "commission_meeting": "Заседание комиссии"}
+                                 "commission_meeting": "Заседание комиссии",
+                                 "calendar_day": "Календарь нерабочих дней"}
 
 
 def register_event_label(event: str, label: str) -> None:
