@@ -98,6 +98,8 @@ def test_appeal_story_end_to_end(app):
     assert upheld.status_code == 302, upheld.get_data(as_text=True)
     page = client.get(url).get_data(as_text=True)
     assert "Удовлетворена" in page and "Проект приказа о внесении изменений" in page
+    history = page[page.index('data-testid="appeal-history"'):]
+    assert "Подана апелляция" in history and "Удовлетворить" in history and "appeal.uphold" not in history
     rejected = post_form(client, f"/appeals/{c_appeal.id}/decision", {
         "outcome": "rejected", "reason": "Оценки соответствуют критериям положения", "confirm": "y",
         "version": str(c_appeal.version)}, form_url=f"/appeals/{c_appeal.id}")

@@ -19,7 +19,7 @@ from ..models.competition import Campaign, Entry
 from ..models.files import StoredFile
 from ..services.appeals import decisions, filing, queries, terms
 from ..services.appeals.amending import describe
-from ..services.platform import work_calendar
+from ..services.platform import audit_journal, work_calendar
 from ..timeutil import today_local
 from . import authorize, get_or_404, refusal
 from .nav import NavItem, register_nav
@@ -93,6 +93,7 @@ def _page(appeal: Appeal, decision_form: DecisionForm | None = None, status: int
         version_form=VersionForm(formdata=None, version=appeal.version),
         withdraw_form=WithdrawForm(formdata=None, version=appeal.version),
         sheets=queries.sheets(appeal.entry) if staff else None,
+        history=audit_journal.object_history(appeal) if staff else None, describe_event=audit_journal.describe,
         can_decide=staff and appeal.status in OPEN, describe=describe), status
 
 
