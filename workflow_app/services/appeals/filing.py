@@ -8,7 +8,7 @@ from ...errors import TransitionNotAllowed, ValidationFailed
 from ...extensions import db
 from ...machines.appeal import appeal_lifecycle
 from ...machines.base import fire, lock
-from ...models.appeal import Appeal, AppealAttachment, AppealStatus
+from ...models.appeal import DECIDED, Appeal, AppealAttachment, AppealStatus
 from ...models.base import utcnow
 from ...models.competition import Entry
 from ...policy import require
@@ -40,6 +40,9 @@ def why_not(entry: Entry, now=None) -> str | None:
     if stage is None:
         return "В конкурсе нет этапов: обжаловать нечего."
     existing = live_appeal(entry, stage.id)
+    if existing is not None and existing.status in DECIDED:
+        return (f"По заявке {entry.code} апелляция № {existing.id} уже рассмотрена (решение — "
+                f"«{existing.status.value}»): повторная апелляция на этот этап не подаётся.")
     if existing is not None:
         return (f"По заявке {entry.code} уже подана апелляция № {existing.id} от "
                 f"{format_date(existing.submitted_at)} (состояние — «{existing.status.value}»). "
