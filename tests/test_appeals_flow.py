@@ -26,7 +26,7 @@ from workflow_app.services.competition.ranking import full_ranking
 from workflow_app.services.platform import settings, work_calendar
 
 from .factories import criteria_of, make_campaign, make_entry, make_expert, make_org, make_user, sheet, stage
-from .helpers import pdf_bytes, upload
+from .helpers import norm, pdf_bytes, pdf_text, upload
 
 # Results are published on Tuesday 29 December 2026, 10:00 Moscow time.
 PUBLISHED = datetime(2026, 12, 29, 7, 0, tzinfo=UTC)
@@ -182,6 +182,9 @@ def test_uphold_with_a_changed_score_moves_the_ranking_and_drafts_the_amending_o
     assert "место 2" in first[2] and "не прошла отбор" in first[2]
     assert "место 1" in first[3] and "победитель" in first[3]
     assert f"Апелляция № {appeal.id}" in first[4] and "раздел 1.4" in first[4]
+    text = norm(pdf_text(orders.render(order, "pdf")))
+    assert f"№ {target.number}" in text and "Было" in text and "Стало" in text and "Основание" in text
+    assert norm(b.organization.full_name) in text
     # the applicants were told, with the reasoning
     notes = db.session.execute(select(OutboxMessage).where(
         OutboxMessage.recipient_id == w.applicant.id, OutboxMessage.channel == Channel.inapp,
