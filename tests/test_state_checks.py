@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from workflow_app.extensions import db
 from workflow_app.models import Channel, OutboxMessage, Role
+from workflow_app.models.appeal import Appeal
 from workflow_app.models.competition import (
     AssignmentStatus,
     CampaignStatus,
@@ -22,7 +23,6 @@ from workflow_app.models.competition import (
     ReviewAssignment,
     StageKind,
 )
-from workflow_app.models.appeal import Appeal
 from workflow_app.models.orders import Order, OrderApproval, OrderKind, OrderStatus
 from workflow_app.models.reminder import Reminder
 from workflow_app.models.results import DecisionOverride

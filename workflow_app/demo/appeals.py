@@ -1,6 +1,7 @@
-"""Demo appeals on «Лучшая методическая практика 2026» (see demo/results.py): the results order signed,
-then one appeal rejected and one upheld that raises the scores, makes the entry a winner and so drafts the
-order amending the signed results order. Also the regional calendar's fixed public holidays. Idempotent."""
+"""Demo appeals on their own decided campaign, «Методическая разработка года 2026» (run like
+demo/results.py, through the real services): its results order signed, then one appeal rejected and one
+upheld that raises the scores, makes the entry a winner and so drafts the order amending the signed results
+order. Also the regional calendar's fixed public holidays. Idempotent."""
 from __future__ import annotations
 
 from datetime import date
@@ -9,7 +10,6 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Organization, Role, RoleGrant, User
-from ..models.appeal import Appeal
 from ..models.calendar import CalendarDay
 from ..models.competition import Campaign, Entry
 from ..models.orders import OrderKind
@@ -19,7 +19,18 @@ from ..services.appeals.amending import signed_results_order
 from ..services.platform.passwords import hash_password
 from ..timeutil import today_local
 from . import DEMO_PASSWORD, demo_seeder
-from .results import NAME
+from .results import _backdate, _campaign, _entries, _score
+
+NAME = "Методическая разработка года 2026"
+# (organisation short name, track code, project theme, base points out of 10)
+ENTRIES = [
+    ("МАОУ гимназия № 23", "ОО", "Цифровой кабинет учителя-предметника", 9),
+    ("МБОУ лицей № 4", "ОО", "Межпредметные кейсы в старшей школе", 8),
+    ("МБОУ СОШ № 2", "ОО", "Школьный медиацентр как среда воспитания", 6),
+    ("МАДОУ д/с № 17", "ДОО", "Экологическая тропа детского сада", 9),
+    ("МДОБУ д/с № 45", "ДОО", "Семейный клуб «Растём вместе»", 7),
+    ("МБДОУ д/с № 12", "ДОО", "Робототехника для дошкольников", 5),
+]
 
 # Fixed public holidays (month, day, name); moved days off are added by admins for each year.
 HOLIDAYS = [(1, d, "Новогодние каникулы") for d in range(1, 9)] + [
@@ -27,11 +38,11 @@ HOLIDAYS = [(1, d, "Новогодние каникулы") for d in range(1, 9)
     (5, 9, "День Победы"), (6, 12, "День России"), (11, 4, "День народного единства")]
 
 # (organisation, applicant's e-mail and name, grounds)
-UPHELD = ("МБОУ СОШ № 30", "sosh30@iro.local", "Руководитель МБОУ СОШ № 30",
+UPHELD = ("МБОУ СОШ № 2", "direktor.sosh2@iro.local", "Кравченко Наталья Викторовна", "Директор",
           "Эксперт не учёл приложенные результаты мониторинга (раздел 3 заявки): баллы по критериям "
           "результативности занижены.")
-REJECTED = ("МБДОУ д/с № 21", "ds21@iro.local", "Руководитель МБДОУ д/с № 21",
-            "Не согласны с оценкой практики: считаем её новизну недооценённой.")
+REJECTED = ("МБДОУ д/с № 12", "zaveduyushchiy.ds12@iro.local", "Лысенко Ольга Петровна", "Заведующий",
+            "Не согласны с оценкой разработки: считаем её новизну недооценённой.")
 
 
 def _user(email: str) -> User | None:
@@ -52,16 +63,32 @@ def _holidays(admin: User | None) -> int:
     return added
 
 
-def _applicant(org_short: str, email: str, name: str) -> tuple[User, Entry] | None:
-    c = db.session.execute(select(Campaign).where(Campaign.name == NAME)).scalar_one_or_none()
-    entry = c and db.session.execute(select(Entry).join(Organization, Organization.id == Entry.organization_id)
+def _decided_campaign(staff: User) -> Campaign | None:
+    """The campaign, scored and decided (None if the decision could not be approved)."""
+    from ..errors import DomainError
+    from ..services.competition import results as results_service
+
+    c = _campaign(staff, NAME, "Региональный конкурс методических разработок педагогов и образовательных "
+                               "организаций.")
+    c.code_prefix = "МР"
+    _score(c, _entries(c, staff, ENTRIES), staff, ENTRIES)
+    try:
+        results_service.approve_decision(c, actor=staff)
+    except DomainError:
+        _backdate(c)
+        return None
+    return c
+
+
+def _applicant(c: Campaign, org_short: str, email: str, name: str, position: str) -> tuple[User, Entry] | None:
+    entry = db.session.execute(select(Entry).join(Organization, Organization.id == Entry.organization_id)
                                      .where(Entry.campaign_id == c.id, Organization.short_name == org_short)
                                      ).scalar_one_or_none()
     if entry is None or entry.decision is None:
         return None
     user = _user(email)
     if user is None:
-        user = User(email=email, full_name=name, position="Директор", organization_id=entry.organization_id,
+        user = User(email=email, full_name=name, position=position, organization_id=entry.organization_id,
                     password_hash=hash_password(DEMO_PASSWORD))
         user.grants.append(RoleGrant(role=Role.applicant, organization_id=entry.organization_id))
         db.session.add(user)
@@ -81,19 +108,22 @@ def _sign_results(campaign: Campaign, staff: User) -> None:
 def seed_appeals() -> dict[str, int]:
     counts = {"calendar_days": _holidays(_user("admin@iro.local"))}
     staff = _user("staff@iro.local")
-    if staff is None or db.session.execute(select(Appeal.id).limit(1)).first():
+    if staff is None or db.session.execute(select(Campaign.id).where(Campaign.name == NAME)).first():
         return counts
-    upheld, rejected = _applicant(*UPHELD[:3]), _applicant(*REJECTED[:3])
-    if upheld is None or rejected is None:
+    c = _decided_campaign(staff)
+    upheld = c and _applicant(c, *UPHELD[:4])
+    rejected = c and _applicant(c, *REJECTED[:4])
+    if c is None or upheld is None or rejected is None:
         return counts
-    _sign_results(upheld[1].campaign, staff)
+    _sign_results(c, staff)  # closes the campaign: its stages lie in the past
+    _backdate(c)
     user, entry = rejected
-    appeal = filing.submit_appeal(user, entry, grounds=REJECTED[3])
+    appeal = filing.submit_appeal(user, entry, grounds=REJECTED[4])
     decisions.decide(appeal, staff, outcome="rejected",
                      reason="Комиссия повторно рассмотрела лист оценки: баллы по критерию новизны обоснованы "
                             "комментариями экспертов и соответствуют положению о конкурсе.")
     user, entry = upheld
-    appeal = filing.submit_appeal(user, entry, grounds=UPHELD[3])
+    appeal = filing.submit_appeal(user, entry, grounds=UPHELD[4])
     first = queries.sheets(entry)[0]
     decisions.decide(appeal, staff, outcome="upheld", decision="winner",
                      reason="Результаты мониторинга в разделе 3 заявки подтверждают результативность практики; "
