@@ -24,13 +24,13 @@ EXPORT_HEADERS = ["№", "Заявка", "Организация", "Подана
 
 
 def visible(user) -> Select:
-    """Appeals the user may see: staff all; applicants their organisations'; coordinators their
-    municipality's (the same rule as `appeal.view`)."""
+    """Appeals the user may see: staff (and the signatory) all; applicants their organisations';
+    coordinators their municipality's (the same rule as `appeal.view`, `policy.sees_organization`)."""
     stmt = (select(Appeal).join(Entry, Entry.id == Appeal.entry_id)
             .join(Organization, Organization.id == Entry.organization_id)
             # the rows show the entry's code and organisation: loaded by the same join, no query per row
             .options(contains_eager(Appeal.entry).contains_eager(Entry.organization)))
-    if user.has_role(Role.staff) or user.has_role(Role.admin):
+    if any(user.has_role(r) for r in (Role.staff, Role.admin, Role.signatory)):
         return stmt
     orgs, munis = user.applicant_org_ids(), user.coordinator_municipality_ids()
     if not orgs and not munis:
