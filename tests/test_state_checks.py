@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from workflow_app.extensions import db
 from workflow_app.models import Channel, OutboxMessage, Role
+from workflow_app.models.appeal import Appeal
 from workflow_app.models.competition import (
     AssignmentStatus,
     CampaignStatus,
@@ -59,6 +60,9 @@ def _world() -> dict:
                  due_at=datetime(2027, 1, 1, 6, tzinfo=UTC)),
         NotificationSetting(user_id=staff.id, mail_mode=MailMode.digest),
         FipCase(organization=org, project="Проект", year=2027, form={}, manual_checks=[]),
+        Appeal(campaign_id=campaign.id, entry=entry, stage=stage(campaign, StageKind.decision),
+               grounds="Не согласны", submitted_at=datetime(2027, 1, 1, tzinfo=UTC),
+               decision_due_at=datetime(2027, 1, 8, tzinfo=UTC)),
     ])
     db.session.commit()
     return {"entry": entry.id, "sheet": sheet.id, "order": order.id, "visa": visa.id}

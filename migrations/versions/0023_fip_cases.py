@@ -1,7 +1,7 @@
 """КИП → ФИП preparation cases and their review rounds
 
 Revision ID: 0023_fip_cases
-Revises: 0021_status_reports
+Revises: 0022_appeals
 Create Date: 2026-11-30 10:00:00
 """
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = '0023_fip_cases'
-down_revision = '0021_status_reports'
+down_revision = '0022_appeals'
 branch_labels = None
 depends_on = None
 

@@ -51,10 +51,11 @@ def _staff() -> User | None:
     return db.session.execute(select(User).where(User.email == "staff@iro.local")).scalar_one_or_none()
 
 
-def _campaign(staff: User) -> Campaign:
-    c = campaign_service.create_campaign(
-        name=NAME, year=2026, kind=CampaignKind.best_practice, actor=staff,
-        description="Открытый региональный конкурс методических практик ТМС и образовательных организаций.")
+def _campaign(staff: User, name: str = NAME,
+              description: str = "Открытый региональный конкурс методических практик ТМС и образовательных "
+                                 "организаций.") -> Campaign:
+    c = campaign_service.create_campaign(name=name, year=2026, kind=CampaignKind.best_practice, actor=staff,
+                                         description=description)
     c.experts_per_entry = 2
     c.shortlist_pct = Decimal("60")
     for stage in list(c.stages):
@@ -68,16 +69,16 @@ def _campaign(staff: User) -> Campaign:
     return c
 
 
-def _entries(c: Campaign, staff: User) -> list[Entry]:
+def _entries(c: Campaign, staff: User, rows: list = ENTRIES) -> list[Entry]:
     """Filled dossiers submitted (a frozen version with its PDF each) and admitted, as in a real campaign."""
     from ..machines.entry import entry_lifecycle
     from .dossier import _fill
 
     tracks = {t.code: t for t in c.tracks}
     orgs = {o.short_name: o for o in db.session.execute(
-        select(Organization).where(Organization.short_name.in_([e[0] for e in ENTRIES]))).scalars()}
+        select(Organization).where(Organization.short_name.in_([e[0] for e in rows]))).scalars()}
     out = []
-    for n, (short, code, title, _) in enumerate(ENTRIES, start=1):
+    for n, (short, code, title, _) in enumerate(rows, start=1):
         org = orgs.get(short)
         if org is None:
             continue
@@ -93,11 +94,11 @@ def _entries(c: Campaign, staff: User) -> list[Entry]:
     return out
 
 
-def _score(c: Campaign, entries: list[Entry], staff: User) -> int:
+def _score(c: Campaign, entries: list[Entry], staff: User, rows: list = ENTRIES) -> int:
     stage = next(s for s in c.stages if s.kind == StageKind.expert_review)
     fire(campaign_lifecycle, c, "start_review", actor=staff or SystemActor("демонстрационные данные"))
     assignment_service.apply_plan(c, stage, staff)
-    base = {e.id: pts for e, (_, _, _, pts) in zip(entries, ENTRIES, strict=False)}
+    base = {e.id: pts for e, (_, _, _, pts) in zip(entries, rows, strict=False)}
     sheets = 0
     for a in db.session.execute(select(ReviewAssignment).where(
             ReviewAssignment.entry_id.in_([e.id for e in entries])).order_by(ReviewAssignment.id)).scalars():

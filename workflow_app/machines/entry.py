@@ -13,6 +13,7 @@ from .base import Lifecycle, T
 DOSSIER = "workflow_app.services.competition.dossier"
 CHECK = "workflow_app.services.competition.entry_check"
 REMIND = "workflow_app.services.reminders.hooks"
+APPEAL = "workflow_app.services.appeals.decisions"
 SUBMIT_GUARDS = (f"{DOSSIER}:check_complete", f"{DOSSIER}:check_deadline")
 SUBMIT_EFFECTS = (f"{DOSSIER}:freeze_version",)
 RESUBMIT_EFFECTS = (*SUBMIT_EFFECTS, f"{REMIND}:cancel_correction")
@@ -41,6 +42,11 @@ entry_lifecycle = Lifecycle(
         T("select_winner", "Признать победителем", [S.scored, S.shortlisted, S.defended], S.winner),
         T("not_select", "Не признавать победителем", [S.scored, S.shortlisted, S.defended],
           S.not_selected),
+        # An upheld appeal changes the approved decision (the reason names the appeal).
+        T("appeal_to_winner", "Признать победителем по апелляции", S.not_selected, S.winner,
+          needs_reason=True, effects=(f"{APPEAL}:sync_entry_decision",)),
+        T("appeal_to_not_selected", "Не признавать победителем по апелляции", S.winner, S.not_selected,
+          needs_reason=True, effects=(f"{APPEAL}:sync_entry_decision",)),
         T("withdraw", "Отозвать заявку", ACTIVE, S.withdrawn, needs_reason=True,
           effects=(f"{REMIND}:cancel_entry",)),
     ],

@@ -37,6 +37,7 @@ NOTICE_LINKS = {
     "review_assignment": lambda i: url_for("review.reader", aid=i),
     "expert_offers": lambda i: url_for("review.dashboard"),
     "entry": lambda i: url_for("dossier.show", entry_id=i),
+    "appeal": lambda i: url_for("appeals.view", appeal_id=i),
 }
 
 

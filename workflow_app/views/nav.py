@@ -30,12 +30,12 @@ MAX_FLAT = 6
 # (section label, icon, endpoints in display order)
 SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("Конкурсы", "trophy", ("campaigns.index", "dossier.staff_index", "review.assign_index", "review.pool",
-                            "results.index", "results.defence_list")),
+                            "results.index", "results.defence_list", "appeals.index")),
     ("Документы", "file-earmark-text", ("orders.register", "statuses.awards", "statuses.figures")),
     ("Справочники", "building", ("orgs.index", "users.index")),
     ("Администрирование", "gear", ("audit.index", "outbox.index", "reminders.index", "group_mail.index",
-                                   "mail_catcher.index", "orders.institution_settings", "api_tokens.all_tokens",
-                                   "statuses.types")),
+                                   "mail_catcher.index", "orders.institution_settings", "appeals.calendar",
+                                   "api_tokens.all_tokens", "statuses.types")),
 ]
 
 

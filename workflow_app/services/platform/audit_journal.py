@@ -81,6 +81,12 @@ EVENT_LABELS: dict[str, str] = {
     "results.proposal_restored": "Восстановлено расчётное решение",
     "results.decision_approved": "Утверждено решение по итогам конкурса",
     "commission.meeting_saved": "Сохранены данные заседания комиссии",
+    "appeal.submitted": "Подана апелляция",
+    "appeal.settings_changed": "Изменены сроки апелляций",
+    "appeal.amending_order": "Подготовлен проект приказа о внесении изменений по апелляции",
+    "assignment.rescored_by_appeal": "Оценки изменены по апелляции",
+    "calendar.day_set": "Изменён календарь нерабочих дней",
+    "calendar.day_removed": "День удалён из календаря нерабочих дней",
     "order.created": "Создан проект приказа",
     "order.updated": "Изменён проект приказа",
     "order.visa_approved": "Виза: согласовано",
@@ -91,7 +97,8 @@ OBJECT_LABELS: dict[str, str] = {"auth": "Вход в систему", "system":
                                  "app_setting": "Настройки учреждения", "import": "Импорт из файла",
                                  "expert_conflict": "Конфликт интересов", "expert_profile": "Анкета эксперта",
                                  "commission_meeting": "Заседание комиссии", "status_type": "Тип статуса",
-                                 "termination_ground": "Основания прекращения статуса"}
+                                 "termination_ground": "Основания прекращения статуса",
+                                 "calendar_day": "Календарь нерабочих дней"}
 
 
 def register_event_label(event: str, label: str) -> None:
