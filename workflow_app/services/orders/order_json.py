@@ -28,7 +28,6 @@ from ...models import User
 from ...models.orders import Order, OrderKind, OrderStatus
 from ...policy import require
 from ..platform import settings
-from ..platform.audit_journal import register_event_label
 from . import annexes as annex_rules
 from . import queries
 from .content import OrderInvalid, check, letterhead_of, update_content
@@ -40,9 +39,6 @@ ANNEX_KEYS = ("heading_lines", "title", "subtitle", "abbreviations", "columns", 
               "widths")
 # Set by signing or registration, never by a load.
 READ_ONLY = ("date", "number")
-
-register_event_label("order.imported", "Проект приказа загружен из JSON")
-
 
 def _item_text(item: dict) -> str:
     return "\n".join([item["text"], *(f"- {s}" for s in item.get("subitems") or [])])

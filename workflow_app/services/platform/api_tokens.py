@@ -20,8 +20,6 @@ from ...extensions import db
 from ...models import User
 from ...models.api_token import ApiToken
 from ...models.base import utcnow
-from . import audit_words
-from .audit_journal import register_event_label
 from .validation import FieldErrors, clean, contains_ci
 
 PREFIX = "wfa_"
@@ -29,10 +27,6 @@ NAME_MAX = 100
 # last_used_at is written at most this often per token: one tiny UPDATE instead of one per request.
 TOUCH_EVERY = timedelta(minutes=5)
 
-register_event_label("api_token.created", "Выпущен токен API")
-register_event_label("api_token.revoked", "Отозван токен API")
-for _event in ("api_token.created", "api_token.revoked"):
-    audit_words.DETAILS[_event] = lambda p: [f"Токен «{p.get('name', '')}»", f"начинается с {p.get('token', '')}"]
 
 
 @dataclass(frozen=True)

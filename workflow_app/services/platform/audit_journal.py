@@ -30,6 +30,13 @@ EVENT_LABELS: dict[str, str] = {
     "calendar.token_revoked": "Отозван адрес личного календаря",
     "group_mail.send": "Письмо группе адресатов",
     "reminder.sweep": "Рассылка напоминаний о сроках",
+    "overdue.marked": "Срок истёк: задание отмечено как просроченное",
+    "reminder.rule_saved": "Изменены правила напоминаний",
+    "report.saved": "Сохранён отчёт", "report.file_added": "Приложен файл к отчёту",
+    "report.file_removed": "Удалён файл отчёта", "report.due_date_changed": "Перенесён срок представления отчёта",
+    "termination_proposal.raised": "Предложено досрочное прекращение статуса",
+    "termination_proposal.dismissed": "Предложение о прекращении статуса отклонено",
+    "termination_proposal.ordered": "По предложению подготовлен приказ о прекращении статуса",
     "user.created": "Создана учётная запись",
     "user.updated": "Изменены данные пользователя",
     "user.roles_changed": "Изменены роли",
@@ -43,7 +50,9 @@ EVENT_LABELS: dict[str, str] = {
     "status_type.updated": "Изменён тип статуса",
     "termination_ground.updated": "Изменены основания досрочного прекращения статуса",
     "status_award.imported": "Импорт реестра статусов из файла",
-    "order.registered_external": "Зарегистрирован приказ, изданный вне системы",
+    "api_token.created": "Выпущен токен API",
+    "api_token.revoked": "Отозван токен API",
+    "order.imported": "Проект приказа загружен из JSON",
     "fip.opened": "Открыта подготовка заявки ФИП", "fip.form_saved": "Сохранены пункты заявки ФИП",
     "fip.infographic": "Загружена инфографика заявки ФИП", "fip.remarks": "Замечания методиста к заявке ФИП",
     "fip.checks": "Отмечены проверки готовности к ФИП",
@@ -99,10 +108,6 @@ OBJECT_LABELS: dict[str, str] = {"auth": "Вход в систему", "system":
                                  "commission_meeting": "Заседание комиссии", "status_type": "Тип статуса",
                                  "termination_ground": "Основания прекращения статуса",
                                  "calendar_day": "Календарь нерабочих дней"}
-
-
-def register_event_label(event: str, label: str) -> None:
-    EVENT_LABELS[event] = label
 
 
 def _lifecycles_by_object_type() -> dict:

@@ -370,7 +370,13 @@ def _decision_name(name: Any) -> str:
     return enum_value("workflow_app.models.competition:Decision", name)
 
 
+def _token_details(p: Payload) -> list[str]:
+    return [f"Токен «{p.get('name', '')}»", f"начинается с {p.get('token', '')}"]
+
+
 DETAILS: dict[str, Callable[[Payload], list[str]]] = {
+    "api_token.created": _token_details,
+    "api_token.revoked": _token_details,
     "entry.attachment_added": lambda p: [f"«{p.get('file', '')}»" + (f" ({size_text(p['size'])})"
                                                                     if p.get("size") is not None else "")],
     "entry.attachment_removed": lambda p: [f"«{p.get('file', '')}»"],
