@@ -11,8 +11,8 @@ from ....extensions import db
 from ....models.competition import Campaign, CampaignKind, Criterion, FinalScoreMode, Stage, StageKind, Track
 from ....models.preset import CompetitionPreset
 from ....policy import require
-from ...platform import files
 from ....timeutil import end_of_day
+from ...platform import files
 from .. import presets
 from ..presets.validate import clean_sections
 from .common import (
