@@ -48,6 +48,14 @@ def from_row(row: dict) -> CompetitionPreset:
     return CompetitionPreset(**data)
 
 
+def get(preset_id: Any) -> CompetitionPreset | None:
+    """The preset of a form's choice ("" or a bad id: None, i.e. the kind's default)."""
+    from ....ints import db_int
+
+    pid = db_int(preset_id)
+    return db.session.get(CompetitionPreset, pid) if pid is not None else None
+
+
 def all_presets() -> list[CompetitionPreset]:
     ensure_builtin()
     return list(db.session.execute(
@@ -122,7 +130,7 @@ def clean(data: dict) -> dict:
     out["expert_status_types"] = [c.strip() for c in data.get("expert_status_types") or [] if c and c.strip()]
     _check_status_types(out["expert_status_types"], errors)
     if errors:
-        raise ValidationFailed(" ".join(errors))
+        raise ValidationFailed("\n".join(errors))
     return out
 
 
