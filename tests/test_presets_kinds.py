@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from workflow_app import policy
-from workflow_app.errors import ValidationFailed
+from workflow_app.errors import PermissionDenied, ValidationFailed
 from workflow_app.extensions import db
 from workflow_app.models import OrgType, Role
 from workflow_app.models.base import utcnow
@@ -20,8 +20,8 @@ from workflow_app.models.competition import (
     CampaignStatus,
     StageKind,
 )
-from workflow_app.services.competition import dossier, dossier_content, teams
 from workflow_app.services.competition import campaigns as svc
+from workflow_app.services.competition import dossier, dossier_content, teams
 from workflow_app.services.competition.presets import builtin_rows, store
 
 from .factories import make_user, org
@@ -158,7 +158,7 @@ def test_team_entry_the_lead_edits_and_co_applicants_read(app, client):
         with pytest.raises(ValidationFailed, match="уже ведёт"):
             teams.add_coapplicant(e, lead, actor=lead_user)
         teams.add_coapplicant(e, partner, actor=lead_user)
-        with pytest.raises(Exception):  # a co-applicant does not change the team
+        with pytest.raises(PermissionDenied):  # a co-applicant does not change the team
             teams.add_coapplicant(e, outsider, actor=partner_user)
         assert policy.can(partner_user, "entry.view", e) and not policy.can(partner_user, "entry.edit", e)
         assert policy.can(lead_user, "entry.edit", e)
