@@ -52,11 +52,12 @@ TEAMS = [
      5, 0),
     ("МБУ ЦРО Абинский р-н", "Абинская сеть «Движение вверх»", "https://rutube.ru/video/demo-abinsk-2026/", 8, 6),
 ]
-# Experts of the institute's panel for the teams competition: (email, name, position, organisation)
+# Experts of the institute's panel for the teams competition: (email, name, position, organisation); none
+# from a municipality that enters, as the in-person panel sits every shortlisted team.
 TEAM_EXPERTS = [
-    ("mmk.expert1@iro.local", "Орлова Наталья Сергеевна", "Доцент кафедры", "ФГБОУ ВО АГПУ"),
-    ("mmk.expert2@iro.local", "Гуров Павел Андреевич", "Профессор", "ФГБОУ ВО КубГУ"),
-    ("mmk.expert3@iro.local", "Лебедева Анна Игоревна", "Старший методист ЦНИ и ИД", None),
+    ("mmk.expert1@iro.local", "Дорохова Галина Михайловна", "Доцент кафедры", "ФГБОУ ВО АГПУ"),
+    ("mmk.expert2@iro.local", "Гуров Павел Андреевич", "Профессор", "ФГБОУ ВО АГПУ"),
+    ("mmk.expert3@iro.local", "Яковлева Анна Игоревна", "Старший методист ЦНИ и ИД", None),
 ]
 # Methodists of a current ЛСВ holder: they become experts of «Лучшая методическая практика».
 HOLDER_METHODISTS = [
