@@ -202,6 +202,7 @@ def seed_methodical_teams() -> dict[str, int]:
                                                      "Кейс решён командой уверенно, решение обосновано.")
         fire(campaign_lifecycle, c, "start_decision", actor=actor)
         counts["teams_winners"] = results_service.approve_decision(c, actor=actor).winners
+        fire(campaign_lifecycle, c, "close", actor=actor)  # results announced in September
     except DomainError:
         pass  # left where it stopped: staff can finish it by hand
     restore_dates(c, dates)
