@@ -139,3 +139,26 @@ def test_best_practice_experts_are_drawn_from_current_krc_and_lsv_holders(app):
         kip = svc.create_campaign(name="ИП 2027", year=2027, kind=CampaignKind.innovation_search, actor=admin)
         with pytest.raises(ValidationFailed, match="не указано, держатели каких статусов"):
             holder_experts.fill_pool_from_holders(kip, actor=admin)
+
+
+def test_staff_fill_the_pool_from_holders_on_the_campaign_page(app, client):
+    with app.app_context():
+        staff = make_user("staff@x.ru", Role.staff)
+        c = svc.create_campaign(name="ЛМП 2027", year=2027, kind=CampaignKind.best_practice, actor=staff)
+        lsv = org(org_type=OrgType.TMS)
+        db.session.add(StatusAward(organization_id=lsv.id, status_type_id=status_type("LSV").id, theme="Тема",
+                                   term_from=date(2020, 1, 1), term_to=date(2099, 12, 31),
+                                   status=AwardStatus.active))
+        member = make_user("lsv@x.ru", (Role.applicant, lsv), org=lsv)
+        cid, uid = c.id, member.id
+        db.session.commit()
+    login(client, "staff@x.ru")
+    page = client.get(f"/campaigns/{cid}").get_data(as_text=True)
+    assert "Пополнить пул экспертов держателями статусов KRC, LSV" in page
+    assert "Протокол заседания комиссии" in page  # the preset's output documents
+    resp = post_form(client, f"/campaigns/{cid}/holder-experts", {}, form_url=f"/campaigns/{cid}",
+                     follow_redirects=True)
+    text = resp.get_data(as_text=True)
+    assert "Экспертами конкурса стали 1 сотрудник организаций с действующим статусом KRC, LSV" in text
+    with app.app_context():
+        assert db.session.get(User, uid).has_role(Role.expert)

@@ -18,6 +18,7 @@ from workflow_app.models.competition import (
     Campaign,
     CampaignKind,
     CampaignStatus,
+    Entry,
     StageKind,
 )
 from workflow_app.services.competition import campaigns as svc
@@ -25,7 +26,7 @@ from workflow_app.services.competition import dossier, dossier_content, teams
 from workflow_app.services.competition.presets import builtin_rows, store
 
 from .factories import make_user, org
-from .helpers import login, post_form
+from .helpers import csrf_token, login, post_form
 
 ROWS = {r["kind"]: r for r in builtin_rows()}
 
@@ -163,11 +164,25 @@ def test_team_entry_the_lead_edits_and_co_applicants_read(app, client):
         assert policy.can(partner_user, "entry.view", e) and not policy.can(partner_user, "entry.edit", e)
         assert policy.can(lead_user, "entry.edit", e)
         assert [x.id for x in dossier.org_entries({partner.id}, partner_user.id)] == [e.id]
-        eid = e.id
+        eid, outsider_id, outsider_name = e.id, outsider.id, outsider.short_name
         db.session.commit()
     login(client, "partner@x.ru")
-    assert client.get(f"/entries/{eid}").status_code == 200
+    page = client.get(f"/entries/{eid}").get_data(as_text=True)
+    assert "Командная заявка" in page
     assert client.get(f"/entries/{eid}/edit").status_code == 403
+    team_url = f"/entries/{eid}/team"
+    refused = client.post(f"{team_url}/add", data={"csrf_token": csrf_token(client, f"/entries/{eid}"),
+                                                   "organization_id": outsider_id})
+    assert refused.status_code == 403
+    lead = app.test_client()
+    login(lead, "lead@x.ru")
+    assert outsider_name in lead.get(team_url).get_data(as_text=True)  # offered in the list
+    resp = post_form(lead, f"{team_url}/add", {"organization_id": outsider_id}, form_url=team_url,
+                     follow_redirects=True)
+    assert "добавлена в команду" in resp.get_data(as_text=True)
+    with app.app_context():
+        e = db.session.get(Entry, eid)
+        assert outsider_id in {c.organization_id for c in e.coapplicants} and len(e.coapplicants) == 2
 
 
 def test_organisation_entries_work_as_before(app):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -18,6 +19,9 @@ from .base import TimestampMixin, UTCDateTime, VersionedMixin, checked_enum, utc
 from .files import StoredFile
 from .org import Organization
 from .user import User
+
+if TYPE_CHECKING:
+    from .preset import CompetitionPreset
 
 POINTS = sa.Numeric(8, 2)
 
@@ -86,6 +90,7 @@ class Campaign(TimestampMixin, VersionedMixin, db.Model):
     preset_id: Mapped[int | None] = mapped_column(sa.ForeignKey("competition_preset.id"), nullable=True)
 
     regulation_file: Mapped[StoredFile | None] = relationship()
+    preset: Mapped[CompetitionPreset | None] = relationship("CompetitionPreset")
     tracks: Mapped[list[Track]] = relationship(
         back_populates="campaign", order_by="Track.position", cascade="all, delete-orphan")
     stages: Mapped[list[Stage]] = relationship(

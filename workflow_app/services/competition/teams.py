@@ -5,7 +5,7 @@ from __future__ import annotations
 from ... import audit
 from ...errors import ValidationFailed
 from ...extensions import db
-from ...models import Organization, OrgStatus
+from ...models import Organization, OrgStatus, OrgType
 from ...models.competition import ApplicantKind, Entry, EntryCoapplicant
 from ...policy import require
 
@@ -43,3 +43,16 @@ def remove_coapplicant(entry: Entry, org_id: int, *, actor) -> None:
     entry.coapplicants.remove(link)
     db.session.flush()
     audit.record("entry.coapplicant_removed", actor=actor, obj=entry, payload={"organization_id": org_id})
+
+
+def candidate_orgs(entry: Entry, limit: int = 1000) -> list[Organization]:
+    """Organisations the lead may add: active, of the track's types, not already in the team."""
+    from sqlalchemy import select
+
+    taken = {entry.organization_id, *(c.organization_id for c in entry.coapplicants)}
+    types = [t for t in entry.track.org_types or []]
+    rows = db.session.execute(
+        select(Organization).where(Organization.status == OrgStatus.active,
+                                   Organization.org_type.in_([OrgType[t] for t in types if t in OrgType.__members__]))
+        .order_by(Organization.short_name, Organization.id).limit(limit + len(taken))).scalars()
+    return [o for o in rows if o.id not in taken][:limit]
