@@ -130,6 +130,11 @@ def test_a_teacher_enters_alone_with_the_school_as_affiliation(app, client):
         with pytest.raises(ValidationFailed, match="подаёт сам педагог"):
             from workflow_app.services.competition import paper_entry
             paper_entry.register_paper_entry(staff, c, school, track)
+        # The school's applicants hear nothing of the teacher's entry; the teacher does.
+        assert [u.email for u in dossier.entry_owners(e)] == ["teacher@x.ru"]
+        # A copy for the next year stays a teachers' competition.
+        nxt = svc.copy_campaign(c, year=2028, actor=staff)
+        assert nxt.applicant_kind == ApplicantKind.person and nxt.preset_id == c.preset_id
         eid, code = e.id, e.code
         db.session.commit()
     login(client, "teacher@x.ru")

@@ -273,8 +273,15 @@ def applicant_users(org_id: int) -> list[User]:
     ).unique().scalars())
 
 
+def entry_owners(entry: Entry) -> list[User]:
+    """Who hears about the entry: the teacher of a person's entry, else the organisation's applicants."""
+    if entry.applicant_kind == ApplicantKind.person:
+        return [entry.person] if entry.person is not None and entry.person.status == UserStatus.active else []
+    return applicant_users(entry.organization_id)
+
+
 def notify_applicants(entry: Entry, key: str, subject: str, body: str) -> None:
-    for user in applicant_users(entry.organization_id):
+    for user in entry_owners(entry):
         outbox.notify(f"entry:{entry.id}:{key}:{user.id}", user=user, subject=subject, body=body,
                       about=("entry", entry.id))
 

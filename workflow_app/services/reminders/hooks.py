@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import Role, RoleGrant, User, UserStatus
 from ...models.competition import Entry, ReviewAssignment
-from ..competition.dossier import applicant_users
+from ..competition.dossier import entry_owners
 from .schedule import Deadline, Recipient, cancel, plan, plan_new
 
 CORRECTION = "entry.correction"
@@ -27,7 +27,7 @@ def _coordinators(municipality_id: int) -> list[int]:
 def plan_correction(entry: Entry, ctx=None) -> None:
     """The applicants are reminded before the correction due date; the municipality's coordinators
     hear about it once it is overdue."""
-    people = [Recipient(u.id) for u in applicant_users(entry.organization_id)]
+    people = [Recipient(u.id) for u in entry_owners(entry)]
     people += [Recipient(uid, escalation=True) for uid in _coordinators(entry.organization.municipality_id)]
     plan(CORRECTION, "entry", entry.id, entry.correction_due, people,
          title=f"Заявка {entry.code}: исправленную заявку нужно подать", link=f"/entries/{entry.id}")
