@@ -15,7 +15,8 @@ from workflow_app.models.preset import CompetitionPreset
 from workflow_app.models.status_award import AwardStatus, StatusAward
 from workflow_app.services.competition import campaigns as svc
 from workflow_app.services.competition import holder_experts
-from workflow_app.services.competition.presets import store
+from workflow_app.services.competition.presets import builtin_rows, store
+from workflow_app.services.competition.presets import text
 
 from .factories import make_user, org, status_type
 from .helpers import csrf_token, login, post_form
@@ -162,3 +163,18 @@ def test_staff_fill_the_pool_from_holders_on_the_campaign_page(app, client):
     assert "Экспертами конкурса стали 1 сотрудник организаций с действующим статусом KRC, LSV" in text
     with app.app_context():
         assert db.session.get(User, uid).has_role(Role.expert)
+
+
+@pytest.mark.parametrize("row", builtin_rows(), ids=lambda r: r["kind"])
+def test_saving_a_preset_page_unchanged_changes_nothing(app, row):
+    """The page's text lists read back to the very same configuration (headings, defaults, weights)."""
+    with app.app_context():
+        shown = {"sections": text.sections_to_text(row["sections"]), "tracks": text.tracks_to_text(row["tracks"]),
+                 "stages": text.stages_to_text(row["stages"]), "criteria": text.criteria_to_text(row["criteria"])}
+        posted = dict(row, sections=text.text_to_sections(shown["sections"]),
+                      tracks=text.text_to_tracks(shown["tracks"]), stages=text.text_to_stages(shown["stages"]),
+                      criteria=text.text_to_criteria(shown["criteria"]))
+        clean = store.clean(posted)
+        assert clean["sections"] == store.clean(dict(row))["sections"]
+        for key in ("tracks", "stages", "criteria", "output_documents", "expert_status_types", "code_prefix"):
+            assert clean[key] == row[key], key

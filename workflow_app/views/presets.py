@@ -12,7 +12,6 @@ from ..services.competition.presets import store
 from ..services.competition.presets import text as preset_text
 from ..services.competition.presets.validate import OUTPUT_DOCUMENTS
 from . import authorize, get_or_404, refusal
-from .campaigns import schema_to_text, text_to_schema
 from .nav import NavItem, register_nav
 
 bp = Blueprint("presets", __name__)
@@ -48,7 +47,7 @@ def _form_data(p: CompetitionPreset) -> dict:
             "applicant_kind": p.applicant_kind.name, "code_prefix": p.code_prefix, "description": p.description,
             "output_documents": list(p.output_documents or []),
             "expert_status_types": ", ".join(p.expert_status_types or []),
-            "sections": schema_to_text(p.sections), "tracks": preset_text.tracks_to_text(p.tracks),
+            "sections": preset_text.sections_to_text(p.sections), "tracks": preset_text.tracks_to_text(p.tracks),
             "stages": preset_text.stages_to_text(p.stages), "criteria": preset_text.criteria_to_text(p.criteria)}
 
 
@@ -57,7 +56,7 @@ def _posted(form: PresetForm) -> dict:
             "applicant_kind": form.applicant_kind.data, "code_prefix": form.code_prefix.data,
             "description": form.description.data, "output_documents": form.output_documents.data or [],
             "expert_status_types": [c for c in (form.expert_status_types.data or "").replace(";", ",").split(",")],
-            "sections": text_to_schema(form.sections.data), "tracks": preset_text.text_to_tracks(form.tracks.data),
+            "sections": preset_text.text_to_sections(form.sections.data), "tracks": preset_text.text_to_tracks(form.tracks.data),
             "stages": preset_text.text_to_stages(form.stages.data),
             "criteria": preset_text.text_to_criteria(form.criteria.data)}
 

@@ -1,5 +1,7 @@
 """A preset's lists as the edit page shows them: one line per item, fields separated by «|».
 
+    sections: 3.2 | 3.2. Заголовок | table_or_text | Мероприятие; Сроки | да | 3. Состав работ. | table
+              (number, heading, kind, table columns, required, chapter, what a table_or_text offers first)
     tracks:   КОД | Название | ТМС; МОУО
     stages:   submission | очный: нет | оценивается: нет | 212 | 25
               (kind, in person, scored, first day as days from 1 January, length in days)
@@ -31,6 +33,28 @@ def _yes(flag: bool) -> str:
 def _kind_name(value: str) -> str:
     member = StageKind.__members__.get(value) or next((k for k in StageKind if k.value == value), None)
     return member.name if member else value
+
+
+def sections_to_text(sections: list[dict]) -> str:
+    lines = []
+    for s in sections or []:
+        parts = [s.get("key", ""), s.get("title", ""), s.get("kind", "text"), "; ".join(s.get("columns") or []),
+                 _yes(s.get("required")), s.get("chapter", ""), s.get("default", "")]
+        while parts[-1] == "":
+            parts.pop()
+        lines.append(" | ".join(parts))
+    return "\n".join(lines)
+
+
+def text_to_sections(text: str) -> list[dict]:
+    out = []
+    for line in (text or "").splitlines():
+        if line.strip():
+            key, title, kind, cols, required, chapter, default = _parts(line, 7)
+            out.append({"key": key, "title": title, "kind": kind or "text",
+                        "columns": [c.strip() for c in cols.split(";") if c.strip()],
+                        "required": _flag(required), "chapter": chapter, "default": default})
+    return out
 
 
 def tracks_to_text(tracks: list[dict]) -> str:

@@ -43,6 +43,8 @@ def clean_sections(sections: list[dict], errors: list[str]) -> list[dict]:
         for extra in ("chapter", "default"):
             if (s.get(extra) or "").strip():
                 item[extra] = s[extra].strip()
+        if item.get("default") not in (None, "table", "text"):
+            errors.append(f"Раздел {i}: вид по умолчанию — table или text.")
         if kind in ("table", "table_or_text"):
             cols = [c.strip() for c in (s.get("columns") or []) if c and c.strip()]
             if not cols:
