@@ -15,8 +15,7 @@ from workflow_app.models.preset import CompetitionPreset
 from workflow_app.models.status_award import AwardStatus, StatusAward
 from workflow_app.services.competition import campaigns as svc
 from workflow_app.services.competition import holder_experts
-from workflow_app.services.competition.presets import builtin_rows, store
-from workflow_app.services.competition.presets import text
+from workflow_app.services.competition.presets import builtin_rows, store, text
 
 from .factories import make_user, org, status_type
 from .helpers import csrf_token, login, post_form
