@@ -55,8 +55,9 @@ def _posted(form: PresetForm) -> dict:
     return {"name": form.name.data, "kind": form.kind.data, "is_default": form.is_default.data,
             "applicant_kind": form.applicant_kind.data, "code_prefix": form.code_prefix.data,
             "description": form.description.data, "output_documents": form.output_documents.data or [],
-            "expert_status_types": [c for c in (form.expert_status_types.data or "").replace(";", ",").split(",")],
-            "sections": preset_text.text_to_sections(form.sections.data), "tracks": preset_text.text_to_tracks(form.tracks.data),
+            "expert_status_types": (form.expert_status_types.data or "").replace(";", ",").split(","),
+            "sections": preset_text.text_to_sections(form.sections.data),
+            "tracks": preset_text.text_to_tracks(form.tracks.data),
             "stages": preset_text.text_to_stages(form.stages.data),
             "criteria": preset_text.text_to_criteria(form.criteria.data)}
 
