@@ -164,6 +164,8 @@ def test_team_entry_the_lead_edits_and_co_applicants_read(app, client):
         with pytest.raises(ValidationFailed, match="уже ведёт"):
             teams.add_coapplicant(e, lead, actor=lead_user)
         teams.add_coapplicant(e, partner, actor=lead_user)
+        with pytest.raises(ValidationFailed, match="Организации типа «ОО» не участвуют"):
+            teams.add_coapplicant(e, org(org_type=OrgType.OO), actor=lead_user)
         with pytest.raises(PermissionDenied):  # a co-applicant does not change the team
             teams.add_coapplicant(e, outsider, actor=partner_user)
         assert policy.can(partner_user, "entry.view", e) and not policy.can(partner_user, "entry.edit", e)

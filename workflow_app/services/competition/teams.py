@@ -24,6 +24,9 @@ def add_coapplicant(entry: Entry, org: Organization, *, actor) -> EntryCoapplica
         raise ValidationFailed("Организация-заявитель уже ведёт эту заявку и не может быть соучастником.")
     if org.status != OrgStatus.active:
         raise ValidationFailed(f"Организация «{org.short_name}» деактивирована.")
+    if org.org_type.name not in (entry.track.org_types or []):
+        raise ValidationFailed(f"Организации типа «{org.org_type.value}» не участвуют в направлении "
+                               f"«{entry.track.name}».")
     if any(c.organization_id == org.id for c in entry.coapplicants):
         raise ValidationFailed(f"«{org.short_name}» уже указана среди соучастников.")
     if len(entry.coapplicants) >= MAX_COAPPLICANTS:
