@@ -138,7 +138,8 @@ def test_a_teacher_enters_alone_with_the_school_as_affiliation(app, client):
         eid, code = e.id, e.code
         db.session.commit()
     login(client, "teacher@x.ru")
-    assert client.get(f"/entries/{eid}").status_code == 200
+    page = client.get(f"/entries/{eid}").get_data(as_text=True)
+    assert "Участник: <strong>Сидорова Мария Павловна</strong>, место работы" in page
     assert code in client.get("/entries/").get_data(as_text=True)
     other = app.test_client()
     login(other, "head@x.ru")  # the school's other applicant: neither sees nor edits it
