@@ -207,3 +207,18 @@ def test_organisation_entries_work_as_before(app):
         assert db.session.execute(select(Campaign.applicant_kind).where(Campaign.id == c.id)).scalar_one() == \
             ApplicantKind.organization
         assert StageKind.defence in {s.kind for s in c.stages}
+
+
+def test_results_offer_only_the_documents_the_preset_names(app, client):
+    with app.app_context():
+        staff = make_user("staff@x.ru", Role.staff)
+        poster = svc.create_campaign(name="Постер-сессия 2027", year=2027, kind=CampaignKind.poster_session,
+                                     actor=staff)
+        kip = svc.create_campaign(name="ИП 2027", year=2027, kind=CampaignKind.innovation_search, actor=staff)
+        ids = poster.id, kip.id
+        db.session.commit()
+    login(client, "staff@x.ru")
+    poster_page = client.get(f"/results/campaigns/{ids[0]}").get_data(as_text=True)
+    kip_page = client.get(f"/results/campaigns/{ids[1]}").get_data(as_text=True)
+    assert "Протокол" in poster_page and "Приказ об итогах" not in poster_page
+    assert "Протокол" in kip_page and "Приказ об итогах" in kip_page

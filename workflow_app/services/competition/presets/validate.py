@@ -158,6 +158,8 @@ def clean_outputs(values: list[str], errors: list[str]) -> list[str]:
     unknown = [v for v in values or [] if v not in OUTPUT_DOCUMENTS]
     if unknown:
         errors.append(f"Неизвестные итоговые документы: {', '.join(unknown)}.")
+    if not values:
+        errors.append("Отметьте хотя бы один итоговый документ.")
     return [k for k in OUTPUT_DOCUMENTS if k in (values or [])]
 
 
