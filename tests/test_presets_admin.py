@@ -110,6 +110,9 @@ def test_the_default_mark_cannot_be_dropped_leaving_a_kind_without_one(app):
         with pytest.raises(ValidationFailed, match="шаблон по умолчанию"):
             store.update_preset(p, dict(store.as_config(p), is_default=False), actor=admin,
                                 expected_version=p.version)
+        with pytest.raises(ValidationFailed, match="Это шаблон по умолчанию"):
+            store.update_preset(p, dict(store.as_config(p), kind="other"), actor=admin, expected_version=p.version)
+        assert p.kind == CampaignKind.poster_session and p.is_default
 
 
 def test_best_practice_experts_are_drawn_from_current_krc_and_lsv_holders(app):

@@ -150,7 +150,10 @@ def update_preset(preset: CompetitionPreset, data: dict, *, actor, expected_vers
     if expected_version is not None and expected_version != preset.version:
         raise ConcurrentChange()
     values = clean(data)
-    if preset.is_default and not values["is_default"] and values["kind"] == preset.kind:
+    if preset.is_default and values["kind"] != preset.kind:
+        raise ValidationFailed(f"Это шаблон по умолчанию для вида «{preset.kind.value}»: сначала отметьте "
+                               "другой шаблон этого вида как шаблон по умолчанию или сделайте копию.")
+    if preset.is_default and not values["is_default"]:
         raise ValidationFailed("У каждого вида конкурса должен быть шаблон по умолчанию: отметьте другой "
                                "шаблон этого вида как шаблон по умолчанию, а не снимайте отметку здесь.")
     other = db.session.execute(select(CompetitionPreset.id).where(
