@@ -44,6 +44,7 @@ def test_campaigns_with_stages_and_tracks_and_their_codes(app, client, world):
     (c,) = body["items"]
     assert c["id"] == world.campaign_id and c["state"] == "open" and c["state_label"] == "Приём заявок"
     assert c["kind"] == "innovation_search" and c["kind_label"] == "Инновационный поиск"
+    assert c["applicant_kind"] == "organization"
     oo = next(t for t in c["tracks"] if t["code"] == "ОО")
     assert oo == {"code": "ОО", "name": "Общеобразовательные организации", "org_types": ["OO"]}
     assert {"code": "СОО_ПОО", "name": "СОО и ПОО", "org_types": ["SOO", "POO"]} in c["tracks"]

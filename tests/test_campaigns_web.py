@@ -244,5 +244,5 @@ def test_demo_campaigns_are_seeded_once(app):
 
         assert sniff(read_stored(new.regulation_file)) == "docx"
         opened = db.session.execute(select(AuditEvent).where(AuditEvent.event == "campaign.open")).scalars().all()
-        # + the decided demo campaign and the appeals demo campaign
+        # + the decided demo campaign, the appeals demo campaign and the closed methodical teams competition
         assert new.id in [e.object_id for e in opened] and len(opened) == 3

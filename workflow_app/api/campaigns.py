@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from ..models.competition import CampaignKind, CampaignStatus, StageKind
+from ..models.competition import ApplicantKind, CampaignKind, CampaignStatus, StageKind
 from ..services.competition import catalogue
 from .core import PageArgs, actor, errors, list_schema, page_of, resource_blueprint
 from .fields import enum_field
@@ -32,6 +32,9 @@ class CampaignSchema(ma.Schema):
     year = ma.fields.Integer(required=True)
     kind = ma.fields.Enum(CampaignKind, required=True, metadata={"description": "Вид конкурса"})
     kind_label = ma.fields.String(attribute="kind.value", required=True)
+    applicant_kind = ma.fields.Enum(ApplicantKind, required=True, metadata={
+        "description": "Кто подаёт заявку: organization — организация, person — педагог лично (организация — место "
+                       "работы), team — команда организаций (организация заявки — лидер)"})
     state = ma.fields.Enum(CampaignStatus, attribute="status", required=True, metadata={"description": "Состояние"})
     state_label = ma.fields.String(attribute="status.value", required=True)
     stages = ma.fields.List(ma.fields.Nested(StageSchema), required=True)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Organization, Role, RoleGrant, User
 from ..models.calendar import CalendarDay
-from ..models.competition import Campaign, Entry
+from ..models.competition import Campaign, CampaignKind, Entry
 from ..models.orders import OrderKind
 from ..services import orders
 from ..services.appeals import decisions, filing, queries
@@ -69,7 +69,7 @@ def _decided_campaign(staff: User) -> Campaign | None:
     from ..services.competition import results as results_service
 
     c = _campaign(staff, NAME, "Региональный конкурс методических разработок педагогов и образовательных "
-                               "организаций.")
+                               "организаций.", CampaignKind.innovation_search)
     c.code_prefix = "МР"
     _score(c, _entries(c, staff, ENTRIES), staff, ENTRIES)
     try:

@@ -1,4 +1,6 @@
-"""A demo campaign that went all the way to the commission's decision: «Лучшая методическая практика 2026».
+"""A demo campaign that went all the way to the commission's decision: «Лучшая методическая практика 2026»,
+from its own preset: ТМС entries, experts drawn from the current КРЦ/ЛСВ holders (so it runs after the
+statuses' demo).
 
 It is run through the real services (assignment, score sheets, ranking, decision), so the staff can draft the
 results order from it in the demo and see the winners' statuses appear once it is signed. Idempotent.
@@ -36,14 +38,12 @@ from . import demo_seeder
 
 NAME = "Лучшая методическая практика 2026"
 
-# (organisation short name, track code, project theme, base points out of 10)
+# (ТМС short name, track code, practice, base points out of 10)
 ENTRIES = [
-    ("МБОУ СОШ № 5", "ОО", "Сетевой проект «Читающая школа»", 9),
-    ("МБОУ гимназия № 14", "ОО", "Наставничество «ученик — ученик» в основной школе", 8),
-    ("МБОУ СОШ № 30", "ОО", "Проектная неделя как форма итоговой аттестации", 6),
-    ("МАДОУ д/с № 3", "ДОО", "Театр в детском саду: практика развития речи", 9),
-    ("МБДОУ д/с № 9", "ДОО", "Утренний круг как инструмент социализации", 7),
-    ("МБДОУ д/с № 21", "ДОО", "Игровые технологии в ранней профориентации", 5),
+    ("МКУ КНМЦ", "ТМС", "Методический марафон для молодых педагогов", 9),
+    ("МКУ СЦРО", "ТМС", "Сетевое наставничество «Учитель — учителю»", 8),
+    ("МКУ ЦРО Анапа", "ТМС", "Муниципальная школа руководителей методических объединений", 6),
+    ("МКУ ИМЦ Тимашевский р-н", "ТМС", "Адресное методическое сопровождение сельских школ", 7),
 ]
 
 
@@ -53,14 +53,10 @@ def _staff() -> User | None:
 
 def _campaign(staff: User, name: str = NAME,
               description: str = "Открытый региональный конкурс методических практик ТМС и образовательных "
-                                 "организаций.") -> Campaign:
-    c = campaign_service.create_campaign(name=name, year=2026, kind=CampaignKind.best_practice, actor=staff,
-                                         description=description)
+                                 "организаций.", kind: CampaignKind = CampaignKind.best_practice) -> Campaign:
+    c = campaign_service.create_campaign(name=name, year=2026, kind=kind, actor=staff, description=description)
     c.experts_per_entry = 2
     c.shortlist_pct = Decimal("60")
-    for stage in list(c.stages):
-        if stage.kind == StageKind.defence:  # this competition has no in-person stage
-            campaign_service.remove_stage(stage, actor=staff, expected_version=None)
     today = date.today()
     for s in c.stages:
         s.starts_on = today - timedelta(days=60)
@@ -72,7 +68,7 @@ def _campaign(staff: User, name: str = NAME,
 def _entries(c: Campaign, staff: User, rows: list = ENTRIES) -> list[Entry]:
     """Filled dossiers submitted (a frozen version with its PDF each) and admitted, as in a real campaign."""
     from ..machines.entry import entry_lifecycle
-    from .dossier import _fill
+    from .competitions import fill_entry
 
     tracks = {t.code: t for t in c.tracks}
     orgs = {o.short_name: o for o in db.session.execute(
@@ -85,7 +81,7 @@ def _entries(c: Campaign, staff: User, rows: list = ENTRIES) -> list[Entry]:
         e = Entry(campaign=c, track=tracks[code], organization=org, code=f"{c.code_prefix}-{c.year}-{n:04d}",
                   status=EntryStatus.draft)
         db.session.add(e)
-        _fill(e, org, title, f"{org.head_name or 'Руководитель проекта'}, директор", partial=False)
+        fill_entry(e, org, title, f"https://iro23.ru/practice/demo-{n}")
         db.session.flush()
         # Submitted for the demo organisation by the seeder; admitted by staff as in a real campaign.
         fire(entry_lifecycle, e, "submit", actor=SystemActor("демонстрационные данные: подача заявки"))
@@ -95,7 +91,12 @@ def _entries(c: Campaign, staff: User, rows: list = ENTRIES) -> list[Entry]:
 
 
 def _score(c: Campaign, entries: list[Entry], staff: User, rows: list = ENTRIES) -> int:
+    from ..services.competition import holder_experts
+    from .competitions import HOLDER_METHODISTS, ensure_users
+
     stage = next(s for s in c.stages if s.kind == StageKind.expert_review)
+    ensure_users(HOLDER_METHODISTS)  # methodists of a current ЛСВ holder
+    holder_experts.fill_pool_from_holders(c, actor=staff)
     fire(campaign_lifecycle, c, "start_review", actor=staff or SystemActor("демонстрационные данные"))
     assignment_service.apply_plan(c, stage, staff)
     base = {e.id: pts for e, (_, _, _, pts) in zip(entries, rows, strict=False)}
@@ -114,7 +115,7 @@ def _score(c: Campaign, entries: list[Entry], staff: User, rows: list = ENTRIES)
     return sheets
 
 
-@demo_seeder(order=40)
+@demo_seeder(order=65)
 def seed_results() -> dict[str, int]:
     staff = _staff()
     if staff is None or db.session.execute(select(Campaign.id).where(Campaign.name == NAME)).first():

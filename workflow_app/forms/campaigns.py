@@ -61,6 +61,9 @@ class CampaignCreateForm(RuForm):
         InputRequired(REQUIRED), NumberRange(2000, 2100, "Год проведения — от 2000 до 2100.")],
         render_kw={"inputmode": "numeric"})
     description = TextAreaField("Описание", validators=[Optional()], render_kw={"rows": 3})
+    # Choices (the presets) are set by the view; empty: the kind's default preset.
+    preset_id = SelectField("Шаблон", choices=[], validate_choice=False, validators=[Optional()])
+    dated = BooleanField("Проставить сроки этапов по шаблону (в году проведения)", default=True)
     submit = SubmitField("Создать черновик")
 
 

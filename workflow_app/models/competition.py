@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -19,6 +20,9 @@ from .files import StoredFile
 from .org import Organization
 from .user import User
 
+if TYPE_CHECKING:
+    from .preset import CompetitionPreset
+
 POINTS = sa.Numeric(8, 2)
 
 
@@ -27,7 +31,16 @@ class CampaignKind(enum.Enum):
     methodical_teams = "Конкурс муниципальных методических команд"
     best_practice = "Лучшая методическая практика"
     poster_session = "Постер-сессия"
+    teacher_contest = "Конкурс педагогов"
     other = "Другой конкурс"
+
+
+class ApplicantKind(enum.Enum):
+    """Who an entry belongs to: an organisation, one teacher (their organisation is the affiliation), or a
+    team of organisations (the entry's organisation leads, co-applicants read)."""
+    organization = "Организация"
+    person = "Педагог (индивидуальное участие)"
+    team = "Команда организаций"
 
 
 class CampaignStatus(enum.Enum):
@@ -69,8 +82,15 @@ class Campaign(TimestampMixin, VersionedMixin, db.Model):
     criteria_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaign.id"), nullable=True)
     code_prefix: Mapped[str] = mapped_column(sa.String(16), default="ИП")
+    # From the preset the campaign was created with: who may enter, which documents the results produce.
+    applicant_kind: Mapped[ApplicantKind] = mapped_column(
+        checked_enum(ApplicantKind, "applicant_kind", 16), default=ApplicantKind.organization,
+        server_default=ApplicantKind.organization.name)
+    output_documents: Mapped[list] = mapped_column(sa.JSON, default=list)
+    preset_id: Mapped[int | None] = mapped_column(sa.ForeignKey("competition_preset.id"), nullable=True)
 
     regulation_file: Mapped[StoredFile | None] = relationship()
+    preset: Mapped[CompetitionPreset | None] = relationship("CompetitionPreset")
     tracks: Mapped[list[Track]] = relationship(
         back_populates="campaign", order_by="Track.position", cascade="all, delete-orphan")
     stages: Mapped[list[Stage]] = relationship(
@@ -180,11 +200,17 @@ class Entry(TimestampMixin, VersionedMixin, db.Model):
                            name="returned_has_correction_due"),
         # The decision is written in the transaction that moves the entry to winner / not_selected.
         sa.CheckConstraint("decision IS NULL OR decision = status", name="decision_matches_status"),
+        sa.CheckConstraint("applicant_kind <> 'person' OR person_id IS NOT NULL", name="person_entry_has_person"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"))
     track_id: Mapped[int] = mapped_column(sa.ForeignKey("track.id"))
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
+    # A person's entry: the teacher (a user) owns it; organization_id is their affiliation.
+    applicant_kind: Mapped[ApplicantKind] = mapped_column(
+        checked_enum(ApplicantKind, "applicant_kind", 16), default=ApplicantKind.organization,
+        server_default=ApplicantKind.organization.name)
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), nullable=True, index=True)
     code: Mapped[str] = mapped_column(sa.String(32))  # shown instead of the applicant in blind review
     title: Mapped[str] = mapped_column(sa.String(500), default="")  # project theme
     status: Mapped[EntryStatus] = mapped_column(
@@ -211,11 +237,26 @@ class Entry(TimestampMixin, VersionedMixin, db.Model):
     campaign: Mapped[Campaign] = relationship()
     track: Mapped[Track] = relationship()
     organization: Mapped[Organization] = relationship()
+    person: Mapped[User | None] = relationship(foreign_keys=[person_id])
+    coapplicants: Mapped[list[EntryCoapplicant]] = relationship(
+        back_populates="entry", order_by="EntryCoapplicant.organization_id", cascade="all, delete-orphan")
     attachments: Mapped[list[EntryAttachment]] = relationship(
         back_populates="entry", order_by="EntryAttachment.id", cascade="all, delete-orphan")
 
     def __str__(self) -> str:
         return self.title or self.code
+
+
+class EntryCoapplicant(db.Model):
+    """A co-applicant organisation of a team entry: it reads the entry; the lead organisation edits it."""
+
+    __tablename__ = "entry_coapplicant"
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id", ondelete="CASCADE"), primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), primary_key=True, index=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    entry: Mapped[Entry] = relationship(back_populates="coapplicants")
+    organization: Mapped[Organization] = relationship(lazy="joined")
 
 
 class EntryVersion(db.Model):

@@ -7,14 +7,26 @@ from __future__ import annotations
 from typing import Any
 
 from ..models import Organization, OrgStatus, Role, User
-from ..models.competition import Campaign, Entry, EntryStatus
+from ..models.competition import ApplicantKind, Campaign, Entry, EntryStatus
 from ..policy import is_staff, rule
 
 EDITABLE = (EntryStatus.draft, EntryStatus.returned)
 
 
 def _own(user: User, entry: Any) -> bool:
-    return isinstance(entry, Entry) and entry.organization_id in user.applicant_org_ids()
+    """A teacher's own entry is theirs alone (the organisation is only the affiliation); an organisation's
+    or a team's entry belongs to the (lead) organisation's applicants."""
+    if not isinstance(entry, Entry):
+        return False
+    if entry.applicant_kind == ApplicantKind.person:
+        return entry.person_id == user.id
+    return entry.organization_id in user.applicant_org_ids()
+
+
+def _coapplicant(user: User, entry: Any) -> bool:
+    """An applicant of a co-applicant organisation of a team entry: reads it, never edits it."""
+    return isinstance(entry, Entry) and any(c.organization_id in user.applicant_org_ids()
+                                            for c in entry.coapplicants)
 
 
 def _municipal(user: User, entry: Any) -> bool:
@@ -44,7 +56,8 @@ def _register_paper(user: User, campaign: Any) -> bool:
 
 @rule("entry.view", "entry.versions")
 def _view(user: User, entry: Any) -> bool:
-    return isinstance(entry, Entry) and (is_staff(user) or _own(user, entry) or _municipal(user, entry))
+    return isinstance(entry, Entry) and (is_staff(user) or _own(user, entry) or _coapplicant(user, entry)
+                                         or _municipal(user, entry))
 
 
 @rule("entry.edit")

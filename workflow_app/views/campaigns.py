@@ -32,6 +32,7 @@ from ..models.competition import Campaign, CampaignKind, CampaignStatus, Criteri
 from ..policies.campaigns import regulation_is_public
 from ..services.competition import campaigns as svc
 from ..services.competition import queries
+from ..services.competition.presets import store as preset_store
 from ..services.platform.files import describe
 from ..timeutil import deadline_parts
 from . import authorize, get_or_404, refusal
@@ -89,12 +90,15 @@ def export():
 def create():
     authorize("campaign.create")
     form = CampaignCreateForm()
+    form.preset_id.choices = [("", "По умолчанию для выбранного вида")] + [
+        (str(p.id), f"{p.kind.value}: {p.name}") for p in preset_store.all_presets()]
     if request.method == "GET":
         form.year.data = form.year.data or utcnow().year
     if form.validate_on_submit():
-        with refusal(form, "name") as refused:
+        with refusal(form, "preset_id") as refused:
             c = svc.create_campaign(name=form.name.data, year=form.year.data, kind=CampaignKind[form.kind.data],
-                                    description=form.description.data or "", actor=current_user)
+                                    description=form.description.data or "", actor=current_user,
+                                    preset=preset_store.get(form.preset_id.data), dated=form.dated.data)
         if refused:
             return render_template("campaigns/create.html", form=form), refused.status
         flash("Черновик конкурса создан по шаблону. Проверьте сроки, направления и критерии.", "success")

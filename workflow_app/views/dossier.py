@@ -59,7 +59,7 @@ def home():
     orgs = svc.applicant_orgs(current_user)
     offers = [(o, svc.open_campaigns_for(o)) for o in orgs if policy.can(current_user, "entry.create", o)]
     form = NewEntryForm()
-    entries = svc.org_entries({o.id for o in orgs})
+    entries = svc.org_entries({o.id for o in orgs}, current_user.id)
     return render_template("dossier/home.html", offers=offers, entries=entries, form=form, orgs=orgs)
 
 
@@ -385,7 +385,7 @@ def municipal():
 @dashboard.panel(Role.applicant)
 def _applicant_panel(user):
     orgs = svc.applicant_orgs(user)
-    entries = svc.org_entries({o.id for o in orgs})[:5]
+    entries = svc.org_entries({o.id for o in orgs}, user.id)[:5]
     offers = sum(len(svc.open_campaigns_for(o)) for o in orgs)
 
     lines, todo = [], []

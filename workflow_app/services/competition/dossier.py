@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from ... import audit, policy
@@ -20,10 +20,12 @@ from ...machines.entry import entry_lifecycle
 from ...models import Organization, Role, RoleGrant, User, UserStatus
 from ...models.base import utcnow
 from ...models.competition import (
+    ApplicantKind,
     Campaign,
     CampaignStatus,
     Entry,
     EntryAttachment,
+    EntryCoapplicant,
     EntryStatus,
     Stage,
     StageKind,
@@ -80,11 +82,15 @@ def open_campaigns_for(org: Organization) -> list[tuple[Campaign, list[Track]]]:
     return out
 
 
-def org_entries(org_ids: set[int]) -> list[Entry]:
+def org_entries(org_ids: set[int], user_id: int | None = None) -> list[Entry]:
+    """Entries of these organisations and those they co-apply to; a teacher's own entry only for that
+    teacher (`user_id`)."""
     if not org_ids:
         return []
+    co = select(EntryCoapplicant.entry_id).where(EntryCoapplicant.organization_id.in_(org_ids))
     return list(db.session.execute(
-        select(Entry).where(Entry.organization_id.in_(org_ids))
+        select(Entry).where(or_(Entry.organization_id.in_(org_ids), Entry.id.in_(co)),
+                            or_(Entry.applicant_kind != ApplicantKind.person, Entry.person_id == user_id))
         .options(joinedload(Entry.campaign), joinedload(Entry.track), joinedload(Entry.organization))
         .order_by(Entry.created_at.desc(), Entry.id.desc())
     ).scalars())
@@ -97,10 +103,12 @@ def create_entry(actor: User, org: Organization, campaign: Campaign, track: Trac
     deadline = submission_deadline(campaign)
     if campaign.status == CampaignStatus.open and deadline is not None and deadline < utcnow():
         raise ValidationFailed(f"Срок подачи заявок на конкурс «{campaign.name}» истёк.")
-    intake.check_intake(campaign, org, track)
+    person = actor if campaign.applicant_kind == ApplicantKind.person else None
+    intake.check_intake(campaign, org, track, person)
     entry = Entry(campaign=campaign, track=track, organization=org, status=EntryStatus.draft,
-                  code=intake.next_code(campaign), title="",
-                  created_by_id=actor.id, dossier={}, team=[], lead_name="")
+                  code=intake.next_code(campaign), title="", applicant_kind=campaign.applicant_kind,
+                  person_id=person.id if person else None,
+                  created_by_id=actor.id, dossier={}, team=[], lead_name=person.full_name if person else "")
     db.session.add(entry)
     db.session.flush()
     audit.record("entry.create", actor=actor, obj=entry, to_state=entry.status.name,
@@ -267,8 +275,15 @@ def applicant_users(org_id: int) -> list[User]:
     ).unique().scalars())
 
 
+def entry_owners(entry: Entry) -> list[User]:
+    """Who hears about the entry: the teacher of a person's entry, else the organisation's applicants."""
+    if entry.applicant_kind == ApplicantKind.person:
+        return [entry.person] if entry.person is not None and entry.person.status == UserStatus.active else []
+    return applicant_users(entry.organization_id)
+
+
 def notify_applicants(entry: Entry, key: str, subject: str, body: str) -> None:
-    for user in applicant_users(entry.organization_id):
+    for user in entry_owners(entry):
         outbox.notify(f"entry:{entry.id}:{key}:{user.id}", user=user, subject=subject, body=body,
                       about=("entry", entry.id))
 

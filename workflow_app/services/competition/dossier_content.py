@@ -4,7 +4,7 @@ form, the JSON form (dossier_json) or data stored by earlier versions of the pro
 A campaign's form (`Campaign.dossier_schema`) is a list of sections:
 
     {"key": "6", "code": "6", "title": "6. План-график выполнения работ.", "chapter": "…",
-     "kind": "text" | "table" | "table_or_text", "columns": [...], "default": "table" | "text",
+     "kind": "text" | "table" | "table_or_text" | "link", "columns": [...], "default": "table" | "text",
      "required": true}
 
 - `code` is the section's number in the official form («1.1», «6»), used by the JSON form; `key` is
@@ -12,6 +12,7 @@ A campaign's form (`Campaign.dossier_schema`) is a list of sections:
 - a `table` section holds the applicant's own table in the grid shape (services/documents/grid.py);
   the form's `columns` are fixed (the applicant may add columns, not rename or drop these);
 - a `table_or_text` section holds either, as the applicant chose; `default` is what the editor offers;
+- a `link` section holds one web address (http/https), e.g. the video of a team's entry;
 - `chapter`: the heading of the chapter the section belongs to, printed once before its first section.
 
 Stored values: text → sanitised HTML (richtext); table → the grid dict. Tables stored before the grid
@@ -21,13 +22,17 @@ Nothing is ever cut: a value over a limit is an error (`DossierInvalid`) naming 
 from __future__ import annotations
 
 import json
+import re
+from html import escape
 from typing import Any
 
 from ..documents.grid import Grid, GridError, grid_from_json
 from ..platform.validation import FieldErrors
 from . import richtext
 
-KINDS = ("text", "table", "table_or_text")
+KINDS = ("text", "table", "table_or_text", "link")
+MAX_URL = 2000
+_URL = re.compile(r"^https?://[^\s/?#<>\"'.]+(\.[^\s/?#<>\"'.]+)+(:\d{1,5})?([/?#][^\s<>\"']*)?$", re.IGNORECASE)
 MAX_TEXT = 500_000          # characters of one text section (real ones reach 10,000)
 MAX_TITLE = 1000
 MAX_LEAD = 500
@@ -61,7 +66,11 @@ def allows_table(sec: dict) -> bool:
 
 
 def allows_text(sec: dict) -> bool:
-    return sec.get("kind", "text") in ("text", "table_or_text")
+    return sec.get("kind", "text") in ("text", "table_or_text", "link")
+
+
+def is_link(sec: dict) -> bool:
+    return sec.get("kind") == "link"
 
 
 def _is_table_value(value: Any) -> bool:
@@ -134,10 +143,21 @@ def text_value(sec: dict, raw: Any, *, plain: bool = False) -> str:
     if raw is not None and not isinstance(raw, str):
         raise DossierInvalid({code_of(sec): f"{label(sec)}: ожидается текст."})
     raw = raw or ""
+    if is_link(sec):
+        return link_value(sec, raw)
     if len(raw) > MAX_TEXT:
         raise DossierInvalid({code_of(sec): f"{label(sec)}: {len(raw)} символов, допускается не более "
                                             f"{MAX_TEXT}."})
     return richtext.from_text(raw) if plain else richtext.sanitize(raw)
+
+
+def link_value(sec: dict, raw: str) -> str:
+    """A web address as typed (trimmed); empty is allowed here, completeness checks `required`."""
+    url = raw.strip()
+    if url and (len(url) > MAX_URL or not _URL.match(url)):
+        raise DossierInvalid({code_of(sec): f"{label(sec)}: укажите ссылку вида https://… (адрес страницы "
+                                            "или видео), без пробелов."})
+    return url
 
 
 def one_line(value: Any, field: str, what: str, limit: int) -> str:
@@ -263,6 +283,9 @@ def view_sections(schema: list[dict], dossier: dict | None) -> list[dict]:
                         row_kinds=list(grid.row_kinds))
             if grid.widths:
                 item["widths"] = list(grid.widths)
+        elif is_link(sec):
+            url = text_of(value)
+            item.update(kind="text", html=f'<p><a href="{escape(url)}">{escape(url)}</a></p>' if url else "")
         else:
             item.update(kind="text", html=text_of(value))
         out.append(item)

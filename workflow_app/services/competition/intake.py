@@ -13,11 +13,12 @@ from ... import policy
 from ...errors import ValidationFailed
 from ...extensions import db
 from ...models import Organization, OrgStatus, User
-from ...models.competition import Campaign, CampaignStatus, Entry, EntryStatus, Track
+from ...models.competition import ApplicantKind, Campaign, CampaignStatus, Entry, EntryStatus, Track
 
 
-def check_intake(campaign: Campaign, org: Organization, track: Track) -> None:
-    """Refuse (ValidationFailed, in Russian) unless the campaign takes this organisation's entry in this track.
+def check_intake(campaign: Campaign, org: Organization, track: Track, person: User | None = None) -> None:
+    """Refuse (ValidationFailed, in Russian) unless the campaign takes this organisation's entry in this track
+    (for a teachers' competition: this teacher's entry, `org` being their organisation).
 
     Call with the campaign locked (`machines.base.lock`): the count of entries is read here."""
     if campaign.status != CampaignStatus.open:
@@ -29,6 +30,16 @@ def check_intake(campaign: Campaign, org: Organization, track: Track) -> None:
     if org.org_type.name not in (track.org_types or []):
         raise ValidationFailed(
             f"Организации типа «{org.org_type.value}» не могут участвовать в направлении «{track.name}».")
+    if campaign.applicant_kind == ApplicantKind.person:
+        if person is None:
+            raise ValidationFailed(f"На конкурс «{campaign.name}» заявку подаёт сам педагог из своего кабинета.")
+        taken = db.session.execute(
+            select(func.count(Entry.id)).where(Entry.campaign_id == campaign.id, Entry.person_id == person.id,
+                                               Entry.status != EntryStatus.withdrawn)).scalar_one()
+        if taken >= (campaign.entries_per_org or 1):
+            raise ValidationFailed(
+                f"Вы уже подали допустимое число заявок на этот конкурс ({campaign.entries_per_org}).")
+        return
     taken = db.session.execute(
         select(func.count(Entry.id)).where(Entry.campaign_id == campaign.id, Entry.organization_id == org.id,
                                            Entry.status != EntryStatus.withdrawn)

@@ -19,6 +19,7 @@ from ...extensions import db
 from ...models import Role, RoleGrant, User, UserStatus
 from ...models.base import utcnow
 from ...models.competition import (
+    ApplicantKind,
     AssignmentStatus,
     Campaign,
     Entry,
@@ -87,6 +88,14 @@ def _stage(campaign: Campaign, kind: StageKind) -> Stage | None:
     return next((s for s in campaign.stages if s.kind == kind), None)
 
 
+def _responsible(entry: Entry, applicants: dict[int, list[int]]) -> list[int]:
+    """The teacher of a person's entry; otherwise the organisation's applicants."""
+    if entry.applicant_kind == ApplicantKind.person:
+        person = entry.person
+        return [person.id] if person is not None and person.status == UserStatus.active else []
+    return applicants.get(entry.organization_id, [])
+
+
 def _entry_deadlines(entries: Sequence[Entry], kind: str) -> list[Deadline]:
     """The deadlines of one kind for many entries: recipients and rules looked up once for all."""
     from ..competition.dossier import effective_deadline  # dossier imports the machines that name us
@@ -109,7 +118,7 @@ def _entry_deadlines(entries: Sequence[Entry], kind: str) -> list[Deadline]:
             what = "подать заявку" if kind == SUBMISSION else "подать исправленную заявку"
         out.append(Deadline(
             kind, "entry", e.id, deadline,
-            people(rule, applicants.get(e.organization_id, []),
+            people(rule, _responsible(e, applicants),
                    coordinators=coords.get(e.organization.municipality_id, []), staff=staff),
             title=f"Заявка {e.code}: {what}", link=f"/entries/{e.id}", before=rule.before, after=rule.after,
             series=f"stage:{stage.id}" if stage is not None else ""))

@@ -25,7 +25,8 @@ def copy_campaign(source: Campaign, *, year: Any, name: str = "", actor) -> Camp
     _fail(errors)
     years = year - source.year
     c = Campaign(name=name, year=year, status=S.draft, copied_from_id=source.id,
-                 dossier_schema=copy.deepcopy(source.dossier_schema or []),
+                 dossier_schema=copy.deepcopy(source.dossier_schema or []), applicant_kind=source.applicant_kind,
+                 output_documents=list(source.output_documents or []), preset_id=source.preset_id,
                  **{k: getattr(source, k) for k in SETTINGS_FIELDS if k not in ("name", "year")})
     track_map: dict[int, Track] = {}
     for t in source.tracks:

@@ -1,17 +1,20 @@
 """Creating a campaign from its kind's preset; its settings, dossier form and regulation."""
 from __future__ import annotations
 
-import copy
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from .... import audit
 from ....errors import ValidationFailed
 from ....extensions import db
-from ....models.competition import Campaign, CampaignKind, Criterion, FinalScoreMode, Stage, Track
+from ....models.competition import Campaign, CampaignKind, Criterion, FinalScoreMode, Stage, StageKind, Track
+from ....models.preset import CompetitionPreset
 from ....policy import require
+from ....timeutil import end_of_day
 from ...platform import files
-from ..presets import preset_for
+from .. import presets
+from ..presets.validate import clean_sections
 from .common import (
     _CODE_PREFIX,
     FIELD_LABELS,
@@ -33,7 +36,8 @@ from .criteria import criteria_locked
 
 def default_code_prefix(kind: CampaignKind) -> str:
     return {CampaignKind.innovation_search: "ИП", CampaignKind.methodical_teams: "ММК",
-            CampaignKind.best_practice: "ЛМП", CampaignKind.poster_session: "ПС"}.get(kind, "К")
+            CampaignKind.best_practice: "ЛМП", CampaignKind.poster_session: "ПС",
+            CampaignKind.teacher_contest: "ПЕД"}.get(kind, "К")
 
 
 def validate_header(name: str, year: Any, errors: list[str]) -> tuple[str, int | None]:
@@ -49,39 +53,52 @@ def validate_header(name: str, year: Any, errors: list[str]) -> tuple[str, int |
     return name, y
 
 
-def campaign_from_preset(kind: CampaignKind, **fields) -> Campaign:
-    """A new, unsaved campaign with the kind's preset: tracks, stages (no dates yet), criteria, dossier form.
+def campaign_from_preset(kind: CampaignKind, preset: CompetitionPreset | None = None, *, dated: bool = False,
+                         **fields) -> Campaign:
+    """A new, unsaved campaign configured by the preset (the kind's default when None): tracks, stages
+    (`dated`: with the preset's default dates in the campaign's year), criteria, dossier form, who may
+    enter, output documents.
 
     `fields` are Campaign columns (name, year, status, settings…); the caller adds it to the session."""
-    preset = preset_for(kind)
+    preset = preset or presets.default_for(kind)
+    cfg = presets.as_config(preset)
     fields.setdefault("status", S.draft)
-    fields.setdefault("code_prefix", default_code_prefix(kind))
-    c = Campaign(kind=kind, dossier_schema=copy.deepcopy(preset["dossier_schema"]), **fields)
-    for i, t in enumerate(preset["tracks"]):
+    fields.setdefault("code_prefix", cfg["code_prefix"] or default_code_prefix(kind))
+    c = Campaign(kind=kind, dossier_schema=cfg["sections"], applicant_kind=cfg["applicant_kind"],
+                 output_documents=cfg["output_documents"], preset_id=preset.id, **fields)
+    for i, t in enumerate(cfg["tracks"]):
         c.tracks.append(Track(code=t["code"], name=t["name"], org_types=list(t["org_types"]), position=i))
-    for i, s in enumerate(preset["stages"]):
-        stage = Stage(kind=s["kind"], position=i, in_person=s["in_person"], scored=s["scored"])
+    year = fields.get("year")
+    for i, s in enumerate(cfg["stages"]):
+        stage = Stage(kind=StageKind[s["kind"]], position=i, in_person=s["in_person"], scored=s["scored"])
+        if dated and year:
+            stage.starts_on = date(year, 1, 1) + timedelta(days=int(s.get("offset_days") or 0))
+            stage.deadline = end_of_day(stage.starts_on + timedelta(days=int(s.get("duration_days") or 1) - 1))
         c.stages.append(stage)
-        for j, cr in enumerate(preset["criteria"].get(stage.kind, [])):
+        for j, cr in enumerate(cfg["criteria"].get(s["kind"], [])):
             c.criteria.append(Criterion(stage=stage, position=j, name=cr["name"],
                                         description=cr.get("description", ""),
-                                        max_points=cr["max_points"], weight=cr["weight"]))
+                                        max_points=Decimal(str(cr["max_points"])), weight=Decimal(str(cr["weight"]))))
     return c
 
 
-def create_campaign(*, name: str, year: int, kind: CampaignKind, description: str = "", actor) -> Campaign:
-    """A new draft campaign with the kind's preset (see campaign_from_preset), audited."""
+def create_campaign(*, name: str, year: int, kind: CampaignKind, description: str = "", actor,
+                    preset: CompetitionPreset | None = None, dated: bool = False) -> Campaign:
+    """A new draft campaign configured by the chosen preset or the kind's default (see campaign_from_preset),
+    audited."""
     require(actor, "campaign.create")
     errors: list[str] = []
     name, year = validate_header(name, year, errors)
     if not isinstance(kind, CampaignKind):
         errors.append("Выберите вид конкурса.")
+    elif preset is not None and preset.kind != kind:
+        errors.append(f"Шаблон «{preset.name}» предназначен для другого вида конкурса.")
     _fail(errors)
-    c = campaign_from_preset(kind, name=name, year=year, description=(description or "").strip())
+    c = campaign_from_preset(kind, preset, dated=dated, name=name, year=year, description=(description or "").strip())
     db.session.add(c)
     db.session.flush()
     audit.record("campaign.created", actor=actor, obj=c, to_state=c.status.name,
-                 payload={"kind": kind.name, "year": year, "preset": kind.name})
+                 payload={"kind": kind.name, "year": year, "preset_id": c.preset_id})
     return c
 
 
@@ -155,34 +172,7 @@ def update_dossier_schema(campaign: Campaign, sections: list[dict], *, actor,
     campaign = _begin_edit(campaign, expected_version)
     _require_structure_editable(campaign, "Изменение формы заявки")
     errors: list[str] = []
-    keys: set[str] = set()
-    clean: list[dict] = []
-    for i, s in enumerate(sections, start=1):
-        key = (s.get("key") or "").strip()
-        title = (s.get("title") or "").strip()
-        kind = s.get("kind") or "text"
-        if not key or not title:
-            errors.append(f"Раздел {i}: укажите номер (ключ) и название.")
-            continue
-        if key in keys:
-            errors.append(f"Раздел {i}: ключ «{key}» повторяется.")
-        keys.add(key)
-        if kind not in ("text", "table", "table_or_text"):
-            errors.append(f"Раздел {i}: неизвестный вид раздела (text, table или table_or_text).")
-        # `code`: the section's number in the official form, used by the JSON form of dossiers.
-        item = {"key": key, "code": (s.get("code") or key).strip(), "title": title, "kind": kind,
-                "required": bool(s.get("required"))}
-        for extra in ("chapter", "default"):
-            if (s.get(extra) or "").strip():
-                item[extra] = s[extra].strip()
-        if kind in ("table", "table_or_text"):
-            cols = [c.strip() for c in (s.get("columns") or []) if c and c.strip()]
-            if not cols:
-                errors.append(f"Раздел «{title}»: у таблицы должна быть хотя бы одна колонка.")
-            item["columns"] = cols
-        clean.append(item)
-    if not clean and not errors:
-        errors.append("В форме заявки должен быть хотя бы один раздел.")
+    clean = clean_sections(sections, errors)
     _fail(errors)
     before = campaign.dossier_schema
     campaign.dossier_schema = clean
