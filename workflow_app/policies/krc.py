@@ -7,6 +7,7 @@ from typing import Any
 
 from ..models import Role, User
 from ..policy import is_admin, is_staff, rule, sees_organization
+from .files import file_access
 
 
 def _own(user: User, obj: Any) -> bool:
@@ -50,3 +51,25 @@ def _orders(user: User, obj: Any) -> bool:
 @rule("krc.deadlines")
 def _deadlines(user: User, obj: Any) -> bool:
     return is_admin(user) or is_staff(user)
+
+
+@file_access
+def _application_files(user: User, file: Any) -> bool | None:
+    """An application's package and its council protocol: whoever sees the organisation."""
+    from sqlalchemy import or_, select
+
+    from ..extensions import db
+    from ..models.status_application import StatusApplication
+
+    app = db.session.execute(select(StatusApplication).where(or_(
+        StatusApplication.file_id == file.id, StatusApplication.council_file_id == file.id))).scalars().first()
+    return None if app is None else sees_organization(user, app.organization)
+
+
+@rule("krc.mine")
+def _mine(user: User, obj: Any) -> bool:
+    """The holder's page: applicants of a methodological service (ТМС) or an education authority (МОУО)."""
+    from ..models import OrgType
+
+    return any(g.role == Role.applicant and g.organization is not None
+               and g.organization.org_type in (OrgType.TMS, OrgType.MOUO) for g in user.grants)

@@ -28,6 +28,14 @@ def _number(text: Any) -> float | int | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def read(text: Any) -> float | int | None:
+    """The number typed, or None when blank or not a valid figure (for a preview; `parse` refuses)."""
+    try:
+        return _number(text)
+    except ValueError:
+        return None
+
+
 def parse(st: StatusType, values: dict[str, Any]) -> list[dict]:
     """The type's requirements with the stated figure of each ({field_name(code): text}); a blank is None
     (allowed in a draft), anything but a non-negative number is a field error in Russian."""
