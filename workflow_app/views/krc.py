@@ -112,6 +112,7 @@ def _preview(st: StatusType, values: dict[str, str]) -> list[dict]:
 def application(app_id: int):
     app = get_or_404(StatusApplication, app_id, "status_application.view")
     form = ApplicationForm(obj=app if request.method == "GET" else None)
+    del form.year  # fixed when the application was created
     form.organization_id.choices = [(app.organization_id, app.organization.short_name)]
     form.status_type.choices = [(app.status_type.code, app.status_type.label)]
     status = 200

@@ -95,7 +95,8 @@ def roadmap(roadmap_id: int):
     from .. import policy
 
     editable = roadmap.status in service.EDITABLE and policy.can(current_user, "roadmap.edit", roadmap)
-    form = RoadmapForm(data=None if request.method == "POST" else {"title": roadmap.title, "year": roadmap.year})
+    form = RoadmapForm(data=None if request.method == "POST" else {"title": roadmap.title})
+    del form.year  # fixed when the roadmap was created
     form.organization_id.choices = [(roadmap.organization_id, roadmap.organization.short_name)]
     status = 200
     if request.method == "POST":
