@@ -40,7 +40,8 @@ def _people():
 
 def _as(app, email):
     c = _Client(app.test_client())
-    login(c, email)
+    r = login(c, email)
+    assert r.status_code == 302, r.get_data(as_text=True)[-600:]
     return c
 
 
@@ -50,7 +51,8 @@ def _next_request() -> None:
     from flask import g
 
     g.pop("rollback_only", None)
-    g.pop("_login_user", None)
+    for key in ("_login_user", "csrf_token"):
+        g.pop(key, None)
 
 
 class _Client:
