@@ -69,7 +69,8 @@ def _figures(values: dict[str, str]) -> dict[str, str]:
 def seed_krc() -> dict[str, int]:
     staff, rector, approver = _user("staff@iro.local"), _user("signatory@iro.local"), _user("prorector@iro.local")
     anapa, abinsk, knmc, scro = (_org(n) for n in ("МКУ ЦРО Анапа", "МБУ ЦРО Абинский р-н", "МКУ КНМЦ", "МКУ СЦРО"))
-    if None in (staff, rector, approver, anapa, abinsk, knmc, scro):
+    if (staff is None or rector is None or approver is None or anapa is None or abinsk is None or knmc is None
+            or scro is None):
         return {}
     if db.session.execute(select(StatusApplication.id).limit(1)).first():
         return {"krc_applications": 0}

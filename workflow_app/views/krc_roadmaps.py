@@ -77,7 +77,7 @@ def new_roadmap():
         with refusal(form) as refused:
             if org is None:
                 abort(400)
-            roadmap = service.create(current_user, org, form.year.data, form.title.data or "", form.plan.data)
+            roadmap = service.create(current_user, org, int(form.year.data or 0), form.title.data or "", form.plan.data)
         if not refused:
             flash("Дорожная карта сохранена как черновик.", "success")
             return redirect(url_for("krc_roadmaps.roadmap", roadmap_id=roadmap.id))

@@ -73,7 +73,7 @@ def _check(data: ApplicationData, st: StatusType) -> tuple[str, str, list[dict]]
 
 
 def _attach(app: StatusApplication, file_storage, actor: User) -> None:
-    if file_storage is not None and getattr(file_storage, "filename", ""):
+    if file_storage is not None and file_storage.filename:
         stored = files.store_upload(file_storage, allowed=files.DOCUMENTS, max_bytes=MAX_FILE, user=actor)
         app.file_id = stored.id
 
@@ -177,7 +177,7 @@ def decide(app: StatusApplication, actor: User, *, approve: bool, council_date: 
     if council_date > today_local():
         raise FieldErrors({"council_date": "Дата протокола не может быть позже сегодняшнего дня."})
     payload: dict[str, Any] = {"council_date": council_date.isoformat(), "council_number": number.strip()[:32]}
-    if file_storage is not None and getattr(file_storage, "filename", ""):
+    if file_storage is not None and file_storage.filename:
         payload["council_file_id"] = files.store_upload(file_storage, allowed=files.DOCUMENTS_SCAN,
                                                         max_bytes=MAX_FILE, user=actor).id
     text = (decision or "").strip() or (f"Присвоить статус «{app.status_type.short_name}»" if approve
