@@ -253,3 +253,29 @@ def test_roadmap_submitted_returned_approved_ordered_noted_and_reported(app, ctx
     assert by_row[1]["fact"] == "done" and by_row[1]["comment"] == "32 участника"
     assert by_row[3] == {"row": 3, "fact": "moved", "new_date": f"{year + 1}-02-15", "comment": ""}
     assert by_row[5]["fact"] == "not_done" and by_row[0] is None and by_row[2] is None
+
+
+def test_pages_render_and_refuse_by_role(app, ctx):
+    tms, holder, staff, approver, rector = _people()
+    school = make_org("Школа", "sochi", org_type=OrgType.OO)
+    make_user("school@x.ru", (Role.applicant, school))
+    c, s = _as(app, "tms@x.ru"), _as(app, "staff@x.ru")
+    page = c.get("/krc/applications/new").get_data(as_text=True)
+    assert "Доля педагогов, прошедших повышение квалификации" in page and "Краевой ресурсный центр (КРЦ)" in page
+    assert "Лидер сетевого взаимодействия (ЛСВ)" in page and "Краевая инновационная площадка" not in page
+    lsv = post_form(c, "/krc/applications/new", {"step": "type", "organization_id": tms.id, "status_type": "LSV",
+                                                 "year": 2026}).get_data(as_text=True)
+    assert "У этого статуса нет минимальных требований" in lsv
+    assert c.get("/krc/roadmaps/new").status_code == 200 and c.get("/krc/roadmaps").status_code == 403
+    assert c.get("/krc/deadlines").status_code == 403
+    school_client = _as(app, "school@x.ru")
+    assert school_client.get("/krc/my").status_code == 403
+    assert school_client.get(f"/krc/applications/new?org={tms.id}").status_code == 403
+    for url in ("/krc/applications", "/krc/roadmaps", "/krc/roadmaps?export=xlsx", "/krc/deadlines"):
+        assert s.get(url).status_code == 200, url
+    assert "Заявок не найдено" in s.get("/krc/applications?q=нет-такой").get_data(as_text=True)
+    r = post_form(s, "/krc/deadlines", {"year": today_local().year,
+                                        "roadmap_approval": date(today_local().year, 8, 20).isoformat(),
+                                        "completion_report": date(today_local().year, 11, 25).isoformat()})
+    assert r.status_code == 302
+    assert "до 20.08." in s.get("/krc/roadmaps").get_data(as_text=True)
