@@ -24,7 +24,7 @@ from workflow_app.services.platform import settings
 from workflow_app.timeutil import today_local
 
 from .factories import make_org, make_user
-from .helpers import login, post_form
+from .helpers import login, norm, pdf_text, post_form
 
 
 def _people():
@@ -220,6 +220,9 @@ def test_roadmap_submitted_returned_approved_ordered_noted_and_reported(app, ctx
     assert annex["row_kinds"] == PLAN["row_kinds"]
     assert annex["heading_lines"][0] == "Приложение № 1" and "УТВЕРЖДЕНА" in annex["heading_lines"]
     assert db.session.get(Roadmap, roadmap.id).order_id == order.id
+    printed = norm(pdf_text(orders.render(order, "pdf")))
+    assert "1. Организационные мероприятия" in printed and "Семинар для ТМС" in printed
+    assert "продолжение: итоги семинара" in printed
 
     post_form(s, f"{url}/notes", {"noted_on": today_local().isoformat(),
                                   "text": "Мероприятия раздела 2 не обеспечены ресурсами."}, form_url=url)

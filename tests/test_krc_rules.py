@@ -19,6 +19,7 @@ from workflow_app.services.krc import applications, deadlines, requirements, roa
 from workflow_app.services.platform.validation import FieldErrors
 
 from .factories import make_org, make_user, municipality, status_type
+from .helpers import pdf_bytes, upload
 
 MET = {"fig_products": "3", "fig_events": "3", "fig_network": "5", "fig_teachers_trained": "41"}
 
@@ -113,3 +114,13 @@ def test_who_sees_applications(ctx):
     assert not policy.can(elsewhere, view, app)
     assert not policy.can(other, view, app) and not policy.can(other, "status_application.edit", app)
     assert not policy.can(coordinator, "status_application.list") and policy.can(holder, "krc.mine")
+
+
+def test_the_package_is_checked_by_its_content(ctx):
+    tms = make_org("ТМС", "sochi", org_type=OrgType.TMS)
+    holder = make_user("h@x.ru", (Role.applicant, tms))
+    with pytest.raises(ValidationFailed):
+        applications.create(holder, tms, status_type("KRC"), 2026, _data(),
+                            upload(b"MZ\x90\x00 not a pdf", "package.pdf"))
+    app = applications.create(holder, tms, status_type("KRC"), 2026, _data(), upload(pdf_bytes(), "Пакет.pdf"))
+    assert app.file is not None and app.file.content_type == "application/pdf"

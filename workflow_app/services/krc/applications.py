@@ -72,10 +72,11 @@ def _check(data: ApplicationData, st: StatusType) -> tuple[str, str, list[dict]]
     return theme, summary, figures
 
 
-def _attach(app: StatusApplication, file_storage, actor: User) -> None:
+def _stored_file_id(file_storage, actor: User) -> int | None:
+    """The checked and stored package (by its content), or None when no file was chosen."""
     if file_storage is not None and file_storage.filename:
-        stored = files.store_upload(file_storage, allowed=files.DOCUMENTS, max_bytes=MAX_FILE, user=actor)
-        app.file_id = stored.id
+        return files.store_upload(file_storage, allowed=files.DOCUMENTS, max_bytes=MAX_FILE, user=actor).id
+    return None
 
 
 def create(actor: User, org: Organization, st: StatusType, year: int, data: ApplicationData,
@@ -91,12 +92,12 @@ def create(actor: User, org: Organization, st: StatusType, year: int, data: Appl
         raise ValidationFailed(f"Заявка «{org.short_name}» на статус «{st.short_name}» в {year} году уже есть: "
                                "откройте её из списка.")
     theme, summary, figures = _check(data, st)
+    file_id = _stored_file_id(file_storage, actor)
     app = StatusApplication(organization_id=org.id, status_type=st, year=year, theme=theme, summary=summary,
                             figures=figures, shortfalls=len(requirements.shortfalls(figures)),
-                            created_by_id=actor.id)
+                            created_by_id=actor.id, file_id=file_id)
     db.session.add(app)
     db.session.flush()
-    _attach(app, file_storage, actor)
     audit.record("status_application.created", actor=actor, obj=app, to_state=app.status.name,
                  payload={"status_type": st.code, "year": year})
     db.session.flush()
@@ -108,10 +109,12 @@ def update(app: StatusApplication, actor: User, data: ApplicationData, file_stor
     if app.status not in EDITABLE:
         raise TransitionNotAllowed(f"Заявку в состоянии «{app.status.value}» изменить нельзя.")
     theme, summary, figures = _check(data, app.status_type)
+    file_id = _stored_file_id(file_storage, actor)
     before = {f["code"]: f["value"] for f in app.figures or []}
     app.theme, app.summary, app.figures = theme, summary, figures
     app.shortfalls = len(requirements.shortfalls(figures))
-    _attach(app, file_storage, actor)
+    if file_id is not None:
+        app.file_id = file_id
     audit.record("status_application.edited", actor=actor, obj=app, payload={
         "figures": {f["code"]: [before.get(f["code"]), f["value"]] for f in figures
                     if before.get(f["code"]) != f["value"]}})
