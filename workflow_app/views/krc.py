@@ -86,7 +86,8 @@ def new_application():
         with refusal(form) as refused:
             if st is None:
                 raise ValidationFailed("Для этой организации нет статусов, на которые подаётся заявка.")
-            app = service.create(current_user, org, st, int(form.year.data or 0), _data(form), request.files.get("file"))
+            app = service.create(current_user, org, st, int(form.year.data or 0), _data(form),
+                                 request.files.get("file"))
         if not refused:
             flash("Заявка сохранена как черновик. Проверьте показатели и подайте её.", "success")
             return redirect(url_for("krc.application", app_id=app.id))
@@ -230,7 +231,8 @@ def cycle_deadlines():
         form = DeadlinesForm()
         if form.validate_on_submit():
             with refusal(form, "completion_report") as refused:
-                set_deadlines(current_user, int(form.year.data or 0), form.roadmap_approval.data, form.completion_report.data)
+                set_deadlines(current_user, int(form.year.data or 0), form.roadmap_approval.data,
+                              form.completion_report.data)
             if not refused:
                 flash(f"Сроки {form.year.data} года сохранены.", "success")
                 return redirect(url_for("krc.cycle_deadlines", year=form.year.data))
