@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from .. import policy
 from ..errors import ConcurrentChange, ValidationFailed
 from ..export import build_xlsx, xlsx_response
 from ..extensions import db
@@ -19,6 +20,7 @@ from ..models.status_application import ApplicationStatus, StatusApplication
 from ..models.status_type import StatusType
 from ..services.krc import applications as service
 from ..services.krc import queries, requirements
+from ..services.krc import roadmaps as roadmap_service
 from ..services.krc.deadlines import deadlines, set_deadlines
 from ..services.statuses import types as status_types
 from ..timeutil import today_local
@@ -117,7 +119,7 @@ def application(app_id: int):
     form.organization_id.choices = [(app.organization_id, app.organization.short_name)]
     form.status_type.choices = [(app.status_type.code, app.status_type.label)]
     status = 200
-    editable = app.status in service.EDITABLE and _can("status_application.edit", app)
+    editable = app.status in service.EDITABLE and policy.can(current_user, "status_application.edit", app)
     if request.method == "POST":
         if not editable:
             abort(403)
@@ -146,12 +148,6 @@ def application(app_id: int):
                                                                                       "term_to": end}),
         staff_triggers=[t for t in application_lifecycle.available(app, current_user)
                         if t.trigger in STAFF_TRIGGERS]), status
-
-
-def _can(action: str, obj) -> bool:
-    from .. import policy
-
-    return policy.can(current_user, action, obj)
 
 
 @bp.route("/krc/applications/<int:app_id>/act", methods=["POST"])
@@ -212,8 +208,6 @@ def mine():
     authorize("krc.mine")
     orgs = _own_orgs()
     apps, maps = queries.of_organizations({o.id for o in orgs})
-    from ..services.krc import roadmaps as roadmap_service
-
     return render_template("krc/mine.html", orgs=orgs, apps=apps, maps=maps, overdue=roadmap_service.overdue,
                            due=deadlines(today_local().year))
 

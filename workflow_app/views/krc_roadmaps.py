@@ -8,6 +8,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from .. import policy
 from ..errors import ConcurrentChange
 from ..export import build_xlsx, xlsx_response
 from ..extensions import db
@@ -92,8 +93,6 @@ def new_roadmap():
 @login_required
 def roadmap(roadmap_id: int):
     roadmap = get_or_404(Roadmap, roadmap_id, "roadmap.view")
-    from .. import policy
-
     editable = roadmap.status in service.EDITABLE and policy.can(current_user, "roadmap.edit", roadmap)
     form = RoadmapForm(data=None if request.method == "POST" else {"title": roadmap.title})
     del form.year  # fixed when the roadmap was created
@@ -211,8 +210,6 @@ def roadmap_report(roadmap_id: int):
         errors = getattr(refused.error, "errors", None) or {"_": refused.message}
         status = refused.status
         roadmap = db.session.get(Roadmap, roadmap_id)
-    from .. import policy
-
     return render_template("krc/roadmap_report.html", roadmap=roadmap, rows=service.plan_vs_fact(roadmap),
                            facts=service.FACTS, form=form, errors=errors, posted=request.form,
                            editable=roadmap.status == RoadmapStatus.approved
