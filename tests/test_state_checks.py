@@ -26,6 +26,8 @@ from workflow_app.models.notification import MailMode, NotificationSetting
 from workflow_app.models.orders import Order, OrderApproval, OrderKind, OrderStatus
 from workflow_app.models.reminder import Reminder
 from workflow_app.models.results import DecisionOverride
+from workflow_app.models.roadmap import Roadmap
+from workflow_app.models.status_application import StatusApplication
 from workflow_app.models.status_award import StatusAward
 
 from .factories import make_campaign, make_entry, make_org, make_user, stage, status_type
@@ -48,6 +50,8 @@ def _world() -> dict:
                          reason="Решение комиссии"),
         StatusAward(organization=org, status_type=status_type("KIP"), term_from=date(2027, 1, 1),
                     term_to=date(2029, 12, 31)),
+        StatusApplication(organization=org, status_type=status_type("KRC"), year=2026),
+        Roadmap(organization=org, year=2026, plan={}),
         OutboxMessage(dedup_key="test:1", channel=Channel.email, recipient_email="a@x.ru",
                       subject="Тема", body="Текст"),
         Reminder(kind="entry.correction", object_type="entry", object_id=entry.id, recipient_id=staff.id,
