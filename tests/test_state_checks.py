@@ -28,6 +28,8 @@ from workflow_app.models.notification import MailMode, NotificationSetting
 from workflow_app.models.orders import Order, OrderApproval, OrderKind, OrderStatus
 from workflow_app.models.reminder import Reminder
 from workflow_app.models.results import DecisionOverride
+from workflow_app.models.roadmap import Roadmap
+from workflow_app.models.status_application import StatusApplication
 from workflow_app.models.status_award import StatusAward
 from workflow_app.models.status_report import StatusReport, TerminationProposal
 
@@ -53,6 +55,8 @@ def _world() -> dict:
         TerminationProposal(award=award, cause="missed_twice", reason="Два отчёта не представлены"),
         DecisionOverride(entry=entry, campaign_id=campaign.id, decision=Decision.winner,
                          reason="Решение комиссии"),
+        StatusApplication(organization=org, status_type=status_type("KRC"), year=2026),
+        Roadmap(organization=org, year=2026, plan={}),
         OutboxMessage(dedup_key="test:1", channel=Channel.email, recipient_email="a@x.ru",
                       subject="Тема", body="Текст"),
         Reminder(kind="entry.correction", object_type="entry", object_id=entry.id, recipient_id=staff.id,

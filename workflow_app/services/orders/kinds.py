@@ -173,11 +173,16 @@ def _assign(inst: dict, status_type: StatusType, awards: list[dict], **_) -> dic
 @effect(OrderKind.assign_status)
 def _apply_assign(order: Order, actor: User) -> list[str]:
     st = status_types.by_code(order.effects["status_type"])
-    out = []
+    out, by_org = [], {}
     for a in order.effects["awards"]:
         award = _grant(order, actor, a["organization_id"], st, a["theme"],
                        date.fromisoformat(a["term_from"]), date.fromisoformat(a["term_to"]))
+        by_org[a["organization_id"]] = award.id
         out.append(f"status_award:{award.id}")
+    if order.effects.get("application_ids"):  # drafted from applications (services/krc): they are granted now
+        from ..krc.applications import granted_by_order
+
+        out += granted_by_order(order, by_org)
     return out
 
 
