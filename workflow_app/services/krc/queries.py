@@ -18,8 +18,8 @@ ROADMAP_FILTERS = ("year", "state", "municipality")
 APPLICATION_SORTS: dict[str, Any] = {"year": StatusApplication.year, "org": Organization.short_name,
                      "type": StatusType.short_name, "submitted": StatusApplication.submitted_at,
                      "shortfalls": StatusApplication.shortfalls}
-ROADMAP_SORTS: dict[str, Any] = {"year": Roadmap.year, "org": Organization.short_name, "submitted": Roadmap.submitted_at,
-                 "approved": Roadmap.approved_at}
+ROADMAP_SORTS: dict[str, Any] = {"year": Roadmap.year, "org": Organization.short_name,
+                                 "submitted": Roadmap.submitted_at, "approved": Roadmap.approved_at}
 
 
 def _org_filters(stmt: Select, args: ListArgs, org_col) -> Select:
