@@ -23,6 +23,7 @@ from ...policy import require
 from ...timeutil import today_local
 from ..documents.grid import Grid, GridError, grid_from_json
 from ..platform.validation import FieldErrors, clean
+from . import reminders
 from .deadlines import deadlines
 
 # The plan's own columns (the holder may add more around them, never rename or drop these).
@@ -90,6 +91,7 @@ def create(actor: User, org: Organization, year: int, title: str, plan: Any) -> 
     db.session.flush()
     audit.record("roadmap.created", actor=actor, obj=roadmap, to_state=roadmap.status.name,
                  payload={"year": year, "rows": len(roadmap.plan["rows"])})
+    reminders.replan(roadmap)
     return roadmap
 
 
