@@ -11,10 +11,11 @@ from sqlalchemy.orm import contains_eager, lazyload
 
 from ...extensions import db
 from ...listing import ListArgs, Page, apply_sort, like_pattern, paginate
-from ...models import Municipality, Organization
+from ...models import Municipality, Organization, Role
 from ...models.status_award import AwardStatus, StatusAward
-from ...models.status_report import ProposalStatus, ReportStatus, StatusReport, TerminationProposal
+from ...models.status_report import OWED, ProposalStatus, ReportStatus, StatusReport, TerminationProposal
 from ...models.status_type import StatusType
+from ...policy import is_staff
 from .schedule import overdue_condition
 
 FILTERS = ("type", "state", "year", "municipality", "overdue")
@@ -87,6 +88,21 @@ def municipal_page(args: ListArgs, day: date, municipality_ids: set[int]) -> Pag
     page = paginate(_sorted(stmt, args), args, scalars=False)
     page.items = [ReportRow(r, bool(over)) for r, over in page.items]
     return page
+
+
+def visible(user: Any, args: ListArgs, day: date) -> Select:
+    """The reports a user may see, filtered and sorted as the staff list (the API's list): staff and
+    signatories all, a coordinator their municipalities', an applicant their organisations'."""
+    stmt = _filtered(_base(day), args, day)
+    if not (is_staff(user) or user.has_role(Role.signatory)):
+        stmt = stmt.where(or_(Org.id.in_(user.applicant_org_ids() or {-1}),
+                              Org.municipality_id.in_(user.coordinator_municipality_ids() or {-1})))
+    return _sorted(stmt, args)
+
+
+def is_overdue(report: StatusReport, day: date) -> bool:
+    """`overdue_condition` for one loaded report."""
+    return report.status == ReportStatus.overdue or (report.status in OWED and report.due_date < day)
 
 
 def municipal_holders(municipality_ids: set[int], day: date) -> list[tuple[StatusAward, int]]:
