@@ -81,6 +81,7 @@ def test_no_server_error_and_no_answer_outside_the_schema(app):
         entry = db.session.get(Entry, w.entry_id)
         dossier_entry = fill(make_entry(entry.campaign, entry.organization, "ОО")).id
         _statuses(staff)
+        report_id = _report(staff, w.org_a)
         db.session.commit()
         staff_secret = issue_token("staff@x.ru", "Schemathesis")
         fip_case = _fip_case(w.org_a)
@@ -89,7 +90,8 @@ def test_no_server_error_and_no_answer_outside_the_schema(app):
     applicant, staff_headers = bearer(secret), bearer(staff_secret)
     # Real ids for the path parameters, so the success paths are reached too, not only 404s.
     real = {"entry_id": w.entry_id, "campaign_id": w.campaign_id, "token_id": spare, "number": 1,
-            "order_id": order_id, "case_id": fip_case, "name": "withdraw", "appeal_id": appeal_id}
+            "order_id": order_id, "case_id": fip_case, "name": "withdraw", "appeal_id": appeal_id,
+            "report_id": report_id}
     seen = 0
     for result in schema.get_all_operations():
         op = result.ok()
@@ -104,7 +106,18 @@ def test_no_server_error_and_no_answer_outside_the_schema(app):
             ids = {**real, "entry_id": dossier_entry} if op.path.endswith("/dossier") else real
             _run(op, headers, GenerationMode.POSITIVE, CONFORMANCE,
                  path_parameters={n: ids[n] for n in names})
-    assert seen == 33  # every operation of the description was exercised
+    assert seen == 41  # every operation of the description was exercised
+
+
+def _report(staff: User, org_id: int) -> int:
+    """A report owed by org A (the token user's organisation): a КИП in force since last year."""
+    from workflow_app.models.status_report import StatusReport
+
+    today = today_local()
+    order = grounding.register_external(staff, "МОНиМП КК", "102", date(today.year - 2, 12, 20))
+    award = awards.grant(order, staff, org_id, status_type("KIP"), "Тема А", date(today.year - 1, 1, 1),
+                         date(today.year + 1, 12, 31), today=today)
+    return db.session.query(StatusReport).filter_by(award_id=award.id).order_by(StatusReport.id).first().id
 
 
 def _statuses(staff: User) -> None:
