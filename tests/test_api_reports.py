@@ -108,6 +108,9 @@ def test_holder_files_staff_return_holder_resubmits_staff_accept(app, client):
                        json={"remarks": "Нет ссылок", "due_date": "2026-12-15"}).status_code == 403
     r = client.post(f"{url}/return", headers=w["staff"], json={"remarks": "  ", "due_date": "2026-11-20"})
     assert r.status_code == 422 and set(r.json["fields"]) == {"remarks", "due_date"}
+    r = client.post(f"{url}/return", headers=w["staff"], json={"remarks": "Нет ссылок", "due_date": "9999-12-31"})
+    assert r.status_code == 422 and "21.11.2027" in r.json["fields"]["due_date"]
+    assert _stored(app, w["r2026"]).status.name == "submitted"
     r = client.post(f"{url}/return", headers=w["staff"], json={"remarks": "Нет ссылок", "due_date": "2026-12-15"})
     assert r.status_code == 200 and r.json["state"] == "returned"
     assert r.json["due_date"] == "2026-12-15" and r.json["remarks"] == "Нет ссылок"

@@ -3,6 +3,7 @@ submit (the holder's applicant), accept or return with remarks and a new due dat
 PDF/DOCX — the same services and policy as the web's report pages."""
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import marshmallow as ma
@@ -33,6 +34,9 @@ from .core import (
 )
 from .errors import MESSAGES
 from .fields import db_int, enum_field, iso_date, status_type_field
+
+# As the web's return form: a correction due within a year (9999-12-31 is a typo, not a plan).
+RETURN_DAYS_AHEAD = 366
 
 bp = resource_blueprint("reports", "Отчёты площадок (держателей статусов)")
 
@@ -135,7 +139,7 @@ class ReportVersionBody(ma.Schema):
 class ReturnBody(ReportVersionBody):
     remarks = ma.fields.String(required=True, validate=ma.validate.Length(max=4000),
                                metadata={"description": "Замечания: что нужно исправить"})
-    due_date = iso_date("Новый срок представления исправленного отчёта (позже сегодняшнего дня)",
+    due_date = iso_date("Новый срок представления исправленного отчёта: позже сегодняшнего дня, не позже чем через год",
                         required=True)
 
 
@@ -260,8 +264,12 @@ def return_report(data, report_id: int):
     bad = {}
     if not data["remarks"].strip():
         bad["remarks"] = "Укажите замечания: что нужно исправить."
-    if data["due_date"] <= today_local():
+    today = today_local()
+    latest = today + timedelta(days=RETURN_DAYS_AHEAD)
+    if data["due_date"] <= today:
         bad["due_date"] = "Новый срок представления исправленного отчёта должен быть позже сегодняшнего дня."
+    elif data["due_date"] > latest:
+        bad["due_date"] = f"Новый срок — не позже {latest:%d.%m.%Y} (год от сегодняшнего дня)."
     if bad:
         raise FieldsError(MESSAGES[422], bad)
     review.return_for_revision(actor(), report_obj, data["remarks"], data["due_date"],
