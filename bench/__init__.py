@@ -91,3 +91,13 @@ def median_time(fn, n: int = 5) -> float:
         fn()
         out.append(time.perf_counter() - t)
     return statistics.median(out)
+
+
+def best_ms(fn, runs: int = 7) -> float:
+    """Best wall time of `runs` calls of fn, in milliseconds (the least disturbed run)."""
+    best = float("inf")
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best * 1000
