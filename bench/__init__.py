@@ -7,6 +7,7 @@ import statistics
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 
 PG_ADMIN = os.environ.get("BENCH_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{db}"
@@ -101,3 +102,20 @@ def best_ms(fn, runs: int = 7) -> float:
         fn()
         best = min(best, time.perf_counter() - t)
     return best * 1000
+
+
+@contextmanager
+def statements(engine):
+    """The SQL statements the engine runs inside the block (a list, filled as they run)."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def listener(conn, cursor, statement, *a):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import statistics
 import time
 
-from . import add_staff, login, migrated_app, on_scratch_database
-from .competition import N_ENTRIES, _statements
+from . import add_staff, login, migrated_app, on_scratch_database, statements
+from .competition import N_ENTRIES
 
 TARGETS = {"appeals_list_page_ms": 300.0, "appeals_xlsx_10k_seconds": 15.0}
 
@@ -55,7 +55,7 @@ def _measure(url: str) -> dict[str, float]:
             times.append((time.perf_counter() - t) * 1000)
             assert resp.status_code == 200
         out["appeals_list_page_ms"] = statistics.median(times)
-        with _statements(engine) as seen:
+        with statements(engine) as seen:
             client.get(page)
         out["appeals_list_queries"] = len(seen)
         t = time.perf_counter()

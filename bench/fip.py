@@ -6,7 +6,7 @@ holders over several years), generated set-based.
 """
 from __future__ import annotations
 
-from . import add_staff, best_ms, login, migrated_app, on_scratch_database
+from . import add_staff, best_ms, login, migrated_app, on_scratch_database, statements
 
 TARGETS = {"fip_list_ms": 200.0}
 CASES = 20_000
@@ -37,7 +37,7 @@ def _fill(db, text) -> None:
 
 
 def _measure(url: str) -> dict[str, float]:
-    from sqlalchemy import event, text
+    from sqlalchemy import text
 
     from workflow_app.extensions import db
 
@@ -53,10 +53,9 @@ def _measure(url: str) -> dict[str, float]:
     url_page = "/fip?q=наставничество&sort=org&per_page=50"
     first = client.get(url_page)
     assert first.status_code == 200 and "Наставничество" in first.get_data(as_text=True)
-    statements: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-    client.get(url_page)
-    queries = len(statements)
+    with statements(engine) as seen:
+        client.get(url_page)
+    queries = len(seen)
     list_ms = best_ms(lambda: client.get(url_page))
     with app.app_context():
         db.session.remove()

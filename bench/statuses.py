@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from . import add_staff, best_ms, login, migrated_app, on_scratch_database
+from . import add_staff, best_ms, login, migrated_app, on_scratch_database, statements
 
 TARGETS = {"registry_filter_ms": 200.0, "awards_stats_ms": 300.0}
 MUNICIPALITIES = 89 * 44
@@ -58,7 +58,7 @@ def _fill(db, text) -> None:
 
 
 def _measure(url: str) -> dict[str, float]:
-    from sqlalchemy import event, func, select, text
+    from sqlalchemy import func, select, text
 
     from workflow_app.extensions import db
     from workflow_app.models import Municipality
@@ -80,10 +80,9 @@ def _measure(url: str) -> dict[str, float]:
     url_page = f"/registry?type=КИП&municipality={muni}&year=2024"
     first = client.get(url_page)
     assert first.status_code == 200 and "Тема проекта" in first.get_data(as_text=True)
-    statements: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-    client.get(url_page)
-    queries = len(statements)
+    with statements(engine) as seen:
+        client.get(url_page)
+    queries = len(seen)
     registry_ms = best_ms(lambda: client.get(url_page))
     staff_page_ms = _figures_page(app, client)
     with app.app_context():
