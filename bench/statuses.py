@@ -37,11 +37,12 @@ def _fill(db, text) -> None:
                now(), now(), 1
         FROM generate_series(1, :orgs) AS g"""), {"munis": MUNICIPALITIES, "orgs": ORGS})
     db.session.execute(text("""
-        INSERT INTO order_doc (kind, status, title, preamble, items, control_clause, annexes, signatory_position,
-                               signatory_name, effects, number, order_date, signed_at, created_at, updated_at,
-                               version)
-        VALUES ('other', 'signed', 'Приказ МОНиМП КК от 01.12.2014 № 1', '', '[]', '', '[]', '', '',
-                '{"external": true, "issuer": "МОНиМП КК"}', '1', DATE '2014-12-01', now(), now(), now(), 1)"""))
+        INSERT INTO order_doc (kind, status, issuer, title, preamble, items, control_clause, annexes,
+                               signatory_position, signatory_name, effects, year, number, order_date,
+                               ministry, institute_full, institute_short, doc_kind, city,
+                               created_at, updated_at, version)
+        VALUES ('other', 'registered', 'МОНиМП КК', 'Приказ МОНиМП КК от 01.12.2014 № 1', '', '[]', '', '[]', '', '',
+                '{}', 2014, '1', DATE '2014-12-01', '', '', '', 'ПРИКАЗ', '', now(), now(), 1)"""))
     db.session.execute(text("""
         INSERT INTO status_award (organization_id, status_type_id, theme, term_from, term_to, status,
                                   granted_by_order_id, end_reason, created_at, updated_at, version)
