@@ -1,9 +1,6 @@
-"""Small parts of the ФИП preparation: the word diff, the readiness providers reading the yearly reports
-once the reports area provides its figures, and the case list's bounded statement count."""
+"""Small parts of the ФИП preparation: the word diff and the case list's bounded statement count (the
+readiness checks built on the yearly reports: test_fip_readiness_reports.py)."""
 from __future__ import annotations
-
-import sys
-import types
 
 import pytest
 from sqlalchemy import event
@@ -11,11 +8,9 @@ from sqlalchemy import event
 from workflow_app.extensions import db
 from workflow_app.models import Role
 from workflow_app.models.fip_case import FipCase
-from workflow_app.services.fip import readiness
 from workflow_app.services.fip.diff import changed, word_diff
 
 from .factories import make_org, make_user
-from .fip_helpers import kip_holder, opened_case
 from .helpers import login
 
 
@@ -24,21 +19,6 @@ def test_word_diff_keeps_words_and_joins_a_changed_phrase():
     assert parts == [(" ", "Модель"), ("-", "сети"), ("+", "сетевого взаимодействия"), (" ", "школ края.")]
     assert not changed(word_diff("a  b\nc", "a b\nc")) and word_diff("", "") == []
     assert changed(word_diff("a\nb", "a b"))  # a paragraph break is a change a reader sees
-
-
-def test_report_checks_count_once_the_reports_area_gives_figures(ctx, monkeypatch):
-    org, staff, applicant, award = kip_holder()
-    case = opened_case(org, applicant, award)
-    before = {c.code: c.state for c in readiness.evaluate(case).checks}
-    assert before["products"] == before["events"] == readiness.UNKNOWN
-    figures = {"accepted_reports": 2, "products": 3, "publications": 0, "network_members": 6, "events": 4}
-    module = types.ModuleType("workflow_app.services.reports.readiness")
-    module.figure = lambda org_id, code: figures[code] if org_id == org.id else None  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "workflow_app.services.reports.readiness", module)
-    after = {c.code: c for c in readiness.evaluate(case).checks}
-    assert after["products"].state == readiness.OK and after["products"].detail == "По принятым отчётам: 3."
-    assert after["publications"].state == readiness.MISSING
-    assert after["publications"].fix == ("statuses.org_profile", {"org_id": org.id})
 
 
 def _statements(app, client, url: str) -> tuple[int, str]:

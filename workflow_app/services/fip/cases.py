@@ -19,6 +19,7 @@ from ...models.status_award import StatusAward
 from ...timeutil import shift_years
 from ..platform import files
 from ..platform.validation import FieldErrors
+from ..reports import readiness as report_figures
 from ..statuses import awards, grounding
 from ..statuses import types as status_types
 from . import form as fip_form
@@ -54,7 +55,9 @@ def open_case(actor, org: Organization, project: str, year: int, *, kip_award_id
     entry = db.session.get(Entry, kip.entry_id) if kip is not None and kip.entry_id else None
     dossier = entry.dossier if entry is not None else {}
     case = FipCase(organization_id=org.id, project=project, year=year, kip_award_id=kip.id if kip else None,
-                   form=fip_form.prefill(dossier or {}, organization=org.full_name, theme=project),
+                   form=fip_form.prefill(dossier or {}, organization=org.full_name, theme=project,
+                                         reported={k: report_figures.rows_of(org.id, k)
+                                                   for k in ("events", "products")}),
                    manual_checks=[], created_by_id=getattr(actor, "id", None))
     db.session.add(case)
     db.session.flush()

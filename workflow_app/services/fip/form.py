@@ -146,8 +146,11 @@ def _grid(item: Item, rows: list[list[str]]) -> dict:
     return Grid(columns=list(item.columns), rows=rows, row_kinds=["data"] * len(rows)).to_json()
 
 
-def prefill(dossier: dict, *, organization: str, theme: str) -> dict[str, Any]:
-    """Items the КИП dossier answers (keys of the «Инновационный поиск» form, domain §3.1)."""
+def prefill(dossier: dict, *, organization: str, theme: str,
+            reported: dict[str, list[dict[str, str]]] | None = None) -> dict[str, Any]:
+    """Items the КИП dossier answers (keys of the «Инновационный поиск» form, domain §3.1); events and
+    products the dossier does not list come from the accepted reports (`reported`: rows of the reports'
+    «events» and «products» tables by column name)."""
     d = dossier or {}
     form: dict[str, Any] = {"1": f"{organization}. Тема проекта: «{theme}»." if theme else organization}
     for number, keys in (("2", ("2.1",)), ("6", ("2.4",)), ("7", ("1.1", "1.2")), ("8", ("2.2",)),
@@ -166,6 +169,13 @@ def prefill(dossier: dict, *, organization: str, theme: str) -> dict[str, Any]:
     products = [[p, ""] for p in _text(d, "2.3").split("\n") if p.strip()]
     if products:
         form["13"] = _grid(BY_NUMBER["13"], products)
+    got = reported or {}
+    if "11" not in form and got.get("events"):
+        form["11"] = _grid(BY_NUMBER["11"], [[r.get("Дата", ""), r.get("Мероприятие", ""), ""]
+                                             for r in got["events"]])
+    if "13" not in form and got.get("products"):
+        form["13"] = _grid(BY_NUMBER["13"], [[r.get("Продукт", ""), r.get("Ссылка", "")]
+                                             for r in got["products"]])
     members = [" — ".join(c for c in r if c) for r in _rows(d.get("4.3"))]
     if members:
         form["17"] = "\n".join(filter(None, [form.get("17", ""), "Участники сети:", *members]))

@@ -1,13 +1,12 @@
 """Readiness of a case: a checklist computed from the organisation's data plus manual items staff tick.
 
 Each computed check is a provider (a function of the case giving a `Check`), listed in PROVIDERS: a new
-source of data (yearly reports, products, publications…) is one more provider. Checks built on the
-yearly reports say «нет данных» until the reports area provides `services.reports.readiness` (a function
-`figure(org_id, code) -> int | None` counting accepted reports and what they record).
+source of data is one more provider. Checks built on the yearly reports count what the organisation's
+accepted reports record (`services.reports.readiness.figure(org_id, code)`); a code the reports do not
+measure says «нет данных».
 """
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +20,7 @@ from ...models.fip_case import FipCase
 from ...models.status_award import AwardStatus, StatusAward
 from ...models.status_type import StatusType
 from ...timeutil import today_local
+from ..reports import readiness as report_figures
 from . import settings
 
 OK, MISSING, UNKNOWN = "ok", "missing", "unknown"
@@ -79,20 +79,11 @@ def _kip(case: FipCase) -> Check:
                  f"({a.state_on(today_local()).lower()}).", fix, blocking=True)
 
 
-def _reports_figure(org_id: int, code: str) -> int | None:
-    """A figure from the accepted yearly reports, or None while the reports area does not provide it."""
-    try:
-        module = importlib.import_module("workflow_app.services.reports.readiness")
-    except ImportError:
-        return None
-    return module.figure(org_id, code)
-
-
 def _from_reports(code: str, title: str, minimum: int = 1) -> Callable[[FipCase], Check]:
     def provider(case: FipCase) -> Check:
-        n = _reports_figure(case.organization_id, code)
+        n = report_figures.figure(case.organization_id, code)
         if n is None:
-            return Check(code, title, UNKNOWN, "Нет данных: годовые отчёты ещё не ведутся в системе.")
+            return Check(code, title, UNKNOWN, "Нет данных: отчёты этого не измеряют.")
         state = OK if n >= minimum else MISSING
         return Check(code, title, state, f"По принятым отчётам: {n}.",
                      ("statuses.org_profile", {"org_id": case.organization_id}))

@@ -63,4 +63,7 @@ def set_deadlines(actor, year: int, roadmap_approval: date, completion_report: d
     audit.record("settings.updated", actor=actor, object_type="app_setting",
                  payload={"changed": {f"{KEY}.{year}": [before, values[str(year)]]}})
     db.session.flush()
+    from .reminders import replan_year  # reminders read these dates through deadlines()
+
+    replan_year(year)
     return deadlines(year)

@@ -2,6 +2,8 @@
 paginates or exports), and a holder's own applications and roadmaps."""
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Select, or_, select
 
 from ...extensions import db
@@ -13,11 +15,11 @@ from ...models.status_type import StatusType
 
 APPLICATION_FILTERS = ("year", "type", "state", "municipality", "flagged")
 ROADMAP_FILTERS = ("year", "state", "municipality")
-APPLICATION_SORTS = {"year": StatusApplication.year, "org": Organization.short_name,
+APPLICATION_SORTS: dict[str, Any] = {"year": StatusApplication.year, "org": Organization.short_name,
                      "type": StatusType.short_name, "submitted": StatusApplication.submitted_at,
                      "shortfalls": StatusApplication.shortfalls}
-ROADMAP_SORTS = {"year": Roadmap.year, "org": Organization.short_name, "submitted": Roadmap.submitted_at,
-                 "approved": Roadmap.approved_at}
+ROADMAP_SORTS: dict[str, Any] = {"year": Roadmap.year, "org": Organization.short_name,
+                                 "submitted": Roadmap.submitted_at, "approved": Roadmap.approved_at}
 
 
 def _org_filters(stmt: Select, args: ListArgs, org_col) -> Select:

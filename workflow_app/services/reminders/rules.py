@@ -48,7 +48,8 @@ KINDS: dict[str, Kind] = {k.kind: k for k in (
          Rule(before=(1,), after=(1, 3), escalate_coordinator=False, escalate_staff=True, due_working_days=2)),
     Kind("order.signature", "Подписание приказа", "global",
          Rule(before=(1,), after=(1, 3), escalate_coordinator=False, escalate_staff=True, due_working_days=3)),
-    Kind("report", "Отчёт (ежегодный, итоговый)", "status_type", Rule(escalate_staff=True)),
+    Kind("report", "Отчёт (ежегодный, итоговый, о выполнении дорожной карты)", "status_type",
+         Rule(escalate_staff=True)),
     Kind("roadmap", "Утверждение дорожной карты", "status_type", Rule(escalate_staff=True)),
 )}
 CAMPAIGN_KINDS = [k for k in KINDS.values() if k.scope == "campaign"]

@@ -96,6 +96,13 @@ def _data_rows(grid: Grid):
             yield n, row
 
 
+def count_rows(content: dict, spec: TableSpec) -> int:
+    """Rows of a stored table that record something: data rows with a filled cell (group headings and
+    continuation rows are not items)."""
+    grid = grid_of(content, spec)
+    return sum(1 for _, row in _data_rows(grid) if any(v.strip() for v in row))
+
+
 def _links(text: str) -> list[str]:
     return [p for p in re.split(r"[\s,;]+", text.strip()) if p]
 

@@ -26,11 +26,6 @@ class RequirementCheck:
 def facts_of(content: dict, year: int) -> dict[str, Decimal | None]:
     """The numbers a report states, by requirement code: products, events held in `year`, network
     members and the share of teachers trained (None when left empty)."""
-    def count(spec: c.TableSpec) -> int:
-        grid = c.grid_of(content, spec)
-        return sum(1 for row, kind in zip(grid.rows, grid.row_kinds, strict=False) if kind == "data"
-                   and any(v.strip() for v in row))
-
     events = c.grid_of(content, c.EVENTS)
     i_date = events.columns.index("Дата") if "Дата" in events.columns else 0
     in_year = 0
@@ -42,8 +37,9 @@ def facts_of(content: dict, year: int) -> dict[str, Decimal | None]:
         share = c.parse_percent(content.get(c.TEACHERS))
     except ValueError:
         share = None
-    return {"products": Decimal(count(c.PRODUCTS)), "events": Decimal(in_year),
-            "network": Decimal(count(c.NETWORK)), "publications": Decimal(count(c.PUBLICATIONS)),
+    return {"products": Decimal(c.count_rows(content, c.PRODUCTS)), "events": Decimal(in_year),
+            "network": Decimal(c.count_rows(content, c.NETWORK)),
+            "publications": Decimal(c.count_rows(content, c.PUBLICATIONS)),
             "teachers_trained": share}
 
 
