@@ -7,6 +7,7 @@ import statistics
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 
 PG_ADMIN = os.environ.get("BENCH_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{db}"
@@ -91,3 +92,30 @@ def median_time(fn, n: int = 5) -> float:
         fn()
         out.append(time.perf_counter() - t)
     return statistics.median(out)
+
+
+def best_ms(fn, runs: int = 7) -> float:
+    """Best wall time of `runs` calls of fn, in milliseconds (the least disturbed run)."""
+    best = float("inf")
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best * 1000
+
+
+@contextmanager
+def statements(engine):
+    """The SQL statements the engine runs inside the block (a list, filled as they run)."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def listener(conn, cursor, statement, *a):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)

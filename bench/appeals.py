@@ -10,8 +10,8 @@ from __future__ import annotations
 import statistics
 import time
 
-from . import migrated_app, on_scratch_database
-from .competition import N_ENTRIES, PASSWORD, _login, _statements
+from . import add_staff, login, migrated_app, on_scratch_database, statements
+from .competition import N_ENTRIES
 
 TARGETS = {"appeals_list_page_ms": 300.0, "appeals_xlsx_10k_seconds": 15.0}
 
@@ -24,8 +24,6 @@ def _measure(url: str) -> dict[str, float]:
     from sqlalchemy import text
 
     from workflow_app.extensions import db
-    from workflow_app.models import Role, RoleGrant, User
-    from workflow_app.services.platform.passwords import hash_password
 
     from .generate import generate
 
@@ -33,10 +31,7 @@ def _measure(url: str) -> dict[str, float]:
     app = migrated_app(url, WTF_CSRF_ENABLED=True)
     try:
         with app.app_context():
-            staff = User(email="bench-staff@example.org", full_name="Сотрудник Бенчмарк",
-                         password_hash=hash_password(PASSWORD))
-            staff.grants.append(RoleGrant(role=Role.staff))
-            db.session.add(staff)
+            add_staff()
             cid = generate(N_ENTRIES)["campaign_id"]
             db.session.execute(text(
                 "INSERT INTO appeal (campaign_id, entry_id, stage_id, status, grounds, submitted_at, decision_due_at,"
@@ -50,7 +45,7 @@ def _measure(url: str) -> dict[str, float]:
             db.session.commit()
             engine = db.engine
         client = app.test_client()
-        _login(client, "bench-staff@example.org")
+        login(client, "bench-staff@example.org")
         page = f"/appeals/list?campaign={cid}"
         client.get(page)  # warm
         times = []
@@ -60,7 +55,7 @@ def _measure(url: str) -> dict[str, float]:
             times.append((time.perf_counter() - t) * 1000)
             assert resp.status_code == 200
         out["appeals_list_page_ms"] = statistics.median(times)
-        with _statements(engine) as seen:
+        with statements(engine) as seen:
             client.get(page)
         out["appeals_list_queries"] = len(seen)
         t = time.perf_counter()

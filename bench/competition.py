@@ -26,9 +26,17 @@ import os
 import re
 import statistics
 import time
-from contextlib import contextmanager
 
-from . import CSRF, PASSWORD, add_staff, login, median_time, migrated_app, on_scratch_database
+from . import (
+    CSRF,
+    PASSWORD,
+    add_staff,
+    login,
+    median_time,
+    migrated_app,
+    on_scratch_database,
+    statements,
+)
 
 N_ENTRIES = int(os.environ.get("BENCH_ENTRIES", "10000"))
 _VERSION = re.compile(r'id="version" name="version" type="hidden" value="(\d+)"')
@@ -57,25 +65,9 @@ def _alternating_medians(a, b, n: int = 9) -> tuple[float, float]:
     return statistics.median(ta), statistics.median(tb)
 
 
-@contextmanager
-def _statements(engine):
-    from sqlalchemy import event
-
-    seen: list[str] = []
-
-    def listener(conn, cursor, statement, *a):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-
-
 def _count(engine, client, url: str) -> int:
     client.get(url)  # warm: templates compiled, statement cache filled
-    with _statements(engine) as seen:
+    with statements(engine) as seen:
         resp = client.get(url)
     assert resp.status_code == 200, (url, resp.status_code)
     return len(seen)
@@ -155,7 +147,7 @@ def _measure(url: str) -> dict[str, float]:
         out["ranking_page_ms"] = 1000 * median_time(lambda: staff_client.get(page_url))
         out["ranking_page_queries"] = _count(engine, staff_client, page_url)
 
-        with _statements(engine) as seen:
+        with statements(engine) as seen:
             t = time.perf_counter()
             resp = staff_client.get(f"/results/campaigns/{cid}/export.xlsx")
             out["ranking_xlsx_10k_seconds"] = time.perf_counter() - t

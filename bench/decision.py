@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import time
 
-from . import migrated_app, on_scratch_database
-from .competition import N_ENTRIES, _statements
+from . import migrated_app, on_scratch_database, statements
+from .competition import N_ENTRIES
 
 TARGETS = {"decision_approve_10k_seconds": 5.0}
 
@@ -48,7 +48,7 @@ def _measure(url: str) -> dict[str, float]:
         with app.app_context():
             campaign = db.session.get(Campaign, cid)
             actor = db.session.get(User, staff_id)
-            with _statements(db.engine) as seen:
+            with statements(db.engine) as seen:
                 t = time.perf_counter()
                 results.approve_decision(campaign, actor=actor)
                 db.session.commit()

@@ -6,10 +6,7 @@ holders over several years), generated set-based.
 """
 from __future__ import annotations
 
-import re
-import time
-
-from . import migrated_app, on_scratch_database
+from . import add_staff, best_ms, login, migrated_app, on_scratch_database, statements
 
 TARGETS = {"fip_list_ms": 200.0}
 CASES = 20_000
@@ -39,44 +36,27 @@ def _fill(db, text) -> None:
     db.session.commit()
 
 
-def _best(fn, runs: int = 7) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best * 1000
-
-
 def _measure(url: str) -> dict[str, float]:
-    from sqlalchemy import event, text
+    from sqlalchemy import text
 
     from workflow_app.extensions import db
-    from workflow_app.models import Role, RoleGrant, User
-    from workflow_app.services.platform.passwords import hash_password
 
     app = migrated_app(url)
     with app.app_context():
         _fill(db, text)
-        user = User(email="staff@bench.example", full_name="Сотрудник", password_hash=hash_password("bench-2026"))
-        user.grants.append(RoleGrant(role=Role.staff))
-        db.session.add(user)
+        add_staff()
         db.session.commit()
         engine = db.engine
         db.session.remove()
     client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*? value="([^"]+)"', page)
-    client.post("/login", data={"csrf_token": token.group(1) if token else "", "email": "staff@bench.example",
-                                "password": "bench-2026"})
+    login(client, "bench-staff@example.org")
     url_page = "/fip?q=наставничество&sort=org&per_page=50"
     first = client.get(url_page)
     assert first.status_code == 200 and "Наставничество" in first.get_data(as_text=True)
-    statements: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-    client.get(url_page)
-    queries = len(statements)
-    list_ms = _best(lambda: client.get(url_page))
+    with statements(engine) as seen:
+        client.get(url_page)
+    queries = len(seen)
+    list_ms = best_ms(lambda: client.get(url_page))
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -9,10 +9,9 @@ worth of municipalities (89 × 44 = 3,916), generated set-based.
 """
 from __future__ import annotations
 
-import time
 from datetime import date
 
-from . import migrated_app, on_scratch_database
+from . import add_staff, best_ms, login, migrated_app, on_scratch_database, statements
 
 TARGETS = {"registry_filter_ms": 200.0, "awards_stats_ms": 300.0}
 MUNICIPALITIES = 89 * 44
@@ -38,11 +37,12 @@ def _fill(db, text) -> None:
                now(), now(), 1
         FROM generate_series(1, :orgs) AS g"""), {"munis": MUNICIPALITIES, "orgs": ORGS})
     db.session.execute(text("""
-        INSERT INTO order_doc (kind, status, title, preamble, items, control_clause, annexes, signatory_position,
-                               signatory_name, effects, number, order_date, signed_at, created_at, updated_at,
-                               version)
-        VALUES ('other', 'signed', 'Приказ МОНиМП КК от 01.12.2014 № 1', '', '[]', '', '[]', '', '',
-                '{"external": true, "issuer": "МОНиМП КК"}', '1', DATE '2014-12-01', now(), now(), now(), 1)"""))
+        INSERT INTO order_doc (kind, status, issuer, title, preamble, items, control_clause, annexes,
+                               signatory_position, signatory_name, effects, year, number, order_date,
+                               ministry, institute_full, institute_short, doc_kind, city,
+                               created_at, updated_at, version)
+        VALUES ('other', 'registered', 'МОНиМП КК', 'Приказ МОНиМП КК от 01.12.2014 № 1', '', '[]', '', '[]', '', '',
+                '{}', 2014, '1', DATE '2014-12-01', '', '', '', 'ПРИКАЗ', '', now(), now(), 1)"""))
     db.session.execute(text("""
         INSERT INTO status_award (organization_id, status_type_id, theme, term_from, term_to, status,
                                   granted_by_order_id, end_reason, created_at, updated_at, version)
@@ -58,17 +58,8 @@ def _fill(db, text) -> None:
     db.session.commit()
 
 
-def _best(fn, runs: int = 7) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best * 1000
-
-
 def _measure(url: str) -> dict[str, float]:
-    from sqlalchemy import event, func, select, text
+    from sqlalchemy import func, select, text
 
     from workflow_app.extensions import db
     from workflow_app.models import Municipality
@@ -81,7 +72,7 @@ def _measure(url: str) -> dict[str, float]:
         assert db.session.execute(text("SELECT count(*) FROM status_award")).scalar() == AWARDS
         by_type = stats.awards_stats(ON, None, "org_type")
         assert by_type["total"] > 20_000, by_type
-        stats_ms = _best(lambda: stats.awards_stats(ON, None, "org_type"))
+        stats_ms = best_ms(lambda: stats.awards_stats(ON, None, "org_type"))
         db.session.remove()
         engine = db.engine
         assert db.session.execute(select(func.count()).select_from(Municipality)).scalar() == MUNICIPALITIES
@@ -90,11 +81,10 @@ def _measure(url: str) -> dict[str, float]:
     url_page = f"/registry?type=КИП&municipality={muni}&year=2024"
     first = client.get(url_page)
     assert first.status_code == 200 and "Тема проекта" in first.get_data(as_text=True)
-    statements: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-    client.get(url_page)
-    queries = len(statements)
-    registry_ms = _best(lambda: client.get(url_page))
+    with statements(engine) as seen:
+        client.get(url_page)
+    queries = len(seen)
+    registry_ms = best_ms(lambda: client.get(url_page))
     staff_page_ms = _figures_page(app, client)
     with app.app_context():
         db.session.remove()
@@ -105,20 +95,11 @@ def _measure(url: str) -> dict[str, float]:
 
 def _figures_page(app, client) -> float:
     from workflow_app.extensions import db
-    from workflow_app.models import Role, RoleGrant, User
-    from workflow_app.services.platform.passwords import hash_password
 
     with app.app_context():
-        user = User(email="staff@bench.example", full_name="Сотрудник", password_hash=hash_password("bench-2026"))
-        user.grants.append(RoleGrant(role=Role.staff))
-        db.session.add(user)
+        add_staff()
         db.session.commit()
-    import re
-
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*? value="([^"]+)"', page)
-    client.post("/login", data={"csrf_token": token.group(1) if token else "", "email": "staff@bench.example",
-                                "password": "bench-2026"})
+    login(client, "bench-staff@example.org")
     resp = client.get(f"/statuses/figures?on={ON.isoformat()}")
     assert resp.status_code == 200, resp.status_code
-    return _best(lambda: client.get(f"/statuses/figures?on={ON.isoformat()}"), runs=3)
+    return best_ms(lambda: client.get(f"/statuses/figures?on={ON.isoformat()}"), runs=3)

@@ -121,6 +121,10 @@ def test_application_flagged_then_granted_by_the_signed_order_and_in_the_registr
     assert s.get("/krc/applications?export=xlsx").headers["Content-Type"].startswith(
         "application/vnd.openxmlformats")
     assert c.get("/krc/applications").status_code == 403  # the holder has no staff list
+    page = s.get(url).get_data(as_text=True)
+    assert 'name="trigger" value="return"' in page and 'id="reason-return"' in page
+    assert 'data-confirm="Передать заявку на методический совет?"' in page
+    assert 'name="trigger" value="accept"' not in c.get(url).get_data(as_text=True)  # staff only
 
     r = post_form(s, f"{url}/act", {"trigger": "accept", "version": application.version}, form_url=url)
     assert r.status_code == 302
@@ -190,6 +194,8 @@ def test_roadmap_submitted_returned_approved_ordered_noted_and_reported(app, ctx
     db.session.expire_all()
     roadmap = db.session.get(Roadmap, roadmap.id)
     assert roadmap.status == RoadmapStatus.submitted
+    page = s.get(url).get_data(as_text=True)
+    assert 'name="trigger" value="return"' in page and 'data-confirm="Утвердить дорожную карту?"' in page
     # returning needs remarks
     post_form(s, f"{url}/act", {"trigger": "return", "version": roadmap.version, "reason": ""}, form_url=url)
     _next_request()

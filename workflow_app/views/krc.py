@@ -154,16 +154,22 @@ def application(app_id: int):
 @login_required
 def application_act(app_id: int):
     app = get_or_404(StatusApplication, app_id, "status_application.view")
+    fire_staff_trigger(application_lifecycle, app, {"return": "Заявка возвращена на доработку.",
+                                                    "accept": "Заявка передана на методический совет."})
+    return redirect(url_for("krc.application", app_id=app_id))
+
+
+def fire_staff_trigger(lifecycle, obj, done: dict[str, str]) -> None:
+    """A staff review step posted with ActionForm (an application's or a roadmap's): only the triggers of
+    `done` are accepted (anything else is a 400), each flashed with its message when it went through."""
     form = ActionForm()
-    if not form.validate_on_submit() or form.trigger.data not in STAFF_TRIGGERS:
+    if not form.validate_on_submit() or form.trigger.data not in done:
         abort(400)
     with refusal() as refused:
-        fire(application_lifecycle, app, form.trigger.data, actor=current_user, reason=form.reason.data or "",
+        fire(lifecycle, obj, form.trigger.data, actor=current_user, reason=form.reason.data or "",
              expected_version=version_of(form))
     if not refused:
-        flash("Заявка возвращена на доработку." if form.trigger.data == "return"
-              else "Заявка передана на методический совет.", "success")
-    return redirect(url_for("krc.application", app_id=app_id))
+        flash(done[form.trigger.data], "success")
 
 
 @bp.route("/krc/applications/<int:app_id>/council", methods=["POST"])

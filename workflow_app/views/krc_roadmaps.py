@@ -15,7 +15,6 @@ from ..extensions import db
 from ..forms import version_of
 from ..forms.krc import ActionForm, ConfirmForm, NoteForm, RoadmapForm
 from ..listing import paginate, parse_args
-from ..machines.base import fire
 from ..machines.roadmap import roadmap_lifecycle
 from ..models import Organization
 from ..models.roadmap import Roadmap, RoadmapStatus
@@ -24,6 +23,7 @@ from ..services.krc import roadmaps as service
 from ..services.krc.deadlines import deadlines
 from ..timeutil import today_local
 from . import authorize, get_or_404, refusal
+from .krc import fire_staff_trigger
 from .nav import NavItem, register_nav
 
 bp = Blueprint("krc_roadmaps", __name__)
@@ -129,15 +129,8 @@ def roadmap(roadmap_id: int):
 @login_required
 def roadmap_act(roadmap_id: int):
     roadmap = get_or_404(Roadmap, roadmap_id, "roadmap.view")
-    form = ActionForm()
-    if not form.validate_on_submit() or form.trigger.data not in STAFF_TRIGGERS:
-        abort(400)
-    with refusal() as refused:
-        fire(roadmap_lifecycle, roadmap, form.trigger.data, actor=current_user, reason=form.reason.data or "",
-             expected_version=version_of(form))
-    if not refused:
-        flash("Дорожная карта возвращена на доработку." if form.trigger.data == "return"
-              else "Дорожная карта утверждена.", "success")
+    fire_staff_trigger(roadmap_lifecycle, roadmap, {"return": "Дорожная карта возвращена на доработку.",
+                                                    "approve": "Дорожная карта утверждена."})
     return redirect(url_for("krc_roadmaps.roadmap", roadmap_id=roadmap_id))
 
 

@@ -155,73 +155,67 @@ def view(report_id: int):
 @bp.route("/reports/<int:report_id>/submit", methods=["POST"])
 @login_required
 def submit(report_id: int):
-    report = get_or_404(StatusReport, report_id, "report.view")
-    form = SubmitForm()
-    if form.validate_on_submit():
-        with refusal() as refused:
-            filing.submit(current_user, report, form.expected_version.data)
-        if not refused:
-            flash("Отчёт представлен в институт.", "success")
-    return redirect(url_for("reports.view", report_id=report_id))
+    return _versioned_step(report_id, "report.view", SubmitForm(), filing.submit, "Отчёт представлен в институт.")
 
 
 @bp.route("/reports/<int:report_id>/accept", methods=["POST"])
 @login_required
 def accept(report_id: int):
-    report = get_or_404(StatusReport, report_id, "report.accept")
-    form = AcceptForm()
+    return _versioned_step(report_id, "report.accept", AcceptForm(), review.accept, "Отчёт принят.")
+
+
+def _versioned_step(report_id: int, action: str, form, step, done: str):
+    """A button that only carries the report's version: `step(actor, report, expected_version)`, then back
+    to the report (a refusal is flashed there)."""
+    report = get_or_404(StatusReport, report_id, action)
     if form.validate_on_submit():
         with refusal() as refused:
-            review.accept(current_user, report, form.expected_version.data)
+            step(current_user, report, form.expected_version.data)
         if not refused:
-            flash("Отчёт принят.", "success")
+            flash(done, "success")
     return redirect(url_for("reports.view", report_id=report_id))
 
 
 @bp.route("/reports/<int:report_id>/return", methods=["POST"])
 @login_required
 def return_report(report_id: int):
-    report = get_or_404(StatusReport, report_id, "report.return_for_revision")
     form = ReturnForm()
-    if form.validate_on_submit():
-        with refusal(form, "reason") as refused:
-            review.return_for_revision(current_user, report, form.reason.data, form.due.data,
-                                       form.expected_version.data)
-        if not refused:
-            flash("Отчёт возвращён на доработку.", "success")
-            return redirect(url_for("reports.view", report_id=report_id))
-        return _page(get_or_404(StatusReport, report_id), refused.status, return_form=form)
-    return _page(report, 422, return_form=form)
+    return _form_step(
+        report_id, "report.return_for_revision", form, "reason", "return_form", "Отчёт возвращён на доработку.",
+        lambda report: review.return_for_revision(current_user, report, form.reason.data, form.due.data,
+                                                  form.expected_version.data))
 
 
 @bp.route("/reports/<int:report_id>/due", methods=["POST"])
 @login_required
 def change_due(report_id: int):
-    report = get_or_404(StatusReport, report_id, "report.change_due_date")
     form = DueDateForm()
-    if form.validate_on_submit():
-        with refusal(form, "due") as refused:
-            deadlines.change_due_date(current_user, report, form.due.data, form.reason.data)
-        if not refused:
-            flash("Срок представления отчёта перенесён.", "success")
-            return redirect(url_for("reports.view", report_id=report_id))
-        return _page(get_or_404(StatusReport, report_id), refused.status, due_form=form)
-    return _page(report, 422, due_form=form)
+    return _form_step(
+        report_id, "report.change_due_date", form, "due", "due_form", "Срок представления отчёта перенесён.",
+        lambda report: deadlines.change_due_date(current_user, report, form.due.data, form.reason.data))
 
 
 @bp.route("/reports/<int:report_id>/files", methods=["POST"])
 @login_required
 def add_file(report_id: int):
-    report = get_or_404(StatusReport, report_id, "report.edit")
     form = EvidenceForm()
+    return _form_step(
+        report_id, "report.edit", form, "file", "evidence_form", "Файл приложен к отчёту.",
+        lambda report: filing.add_file(current_user, report, form.file.data, form.title.data or ""))
+
+
+def _form_step(report_id: int, action: str, form, field: str, form_name: str, done: str, step):
+    """A form on the report's page: `step(report)` on valid input, then back to the report; invalid input or
+    a refusal (shown at `field`) shows the page again with the form as typed, as `form_name`."""
+    report = get_or_404(StatusReport, report_id, action)
     if form.validate_on_submit():
-        with refusal(form, "file") as refused:
-            filing.add_file(current_user, report, form.file.data, form.title.data or "")
+        with refusal(form, field) as refused:
+            step(report)
         if not refused:
-            flash("Файл приложен к отчёту.", "success")
+            flash(done, "success")
             return redirect(url_for("reports.view", report_id=report_id))
-        return _page(get_or_404(StatusReport, report_id), refused.status, evidence_form=form)
-    return _page(report, 422, evidence_form=form)
+        return _page(get_or_404(StatusReport, report_id), refused.status, **{form_name: form})
+    return _page(report, 422, **{form_name: form})
 
 
 @bp.route("/reports/<int:report_id>/files/<int:attachment_id>/delete", methods=["POST"])

@@ -68,12 +68,9 @@ class RowReport:
         return not self.errors
 
 
-@dataclass
-class Report:
-    kind: str  # "orgs" or "users"
-    columns: tuple[Column, ...]
+class CheckedRows:
+    """What every importer's check of a file says of its rows (the subclass has `rows`)."""
     rows: list[RowReport]
-    format: str = ""
 
     @property
     def error_rows(self) -> int:
@@ -82,6 +79,14 @@ class Report:
     @property
     def ok(self) -> bool:
         return bool(self.rows) and self.error_rows == 0
+
+
+@dataclass
+class Report(CheckedRows):
+    kind: str  # "orgs" or "users"
+    columns: tuple[Column, ...]
+    rows: list[RowReport]
+    format: str = ""
 
 
 def _cells(table: Table, index: dict[str, int], columns) -> Iterable[tuple[int, dict[str, str]]]:

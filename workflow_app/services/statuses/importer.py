@@ -26,7 +26,7 @@ from ...models.status_type import StatusType
 from ...timeutil import today_local
 from ..platform import import_table
 from ..platform.import_table import Column, Table, map_columns, template_xlsx
-from ..platform.org_import import MunicipalityIndex, RowReport
+from ..platform.org_import import CheckedRows, MunicipalityIndex, RowReport
 from ..platform.orgs import OrgData, create_org
 from ..platform.validation import clean, name_key
 from . import awards, grounding
@@ -97,20 +97,12 @@ def reference() -> Reference:
 
 
 @dataclass
-class ImportReport:
+class ImportReport(CheckedRows):
     columns: tuple[Column, ...]
     rows: list[RowReport]
     format: str = ""
     new_orgs: int = 0
     skipped: int = 0  # rows whose award is already in the registry
-
-    @property
-    def error_rows(self) -> int:
-        return sum(1 for r in self.rows if r.errors)
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.rows) and self.error_rows == 0
 
     @property
     def to_create(self) -> int:
