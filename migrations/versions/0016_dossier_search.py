@@ -23,6 +23,8 @@ drops these triggers with it and must create them again.
 from alembic import op
 import sqlalchemy as sa
 
+from workflow_app.models.search import SQLITE_TRIGGERS
+
 
 # revision identifiers, used by Alembic.
 revision = '0016_dossier_search'
@@ -45,26 +47,6 @@ SELECT to_tsvector('pg_catalog.russian'::regconfig, translate(concat_ws(' ', cod
   ), 'ёЁѐЀ', 'еЕеЕ'))
 $$
 """
-
-SQLITE_TEXT = "entry_search_text(new.code, new.title, new.lead_name, new.team, new.dossier)"
-SQLITE_TRIGGERS = {
-    # DELETE first: a row left behind under the same id (SQLite reuses ids) is replaced, not duplicated.
-    "entry_search_insert": f"""
-CREATE TRIGGER entry_search_insert AFTER INSERT ON entry BEGIN
-  DELETE FROM entry_search WHERE rowid = new.id;
-  INSERT INTO entry_search (rowid, body) VALUES (new.id, {SQLITE_TEXT});
-END""",
-    "entry_search_update": f"""
-CREATE TRIGGER entry_search_update AFTER UPDATE OF code, title, lead_name, team, dossier ON entry BEGIN
-  DELETE FROM entry_search WHERE rowid = old.id;
-  INSERT INTO entry_search (rowid, body) VALUES (new.id, {SQLITE_TEXT});
-END""",
-    "entry_search_delete": """
-CREATE TRIGGER entry_search_delete AFTER DELETE ON entry BEGIN
-  DELETE FROM entry_search WHERE rowid = old.id;
-END""",
-}
-
 
 def upgrade():
     with op.batch_alter_table('entry', schema=None) as batch_op:

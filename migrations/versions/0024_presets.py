@@ -11,6 +11,8 @@ starts with exactly what the application would create on first use.
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+
+from workflow_app.models.search import SQLITE_TRIGGERS
 from alembic import op
 
 revision = '0024_presets'
@@ -84,6 +86,7 @@ def upgrade():
                                     ['person_id'], ['id'])
         batch_op.create_check_constraint(op.f('ck_entry_person_entry_has_person'),
                                          "applicant_kind <> 'person' OR person_id IS NOT NULL")
+    _search_triggers_again()
 
     op.create_table(
         'entry_coapplicant',
@@ -100,6 +103,15 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_entry_coapplicant_organization_id'), ['organization_id'], unique=False)
 
 
+def _search_triggers_again():
+    """SQLite re-created `entry` in the batch above, and the full-text index's triggers went with the old
+    table: create them again (PostgreSQL alters the table in place)."""
+    if op.get_bind().dialect.name == "sqlite":
+        for name, sql in SQLITE_TRIGGERS.items():
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+            op.execute(sql)
+
+
 def downgrade():
     op.drop_table('entry_coapplicant')
     with op.batch_alter_table('entry', schema=None) as batch_op:
@@ -109,6 +121,7 @@ def downgrade():
         batch_op.drop_column('person_id')
         batch_op.drop_constraint(op.f('ck_entry_applicant_kind'), type_='check')
         batch_op.drop_column('applicant_kind')
+    _search_triggers_again()
     op.execute("UPDATE campaign SET kind = 'other' WHERE kind = 'teacher_contest'")
     with op.batch_alter_table('campaign', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_campaign_preset_id_competition_preset'), type_='foreignkey')

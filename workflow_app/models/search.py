@@ -32,3 +32,24 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
             and obj.table.name == "entry":
         return False
     return not (type_ == "index" and reflected and name == VECTOR_INDEX)
+
+# The SQLite triggers that keep the FTS table in step (created by 0016_dossier_search; created again by any
+# migration that makes SQLite re-create `entry` in batch mode, which drops them with the old table).
+SQLITE_TEXT = "entry_search_text(new.code, new.title, new.lead_name, new.team, new.dossier)"
+SQLITE_TRIGGERS = {
+    # DELETE first: a row left behind under the same id (SQLite reuses ids) is replaced, not duplicated.
+    "entry_search_insert": f"""
+CREATE TRIGGER entry_search_insert AFTER INSERT ON entry BEGIN
+  DELETE FROM entry_search WHERE rowid = new.id;
+  INSERT INTO entry_search (rowid, body) VALUES (new.id, {SQLITE_TEXT});
+END""",
+    "entry_search_update": f"""
+CREATE TRIGGER entry_search_update AFTER UPDATE OF code, title, lead_name, team, dossier ON entry BEGIN
+  DELETE FROM entry_search WHERE rowid = old.id;
+  INSERT INTO entry_search (rowid, body) VALUES (new.id, {SQLITE_TEXT});
+END""",
+    "entry_search_delete": """
+CREATE TRIGGER entry_search_delete AFTER DELETE ON entry BEGIN
+  DELETE FROM entry_search WHERE rowid = old.id;
+END""",
+}
