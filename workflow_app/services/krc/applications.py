@@ -30,13 +30,8 @@ from ...models.status_type import GrantingBody, StatusType
 from ...policy import require
 from ...timeutil import today_local
 from ..platform import files
-from ..platform.audit_journal import register_event_label
 from ..platform.validation import FieldErrors, clean
 from . import requirements
-
-register_event_label("status_application.created", "Создана заявка на статус")
-register_event_label("status_application.edited", "Изменена заявка на статус")
-register_event_label("status_application.order_prepared", "Подготовлен проект приказа о присвоении статуса")
 
 EDITABLE = (ApplicationStatus.draft, ApplicationStatus.returned)
 # КИП is granted through the «Инновационный поиск» competition, not by an application of this kind.

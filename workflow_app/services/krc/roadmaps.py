@@ -22,15 +22,8 @@ from ...models.roadmap import Roadmap, RoadmapNote, RoadmapStatus
 from ...policy import require
 from ...timeutil import today_local
 from ..documents.grid import Grid, GridError, grid_from_json
-from ..platform.audit_journal import register_event_label
 from ..platform.validation import FieldErrors, clean
 from .deadlines import deadlines
-
-register_event_label("roadmap.created", "Создана дорожная карта")
-register_event_label("roadmap.edited", "Изменена дорожная карта")
-register_event_label("roadmap.order_prepared", "Подготовлен проект приказа об утверждении дорожной карты")
-register_event_label("roadmap.noted", "Записан анализ содержания дорожной карты")
-register_event_label("roadmap.report_saved", "Сохранён отчёт о выполнении дорожной карты")
 
 # The plan's own columns (the holder may add more around them, never rename or drop these).
 COLUMNS = ["№", "Мероприятие", "Сроки", "Целевая аудитория", "Ответственный"]
