@@ -95,8 +95,9 @@ def _score(c: Campaign, entries: list[Entry], staff: User, rows: list = ENTRIES)
     from .competitions import HOLDER_METHODISTS, ensure_users
 
     stage = next(s for s in c.stages if s.kind == StageKind.expert_review)
-    ensure_users(HOLDER_METHODISTS)  # methodists of a current ЛСВ holder
-    holder_experts.fill_pool_from_holders(c, actor=staff)
+    if holder_experts.holder_status_codes(c):  # a preset reviewed by status holders; others: the expert pool
+        ensure_users(HOLDER_METHODISTS)  # methodists of a current ЛСВ holder
+        holder_experts.fill_pool_from_holders(c, actor=staff)
     fire(campaign_lifecycle, c, "start_review", actor=staff or SystemActor("демонстрационные данные"))
     assignment_service.apply_plan(c, stage, staff)
     base = {e.id: pts for e, (_, _, _, pts) in zip(entries, rows, strict=False)}
