@@ -38,7 +38,7 @@ def test_list_and_read_follow_the_policy(app, client):
     assert client.get(f"/api/v1/fip-cases/{case_id}").status_code == 401
     one = client.get(f"/api/v1/fip-cases/{case_id}", headers=bearer(t["app"])).json
     assert one["items"]["10"] == "m.png" and "start_drafting" in one["transitions"]
-    assert {c["code"]: c["state"] for c in one["readiness"]}["accepted_reports"] == "unknown"
+    assert {c["code"]: c["state"] for c in one["readiness"]}["accepted_reports"] == "missing"  # no accepted report yet
 
 
 def test_write_items_and_go_through_the_transitions(app, client):

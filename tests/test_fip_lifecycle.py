@@ -42,7 +42,7 @@ def test_without_a_kip_drafting_is_refused_and_the_gap_links_to_the_profile(ctx)
     kip = next(c for c in readiness.evaluate(case).checks if c.code == "kip")
     assert kip.state == readiness.MISSING and kip.fix == ("statuses.org_profile", {"org_id": org.id})
     reports = next(c for c in readiness.evaluate(case).checks if c.code == "accepted_reports")
-    assert reports.label == "нет данных"
+    assert reports.label == "нет" and reports.detail == "По принятым отчётам: 0."
     with pytest.raises(TransitionNotAllowed, match="статус КИП"):
         cases.transition(applicant, case, "start_drafting")
     assert staff  # staff exist but the gap is the organisation's

@@ -2,11 +2,8 @@
 once the reports area provides its figures, and the case list's bounded statement count."""
 from __future__ import annotations
 
-import sys
-import types
-
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from workflow_app.extensions import db
 from workflow_app.models import Role
@@ -26,17 +23,43 @@ def test_word_diff_keeps_words_and_joins_a_changed_phrase():
     assert changed(word_diff("a\nb", "a b"))  # a paragraph break is a change a reader sees
 
 
-def test_report_checks_count_once_the_reports_area_gives_figures(ctx, monkeypatch):
+def _report(award, year: int, status, **tables) -> None:
+    from datetime import UTC, date, datetime
+
+    from workflow_app.models.status_report import StatusReport
+    from workflow_app.services.reports import content as c
+
+    specs = {"products": c.PRODUCTS, "publications": c.PUBLICATIONS, "network": c.NETWORK, "events": c.EVENTS}
+    body = {key: {"columns": list(specs[key].columns), "rows": rows, "row_kinds": ["data"] * len(rows)}
+            for key, rows in tables.items()}
+    report = db.session.execute(select(StatusReport).where(  # granting the award scheduled the yearly ones
+        StatusReport.award_id == award.id, StatusReport.period_year == year)).scalars().first()
+    if report is None:
+        report = StatusReport(award=award, period_year=year, due_date=date(year, 12, 15))
+        db.session.add(report)
+    report.status, report.content, report.submitted_at = status, body, datetime(year, 12, 1, tzinfo=UTC)
+    db.session.flush()
+
+
+def test_report_checks_count_what_the_accepted_reports_record(ctx):
+    from workflow_app.models.status_report import ReportStatus
+
     org, staff, applicant, award = kip_holder()
     case = opened_case(org, applicant, award)
-    before = {c.code: c.state for c in readiness.evaluate(case).checks}
-    assert before["products"] == before["events"] == readiness.UNKNOWN
-    figures = {"accepted_reports": 2, "products": 3, "publications": 0, "network_members": 6, "events": 4}
-    module = types.ModuleType("workflow_app.services.reports.readiness")
-    module.figure = lambda org_id, code: figures[code] if org_id == org.id else None  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "workflow_app.services.reports.readiness", module)
+    before = {c.code: c for c in readiness.evaluate(case).checks}
+    assert before["products"].state == readiness.MISSING and before["products"].detail == "По принятым отчётам: 0."
+    _report(award, 2024, ReportStatus.accepted,
+            products=[["Методичка", "пособие", ""], ["Сборник", "сборник", ""], ["", "", ""]],
+            network=[["МБОУ СОШ № 1", "г. Краснодар", "участник"]],
+            events=[["15.10.2024", "Семинар", "краевой", "40"]])
+    _report(award, 2025, ReportStatus.accepted, network=[["мбоу сош № 1", "г. Краснодар", "участник"],
+                                                         ["МАДОУ д/с № 5", "г. Краснодар", "участник"]])
+    _report(award, 2026, ReportStatus.submitted, publications=[["Статья", "https://x.ru/a"]])  # not accepted yet
     after = {c.code: c for c in readiness.evaluate(case).checks}
-    assert after["products"].state == readiness.OK and after["products"].detail == "По принятым отчётам: 3."
+    assert after["accepted_reports"].detail == "По принятым отчётам: 2."
+    assert after["products"].state == readiness.OK and after["products"].detail == "По принятым отчётам: 2."
+    assert after["network_members"].detail == "По принятым отчётам: 2."  # the same school twice counts once
+    assert after["events"].state == readiness.OK
     assert after["publications"].state == readiness.MISSING
     assert after["publications"].fix == ("statuses.org_profile", {"org_id": org.id})
 

@@ -50,7 +50,7 @@ def test_a_kip_holder_goes_all_the_way_to_the_registry(app, client):
     assert r.status_code == 302
     case_id = int(r.headers["Location"].rsplit("/", 1)[1])
     page = client.get(f"/fip/{case_id}").get_data(as_text=True)
-    assert "Не хватает:" in page and "нет данных" in page and "Инфографика модели" in page
+    assert "Не хватает:" in page and "По принятым отчётам: 0." in page and "Инфографика модели" in page
 
     r = _fire(app, client, case_id, "start_drafting")
     assert r.status_code == 302

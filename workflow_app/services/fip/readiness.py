@@ -2,8 +2,8 @@
 
 Each computed check is a provider (a function of the case giving a `Check`), listed in PROVIDERS: a new
 source of data (yearly reports, products, publications…) is one more provider. Checks built on the
-yearly reports say «нет данных» until the reports area provides `services.reports.readiness` (a function
-`figure(org_id, code) -> int | None` counting accepted reports and what they record).
+yearly reports read `services.reports.readiness.figure(org_id, code) -> int | None` (accepted reports and
+what they record; None: «нет данных»).
 """
 from __future__ import annotations
 
