@@ -51,6 +51,16 @@ def test_staff_menu_folds_into_sections_and_keeps_every_page(app, client):
     assert re.search(r'class="dropdown-item active"\s*aria-current="page"\s*href="/staff/audit/"', menu)
 
 
+@pytest.mark.parametrize("role", ["admin", "staff", "signatory", "coordinator", "applicant", "tms", "expert"])
+def test_every_roles_menu_fits_the_bar(app, role):
+    # Seven plain links with long names (the coordinator's) push the account menu off a 1366 px screen.
+    _demo_ids(app)
+    client = app.test_client()
+    login(client, f"{role}@iro.local", DEMO_PASSWORD)
+    menu = _top_menu(client.get("/").get_data(as_text=True))
+    assert len(re.findall(r'<li class="nav-item( dropdown)?">', menu)) <= 6
+
+
 def test_applicant_menu_stays_flat(app, client):
     _demo_ids(app)
     login(client, "applicant@iro.local", DEMO_PASSWORD)
