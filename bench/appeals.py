@@ -10,8 +10,8 @@ from __future__ import annotations
 import statistics
 import time
 
-from . import migrated_app, on_scratch_database
-from .competition import N_ENTRIES, PASSWORD, _login, _statements
+from . import login, migrated_app, on_scratch_database
+from .competition import N_ENTRIES, PASSWORD, _statements
 
 TARGETS = {"appeals_list_page_ms": 300.0, "appeals_xlsx_10k_seconds": 15.0}
 
@@ -50,7 +50,7 @@ def _measure(url: str) -> dict[str, float]:
             db.session.commit()
             engine = db.engine
         client = app.test_client()
-        _login(client, "bench-staff@example.org")
+        login(client, "bench-staff@example.org")
         page = f"/appeals/list?campaign={cid}"
         client.get(page)  # warm
         times = []
