@@ -83,3 +83,19 @@ def test_readme_lists_every_demo_account_with_its_role_and_place(app):
             if u.organization is not None:
                 assert u.organization.short_name in row, (u.email, row)
         assert "demo-2026" in readme
+
+
+@pytest.mark.demo
+def test_institute_people_in_demo_documents_are_the_demo_accounts(app):
+    # The commission annex and the protocol name the first pro-rector who approves the orders in the demo.
+    from workflow_app.models.commission import CommissionMeeting
+    from workflow_app.models.orders import Order
+
+    with app.app_context():
+        prorector = db.session.execute(select(User.full_name).where(User.email == "prorector@iro.local")).scalar_one()
+        rows = [row for o in db.session.execute(select(Order)).scalars() for a in o.annexes or []
+                for row in a.get("rows") or [] if row and "проректор" in " ".join(map(str, row))]
+        named = [next(str(c) for c in row if not str(c).strip().isdigit()) for row in rows]
+        named += [m["name"] for mt in db.session.execute(select(CommissionMeeting)).scalars()
+                  for m in mt.members_present or [] if "проректор" in m.get("position", "")]
+        assert named and set(named) == {prorector}

@@ -59,3 +59,15 @@ def test_seeding_again_adds_no_status(app):
         assert seed_statuses() == {"statuses imported": 0, "status changes": 0}
         assert len(db.session.execute(select(StatusAward.id)).all()) == before
         db.session.rollback()
+
+
+def test_demo_terminates_and_suspends_the_imported_awards_only(app):
+    # The lyceum also holds a КИП from another demo campaign; only its imported one is ended by the demo.
+    with app.app_context():
+        rows = db.session.execute(select(StatusAward)).scalars().all()
+        by_theme = {a.theme: a.status for a in rows}
+        assert by_theme["Лаборатория естественных наук"] == AwardStatus.terminated
+        assert by_theme["Сельская школа как центр села"] == AwardStatus.suspended
+        lyceum = [a for a in rows if a.organization.short_name == "МБОУ лицей № 4"
+                  and a.theme != "Лаборатория естественных наук"]
+        assert lyceum and all(a.status != AwardStatus.terminated for a in lyceum)

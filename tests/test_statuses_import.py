@@ -147,3 +147,18 @@ def test_flask_import_statuses_does_the_same_as_the_page(app, tmp_path):
     assert result.exit_code != 0 and "Строка 2: «Начало»: «xx» — не дата" in result.output
     with app.app_context():
         assert _counts()[0] == before[0] + 3
+
+
+def test_imported_history_owes_no_reports(ctx):
+    # A term that ended before the import is history: no yearly or final reports to chase as overdue.
+    from workflow_app.models.status_report import StatusReport
+    from workflow_app.services.statuses import importer
+
+    staff = make_user("s@x.ru", Role.staff)
+    report, created = importer.apply(_csv(ROWS[:3] + [
+        ["КИП", "МБОУ СОШ № 3", "г. Краснодар", "ОО", "Текущий проект", "01.01.2025", "31.12.2030",
+         "МОНиМП КК", "3003", "20.12.2024"]]), "reestr.csv", staff, today=date(2026, 11, 30))
+    assert report.ok and len(created) == 4
+    owing = set(db.session.execute(select(StatusAward.theme).join(
+        StatusReport, StatusReport.award_id == StatusAward.id)).scalars())
+    assert owing == {"Текущий проект"}

@@ -37,14 +37,28 @@ def test_staff_menu_folds_into_sections_and_keeps_every_page(app, client):
     menu = _top_menu(client.get("/").get_data(as_text=True))
     # A dozen pages would overflow the bar: they sit in four dropdowns after «Главная».
     toggles = re.findall(r'data-bs-toggle="dropdown"[^>]*>(?:<i[^>]*></i> )?([^<]+)</a>', menu)
-    assert toggles == ["Конкурсы", "Документы", "Справочники", "Администрирование"]
+    assert toggles == ["Конкурсы", "Статусы", "Справочники", "Администрирование"]
     for href in ("/campaigns", "/entries/staff", "/expert/assign", "/expert/pool", "/results/", "/orders",
-                 "/statuses", "/orgs/", "/users/", "/staff/audit/", "/staff/outbox/"):
+                 "/statuses", "/orgs/", "/users/", "/staff/audit/", "/staff/outbox/", "/presets", "/appeals",
+                 "/statuses/figures", "/krc/applications", "/krc/roadmaps", "/reports", "/reports/proposals", "/fip"):
         assert f'href="{href}"' in menu, href
+    # Only «Главная» and «Приказы» stand alone: every other page sits in a section's dropdown.
+    flat = re.findall(r'<li class="nav-item">\s*<a class="nav-link[^"]*"[^>]*href="([^"]+)"', menu)
+    assert flat == ["/", "/orders"]
     # The current page is marked inside its dropdown, and the dropdown itself looks active.
     menu = _top_menu(client.get("/staff/audit/").get_data(as_text=True))
     assert re.search(r'dropdown-toggle active[^>]*>(?:<i[^>]*></i> )?Администрирование', menu)
     assert re.search(r'class="dropdown-item active"\s*aria-current="page"\s*href="/staff/audit/"', menu)
+
+
+@pytest.mark.parametrize("role", ["admin", "staff", "signatory", "coordinator", "applicant", "tms", "expert"])
+def test_every_roles_menu_fits_the_bar(app, role):
+    # Seven plain links with long names (the coordinator's) push the account menu off a 1366 px screen.
+    _demo_ids(app)
+    client = app.test_client()
+    login(client, f"{role}@iro.local", DEMO_PASSWORD)
+    menu = _top_menu(client.get("/").get_data(as_text=True))
+    assert len(re.findall(r'<li class="nav-item( dropdown)?">', menu)) <= 6
 
 
 def test_applicant_menu_stays_flat(app, client):
@@ -149,3 +163,80 @@ def test_number_filter_shows_points_and_weights_the_russian_way(app):
 
     assert [num(Decimal("1.500")), num(Decimal("10.00")), num(Decimal("0.125")), num(None)] == \
         ["1,5", "10", "0,125", ""]
+
+
+def test_organisation_timeline_links_a_decided_entry_to_its_result(app, client):
+    ids = _demo_ids(app)
+    with app.app_context():
+        org_id = db.session.get(Entry, ids["winner"]).organization_id
+    login(client, "staff@iro.local", DEMO_PASSWORD)
+    resp = client.get(f"/orgs/{org_id}/profile")
+    assert resp.status_code == 200
+    assert f'href="/results/entries/{ids["winner"]}"' in resp.get_data(as_text=True)
+
+
+# Every demo role, with what its menu must offer (the pages merged in from each area).
+ROLES = {
+    "admin": ("/statuses", "/staff/audit/"),
+    "staff": ("/orders", "/statuses", "/campaigns"),
+    "prorector": ("/orders",),
+    "signatory": ("/orders",),
+    "coordinator": (),
+    "applicant": ("/entries/",),
+    "direktor.sosh2": ("/entries/",),
+    "tms": ("/krc/my",),
+    "expert": ("/expert/",),
+    "mmk.expert1": ("/expert/",),
+    "lsv.abinsk1": ("/expert/",),
+}
+SKIP = re.compile(r"logout|/static/|^mailto:|^javascript:|^https?://|\.ics|/feed")
+
+
+def _crawl(client, per_pattern: int = 2, limit: int = 400) -> tuple[set[str], list[tuple]]:
+    """Follow every link a page shows, breadth first, a couple of urls of each shape (ids made N)."""
+    from collections import Counter, deque
+    from urllib.parse import urljoin, urlsplit
+
+    seen: set[str] = set()
+    shapes: Counter = Counter()
+    queue, problems, visited = deque([("/", "")]), [], 0
+    while queue and visited < limit:
+        url, source = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        parts = urlsplit(url)
+        shape = re.sub(r"\d+", "N", parts.path) + "?" + ",".join(sorted(
+            q.split("=")[0] for q in parts.query.split("&") if q))
+        shapes[shape] += 1
+        if shapes[shape] > per_pattern:
+            continue
+        visited += 1
+        try:
+            resp = client.get(url)
+        except Exception as exc:  # the test app propagates a view's exception: note the page, go on
+            problems.append((url, source, repr(exc)))
+            continue
+        html = resp.get_data(as_text=True) if resp.mimetype == "text/html" else ""
+        if resp.status_code >= 500 or resp.status_code == 404 or "Traceback (most recent" in html:
+            problems.append((url, source, resp.status_code))
+        if resp.status_code in (301, 302, 303) and "/login" in resp.headers["Location"]:
+            problems.append((url, source, "sent to the login page"))
+        for href in re.findall(r'href="([^"#]+)"', html):
+            href = href.replace("&amp;", "&")
+            if not SKIP.search(href):
+                full = urlsplit(urljoin("http://localhost" + url, href))
+                queue.append((full.path + (f"?{full.query}" if full.query else ""), url))
+    return seen, problems
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_every_page_a_role_can_reach_opens(app, role):
+    _demo_ids(app)
+    client = app.test_client()
+    assert login(client, f"{role}@iro.local", DEMO_PASSWORD).status_code in (302, 303)
+    seen, problems = _crawl(client)
+    assert problems == []
+    for page in ROLES[role]:
+        assert page in seen, page

@@ -76,9 +76,10 @@ def history_csv() -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def _award(short_name: str, code: str) -> StatusAward | None:
+def _award(short_name: str, code: str, theme: str) -> StatusAward | None:
+    """The imported award (by its theme: other demos grant the same organisation the same status type)."""
     return db.session.execute(select(StatusAward).join(Organization).where(
-        Organization.short_name == short_name,
+        Organization.short_name == short_name, StatusAward.theme == theme,
         StatusAward.status_type_id == status_types.by_code(code).id)).scalars().first()
 
 
@@ -89,16 +90,14 @@ def seed_statuses() -> dict[str, int]:
     if not report.ok:  # the demo file is ours: an error here is a defect of the demo
         raise RuntimeError("; ".join(f"{r.line}: {e}" for r in report.rows for e in r.errors))
     changed = 0
-    if not created:  # seeded before: the changes below were made then (later demos grant new awards too)
-        return {"statuses imported": 0, "status changes": 0}
-    lyceum = _award("МБОУ лицей № 4", "KIP")
+    lyceum = _award("МБОУ лицей № 4", "KIP", "Лаборатория естественных наук")
     if lyceum is not None and lyceum.status == AwardStatus.active:
         order = grounding.register_external(actor, MINISTRY, "7655", date(2026, 5, 15))
         ground = next(g for g in status_types.grounds() if g.name == "По заявлению организации")
         awards.change(lyceum, "terminate", actor, order, ground_id=ground.id,
                       reason="письмо организации от 05.05.2026")
         changed += 1
-    rural = _award("МБОУ СОШ № 34", "KIP")
+    rural = _award("МБОУ СОШ № 34", "KIP", "Сельская школа как центр села")
     if rural is not None and rural.status == AwardStatus.active:
         order = grounding.register_external(actor, MINISTRY, "7710", date(2026, 3, 10))
         awards.change(rural, "suspend", actor, order, reason="реорганизация: присоединение филиала")

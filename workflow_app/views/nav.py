@@ -29,9 +29,12 @@ MAX_FLAT = 6
 
 # (section label, icon, endpoints in display order)
 SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("Конкурсы", "trophy", ("campaigns.index", "dossier.staff_index", "review.assign_index", "review.pool",
-                            "results.index", "results.defence_list", "appeals.index")),
-    ("Документы", "file-earmark-text", ("orders.register", "statuses.awards", "statuses.figures")),
+    ("Конкурсы", "trophy", ("campaigns.index", "dossier.staff_index", "dossier.municipal", "review.assign_index",
+                            "review.pool", "results.index", "results.defence_list", "appeals.index",
+                            "presets.index")),
+    ("Статусы", "award", ("statuses.awards", "statuses.figures", "krc.applications", "krc_roadmaps.roadmaps",
+                          "reports.staff_list", "reports.proposals", "reports.municipal", "fip.index")),
+    ("Документы", "file-earmark-text", ("orders.register",)),
     ("Справочники", "building", ("orgs.index", "users.index")),
     ("Администрирование", "gear", ("audit.index", "outbox.index", "reminders.index", "group_mail.index",
                                    "mail_catcher.index", "orders.institution_settings", "appeals.calendar",

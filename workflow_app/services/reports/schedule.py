@@ -74,7 +74,10 @@ def materialise(today: date | None = None, award_ids: list[int] | None = None) -
 
 
 def on_award_active(award: StatusAward, ctx) -> None:
-    """Award lifecycle effect: an award granted with its term under way owes its reports at once."""
+    """Award lifecycle effect: an award granted with its term under way owes its reports at once. One whose
+    term had ended before it was entered (history from the registry import) owes none."""
+    if award.term_to < today_local():
+        return
     db.session.flush()
     materialise(award_ids=[award.id])
 

@@ -77,7 +77,7 @@ def entries(org: Organization, viewer: Any) -> list[TimelineItem]:
             lines.append(f"Итоговый балл: {float(e.final_score):.2f}".replace(".", ","))
         out.append(TimelineItem(day=local_date(e.submitted_at or e.created_at), kind="Заявка",
                                 title=f"«{e.title or 'без темы'}» — {campaign}", lines=lines,
-                                link=("results.entry", {"entry_id": e.id}) if e.id in decided else None,
+                                link=("results.entry_result", {"entry_id": e.id}) if e.id in decided else None,
                                 scores=means.get(e.id, [])))
     return out
 
