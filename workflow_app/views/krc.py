@@ -12,6 +12,7 @@ from ..export import build_xlsx, xlsx_response
 from ..extensions import db
 from ..forms import version_of
 from ..forms.krc import ActionForm, ApplicationForm, CouncilForm, DeadlinesForm, TermForm
+from ..ints import db_int
 from ..listing import paginate, parse_args
 from ..machines.base import fire
 from ..machines.status_application import application_lifecycle
@@ -222,7 +223,9 @@ def mine():
 @login_required
 def cycle_deadlines():
     authorize("krc.deadlines")
-    year = request.values.get("year", type=int) or today_local().year
+    year = db_int(request.values.get("year"))
+    if year is None or not 2000 <= year <= 2100:  # the form's range; any other value shows this year
+        year = today_local().year
     due = deadlines(year)
     form = DeadlinesForm(data={"year": year, "roadmap_approval": due.roadmap_approval,
                                "completion_report": due.completion_report})
