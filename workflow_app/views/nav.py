@@ -38,8 +38,8 @@ SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
     # The directories (organisations, users) open the administration menu: with the status holders' pages
     # staff have one section more, and the bar must still fit 1280 px.
     ("Администрирование", "gear", ("orgs.index", "users.index", "audit.index", "outbox.index", "reminders.index",
-                                   "group_mail.index", "mail_catcher.index", "orders.institution_settings", "appeals.calendar",
-                                   "api_tokens.all_tokens", "statuses.types")),
+                                   "group_mail.index", "mail_catcher.index", "orders.institution_settings",
+                                   "appeals.calendar", "api_tokens.all_tokens", "statuses.types")),
 ]
 
 
