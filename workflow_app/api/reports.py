@@ -3,7 +3,6 @@ submit (the holder's applicant), accept or return with remarks and a new due dat
 PDF/DOCX — the same services and policy as the web's report pages."""
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import marshmallow as ma
@@ -36,7 +35,6 @@ from .errors import MESSAGES
 from .fields import db_int, enum_field, iso_date, status_type_field
 
 # As the web's return form: a correction due within a year (9999-12-31 is a typo, not a plan).
-RETURN_DAYS_AHEAD = 366
 
 bp = resource_blueprint("reports", "Отчёты площадок (держателей статусов)")
 
@@ -261,17 +259,6 @@ def return_report(data, report_id: int):
     """Вернуть представленный отчёт на доработку (сотрудник ИРО) с замечаниями и новым сроком
     представления; площадке уходит уведомление."""
     report_obj = get_or_404(StatusReport, report_id, "report.return_for_revision")
-    bad = {}
-    if not data["remarks"].strip():
-        bad["remarks"] = "Укажите замечания: что нужно исправить."
-    today = today_local()
-    latest = today + timedelta(days=RETURN_DAYS_AHEAD)
-    if data["due_date"] <= today:
-        bad["due_date"] = "Новый срок представления исправленного отчёта должен быть позже сегодняшнего дня."
-    elif data["due_date"] > latest:
-        bad["due_date"] = f"Новый срок — не позже {latest:%d.%m.%Y} (год от сегодняшнего дня)."
-    if bad:
-        raise FieldsError(MESSAGES[422], bad)
     review.return_for_revision(actor(), report_obj, data["remarks"], data["due_date"],
                                data.get("expected_version"))
     return _full(report_obj)

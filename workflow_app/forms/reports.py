@@ -6,6 +6,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..services.reports.review import RETURN_DAYS_AHEAD
 from . import BoundedDateField, RuForm
 from .dossier import DATE, REQUIRED, VersionedForm
 
@@ -26,7 +27,7 @@ class ReturnForm(VersionedForm):
     reason = TextAreaField("Замечания (что нужно исправить)", validators=[
         DataRequired(REQUIRED), Length(max=4000, message="Не более 4000 символов.")])
     due = BoundedDateField("Новый срок представления", validators=[DataRequired(DATE)], days_back=0,
-                           days_ahead=366)
+                           days_ahead=RETURN_DAYS_AHEAD)
     submit = SubmitField("Вернуть на доработку")
 
 

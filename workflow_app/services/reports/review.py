@@ -3,7 +3,7 @@ a report with remarks and a new due date."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from ...errors import ConcurrentChange
@@ -13,6 +13,7 @@ from ...models.status_report import StatusReport
 from ...timeutil import today_local
 from ..competition.dossier import applicant_users
 from ..platform import outbox
+from ..platform.validation import FieldErrors
 from . import content as c
 from . import plan, requirements
 from .deadlines import set_due_date
@@ -59,10 +60,31 @@ def accept(actor: Any, report: StatusReport, expected_version: int | None = None
     return fire(report_lifecycle, report, "accept", actor=actor)
 
 
+# A returned report's new due date: after today and a year ahead at the most (the web form's bounds too).
+RETURN_DAYS_AHEAD = 366
+
+
+def check_return(remarks: str, new_due_date: date | None) -> None:
+    """The remarks and the new due date of a return, each error named by its field (remarks, due_date)."""
+    bad: dict[str, str] = {}
+    if not (remarks or "").strip():
+        bad["remarks"] = "Укажите замечания: что нужно исправить."
+    today = today_local()
+    latest = today + timedelta(days=RETURN_DAYS_AHEAD)
+    if new_due_date is not None:  # without one, the lifecycle's guard refuses the return
+        if new_due_date <= today:
+            bad["due_date"] = "Новый срок представления исправленного отчёта должен быть позже сегодняшнего дня."
+        elif new_due_date > latest:
+            bad["due_date"] = f"Новый срок — не позже {latest:%d.%m.%Y} (год от сегодняшнего дня)."
+    if bad:
+        raise FieldErrors(bad)
+
+
 def return_for_revision(actor: Any, report: StatusReport, remarks: str, new_due_date: date | None,
                         expected_version: int | None = None) -> StatusReport:
     if expected_version is not None and report.version != expected_version:
         raise ConcurrentChange()
+    check_return(remarks, new_due_date)
     payload = {"new_due_date": new_due_date.isoformat() if new_due_date else ""}
     return fire(report_lifecycle, report, "return_for_revision", actor=actor, reason=remarks, payload=payload)
 
