@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,10 +50,24 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
+@contextmanager
+def serving(app):
+    """Serve `app` on a free local port in a thread; yields its base URL, stops it at the end."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     from flask_migrate import upgrade
-    from werkzeug.serving import make_server
 
     from workflow_app import create_app
     from workflow_app.config import TestConfig
@@ -71,14 +86,10 @@ def live_server(tmp_path_factory):
         upgrade(directory=app.extensions["migrate"].directory)
         seed_demo()
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
     try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
+        with serving(app) as url:
+            yield LiveServer(url=url, app=app)
     finally:
-        server.shutdown()
-        thread.join(timeout=10)
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
@@ -194,17 +205,5 @@ def screenshot(page, name: str) -> Path:
 @pytest.fixture
 def app_live_url(app):
     """A live server over the test's own `app` database (for tests that build their own data)."""
-    from werkzeug.serving import WSGIRequestHandler, make_server
-
-    class Quiet(WSGIRequestHandler):
-        def log_request(self, *args, **kwargs):
-            pass
-
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with serving(app) as url:
+        yield url

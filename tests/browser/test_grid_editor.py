@@ -7,12 +7,11 @@ base.html, the real macro and the real static files."""
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import PageLog, screenshot
+from .conftest import PageLog, screenshot, serving
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +38,6 @@ REQ = {"columns": ["Требование", "Предложение"], "rows": [[
 @pytest.fixture(scope="module")
 def grid_site(tmp_path_factory):
     from flask import Blueprint, jsonify, render_template_string, request
-    from werkzeug.serving import WSGIRequestHandler, make_server
 
     from workflow_app import create_app
     from workflow_app.config import TestConfig
@@ -66,18 +64,8 @@ def grid_site(tmp_path_factory):
 
     app.register_blueprint(bp)
 
-    class Quiet(WSGIRequestHandler):
-        def log_request(self, *args, **kwargs):
-            pass
-
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture
